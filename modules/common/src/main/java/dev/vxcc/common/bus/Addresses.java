@@ -1,0 +1,17 @@
+package dev.vxcc.common.bus;
+
+/** Every event-bus address of the cluster, in one place. */
+public final class Addresses {
+  private Addresses() {}
+
+  /** Servant to scheduler, once a second: {@link ServantHeartbeat} in, {@link HeartbeatReply} out. */
+  public static final String SCHEDULER_HEARTBEAT = "vxcc.scheduler.heartbeat";
+  /** Delegate to scheduler: {@link GrantRequest} in, {@link GrantReply} out; may wait up to its wait bound. */
+  public static final String SCHEDULER_GRANT = "vxcc.scheduler.grant";
+  /** Delegate to scheduler: {@link KeepAliveRequest} in, {@link KeepAliveReply} out. */
+  public static final String SCHEDULER_KEEP_ALIVE = "vxcc.scheduler.keep-alive";
+  /** Delegate to scheduler: {@link FreeRequest} in, empty reply. */
+  public static final String SCHEDULER_FREE = "vxcc.scheduler.free";
+  /** Anyone to scheduler: empty in, {@link ClusterView} out (servants, running tasks). */
+  public static final String SCHEDULER_VIEW = "vxcc.scheduler.view";
+}

@@ -1,0 +1,23 @@
+package dev.vxcc.common.bus;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * The scheduler's picture of the cluster, for dashboards, {@code vxcc --stats} and in-flight sharing.
+ *
+ * @param servants one JSON object per live servant (location, capacity, running, compilers, ...)
+ * @param runningTasks every task the servants reported, filtered to grants the scheduler knows
+ */
+public record ClusterView(JsonArray servants, List<RunningTask> runningTasks) {
+  public JsonObject toJson() {
+    return new JsonObject().put("servants", servants).put("runningTasks", Json.array(runningTasks, RunningTask::toJson));
+  }
+
+  public static ClusterView fromJson(JsonObject j) {
+    return new ClusterView(
+        j.getJsonArray("servants", new JsonArray()),
+        Json.list(j.getJsonArray("runningTasks"), o -> RunningTask.fromJson(Json.obj(o))));
+  }
+}

@@ -1,0 +1,70 @@
+package dev.vxcc.common.bus;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * What a servant tells the scheduler once a second.
+ *
+ * @param servantId unique per daemon process; grants name it so the requester can be recognised
+ * @param location host:port of the servant's gRPC endpoint
+ * @param host the machine, so that daemons on one host count as one machine for the policy
+ * @param maxTasks the most tasks it accepts at once; 0 means "not serving" (see notAcceptingReason)
+ * @param currentLoad busy CPUs, including the ones our own tasks use
+ * @param leaseMs how long the entry stays valid without another heartbeat; 0 means leaving
+ */
+public record ServantHeartbeat(
+    String token,
+    String servantId,
+    String location,
+    String host,
+    int version,
+    int numProcessors,
+    int maxTasks,
+    double currentLoad,
+    long totalMemoryBytes,
+    long availableMemoryBytes,
+    List<String> compilerDigests,
+    boolean dedicated,
+    String notAcceptingReason,
+    List<RunningTask> runningTasks,
+    long leaseMs) {
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("token", token)
+        .put("servantId", servantId)
+        .put("location", location)
+        .put("host", host)
+        .put("version", version)
+        .put("numProcessors", numProcessors)
+        .put("maxTasks", maxTasks)
+        .put("currentLoad", currentLoad)
+        .put("totalMemoryBytes", totalMemoryBytes)
+        .put("availableMemoryBytes", availableMemoryBytes)
+        .put("compilerDigests", Json.array(compilerDigests, s -> s))
+        .put("dedicated", dedicated)
+        .put("notAcceptingReason", notAcceptingReason)
+        .put("runningTasks", Json.array(runningTasks, RunningTask::toJson))
+        .put("leaseMs", leaseMs);
+  }
+
+  public static ServantHeartbeat fromJson(JsonObject j) {
+    return new ServantHeartbeat(
+        j.getString("token", ""),
+        j.getString("servantId", ""),
+        j.getString("location", ""),
+        j.getString("host", ""),
+        j.getInteger("version", 0),
+        j.getInteger("numProcessors", 0),
+        j.getInteger("maxTasks", 0),
+        j.getDouble("currentLoad", 0.0),
+        j.getLong("totalMemoryBytes", 0L),
+        j.getLong("availableMemoryBytes", 0L),
+        Json.strings(j, "compilerDigests"),
+        j.getBoolean("dedicated", false),
+        j.getString("notAcceptingReason", ""),
+        Json.list(j.getJsonArray("runningTasks"), o -> RunningTask.fromJson(Json.obj(o))),
+        j.getLong("leaseMs", 0L));
+  }
+}
