@@ -1,0 +1,114 @@
+package dev.vxcc.daemon;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The {@code "daemon"} section of the node configuration. Defaults suit one developer machine;
+ * see conf/vxcc.json for every key.
+ *
+ * @param host names this machine to the scheduler, which avoids sending a task back to its submitter
+ * @param maxLocalTasks concurrent local compiles; 0 = half the CPUs (the other half preprocesses)
+ * @param lightweightRatio extra slots for preprocessing, as a share of maxLocalTasks
+ * @param maxRemoteTasks tasks this servant accepts from others; -1 = automatic, 0 = never serve
+ * @param minRemoteSourceBytes preprocessed sources smaller than this compile locally (cheaper than shipping)
+ * @param reportLoad false when several daemons share one machine's CPUs (loopback clusters):
+ *     then each servant's load is only its own tasks
+ * @param maxGrantWaitMs how long a task waits for a free servant before it compiles here instead
+ * @param exactDiagnostics re-run locally when a remote compile printed anything, so that users see
+ *     exactly the local diagnostics (the servant cannot show source snippets it has no file for)
+ */
+public record DaemonConfig(
+    String token,
+    String host,
+    String localHost,
+    int localPort,
+    String servingHost,
+    int servingPort,
+    int maxLocalTasks,
+    double lightweightRatio,
+    int maxRemoteTasks,
+    boolean dedicated,
+    Path tempDir,
+    List<String> extraCompilerDirs,
+    long taskTimeoutMs,
+    int retries,
+    long heartbeatMs,
+    long compilerRescanMs,
+    long minMemoryForNewTaskBytes,
+    long minRemoteSourceBytes,
+    boolean exactDiagnostics,
+    boolean reportLoad,
+    long maxGrantWaitMs) {
+
+  public static final String SECTION = "daemon";
+  public static final int PROTOCOL_VERSION = 1;
+
+  public static DaemonConfig fromNodeConfig(JsonObject nodeConfig) {
+    return fromJson(nodeConfig.getJsonObject(SECTION, new JsonObject()));
+  }
+
+  public static DaemonConfig fromJson(JsonObject j) {
+    int cpus = Runtime.getRuntime().availableProcessors();
+    String token = j.getString("token", "");
+    if (token.isEmpty()) {
+      throw new IllegalArgumentException("daemon.token must be set (the scheduler refuses requests without a valid token)");
+    }
+    int localPort = j.getInteger("localPort", 8334);
+    int servingPort = j.getInteger("servingPort", 8335);
+    if (localPort < 0 || localPort > 65535 || servingPort < 0 || servingPort > 65535) {
+      throw new IllegalArgumentException("daemon.localPort and daemon.servingPort must be 0..65535");
+    }
+    String localHost = j.getString("localHost", "127.0.0.1");
+    if (!localHost.equals("127.0.0.1") && !localHost.equals("localhost") && !localHost.equals("::1")) {
+      // The local API has no authentication: anyone who reaches it can submit work as us.
+      throw new IllegalArgumentException("daemon.localHost must be a loopback address, not " + localHost);
+    }
+    int maxLocal = j.getInteger("maxLocalTasks", 0);
+    String tmp = j.getString("tempDir", "");
+    JsonArray extra = j.getJsonArray("extraCompilerDirs", new JsonArray());
+    return new DaemonConfig(
+        token,
+        j.getString("host", defaultHost()),
+        localHost,
+        localPort,
+        j.getString("servingHost", "127.0.0.1"),
+        servingPort,
+        maxLocal > 0 ? maxLocal : Math.max(1, cpus / 2),
+        j.getDouble("lightweightRatio", 0.5),
+        j.getInteger("maxRemoteTasks", -1),
+        j.getBoolean("dedicated", false),
+        tmp.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(tmp),
+        extra.stream().map(Object::toString).toList(),
+        j.getLong("taskTimeoutMs", 300_000L),
+        j.getInteger("retries", 2),
+        j.getLong("heartbeatMs", 1000L),
+        j.getLong("compilerRescanMs", 60_000L),
+        j.getLong("minMemoryForNewTaskBytes", 512L << 20),
+        j.getLong("minRemoteSourceBytes", 0L),
+        j.getBoolean("exactDiagnostics", true),
+        j.getBoolean("reportLoad", true),
+        j.getLong("maxGrantWaitMs", 60_000L));
+  }
+
+  private static String defaultHost() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  /** Servant capacity: explicit, or most of the machine when dedicated, a share of it otherwise. */
+  public int effectiveMaxRemoteTasks() {
+    int cpus = Runtime.getRuntime().availableProcessors();
+    if (maxRemoteTasks >= 0) {
+      return maxRemoteTasks;
+    }
+    return dedicated ? Math.max(1, cpus * 95 / 100) : Math.max(1, cpus * 40 / 100);
+  }
+}

@@ -1,0 +1,239 @@
+package dev.vxcc.daemon.local;
+
+import dev.vxcc.common.util.Digests;
+import dev.vxcc.common.util.FileDigestCache;
+import dev.vxcc.common.util.Zstd;
+import dev.vxcc.common.wire.Frames;
+import dev.vxcc.daemon.DaemonConfig;
+import dev.vxcc.daemon.args.ArgumentClassifier;
+import dev.vxcc.daemon.args.Decision;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of one wrapper invocation on the delegate: classify, let the wrapper preprocess,
+ * dispatch, and turn the outcome into the wrapper's next directive. Every path that is not a clean
+ * remote success ends in "compile locally", so a build never fails because of us.
+ */
+final class CompileFlow {
+  private static final Logger LOG = LoggerFactory.getLogger(CompileFlow.class);
+  static final long LONG_POLL_MS = 10_000;
+  static final String TASK_DIGEST_VERSION = "vxcc-task-1";
+
+  private final Vertx vertx;
+  private final DaemonConfig cfg;
+  private final LocalQuota quota;
+  private final Dispatcher dispatcher;
+  private final DelegateStats stats;
+  private final FileDigestCache digests;
+  /** Compiler digests some servant has; null while the scheduler is unreachable. */
+  private final Supplier<Set<String>> clusterCompilers;
+  private final Map<Long, LocalTask> tasks = new HashMap<>();
+  private long nextTaskId = 1;
+
+  CompileFlow(Vertx vertx, DaemonConfig cfg, LocalQuota quota, Dispatcher dispatcher, DelegateStats stats,
+      FileDigestCache digests, Supplier<Set<String>> clusterCompilers) {
+    this.vertx = vertx;
+    this.cfg = cfg;
+    this.quota = quota;
+    this.dispatcher = dispatcher;
+    this.stats = stats;
+    this.digests = digests;
+    this.clusterCompilers = clusterCompilers;
+  }
+
+  Map<Long, LocalTask> tasks() {
+    return tasks;
+  }
+
+  private Buffer local(long pid, String reason, boolean light) {
+    stats.local(reason);
+    return Directives.local(reason, quota.tryAcquire(pid, light), light);
+  }
+
+  Future<Buffer> compile(Frames f) {
+    stats.invocations.incrementAndGet();
+    long pid = f.number("pid");
+    Path cwd = Path.of(f.text("cwd"));
+    Path compiler = Path.of(f.text("compiler"));
+    if (!cwd.isAbsolute() || !compiler.isAbsolute()) {
+      return Future.succeededFuture(Directives.fail("cwd and compiler must be absolute paths"));
+    }
+    Map<String, String> env = env(f.texts("env"));
+    if ("0".equals(env.get("VXCC_DISTRIBUTE"))) {
+      return Future.succeededFuture(local(pid, "disabled-by-env", false));
+    }
+    Decision d = ArgumentClassifier.classify(f.text("tool", compiler.getFileName().toString()), compiler, f.texts("arg"), cwd);
+    if (d instanceof Decision.Local l) {
+      return Future.succeededFuture(local(pid, l.reason().code(), l.lightweight()));
+    }
+    Decision.Remote r = (Decision.Remote) d;
+    Set<String> available = clusterCompilers.get();
+    if (available == null) {
+      return Future.succeededFuture(local(pid, "scheduler-unreachable", false));
+    }
+    return vertx.executeBlocking(() -> digests.digestOf(compiler), false)
+        .map(digest -> {
+          if (!available.contains(digest)) {
+            return local(pid, "no-servant-for-compiler", false);
+          }
+          LocalTask t = new LocalTask(nextTaskId++, pid, compiler, digest, r, "0".equals(env.get("VXCC_CACHE_CONTROL")), System.currentTimeMillis());
+          tasks.put(t.id, t);
+          return Directives.preprocess(t.id, argv(compiler, r.preprocessArgs()), quota.tryAcquire(pid, true));
+        })
+        .otherwise(err -> local(pid, "compiler-unreadable", false));
+  }
+
+  private static List<String> argv(Path compiler, List<String> args) {
+    List<String> argv = new ArrayList<>(args.size() + 1);
+    argv.add(compiler.toString());
+    argv.addAll(args);
+    return argv;
+  }
+
+  private static Map<String, String> env(List<String> entries) {
+    Map<String, String> env = new HashMap<>();
+    for (String e : entries) {
+      int eq = e.indexOf('=');
+      if (eq > 0) {
+        env.put(e.substring(0, eq), e.substring(eq + 1));
+      }
+    }
+    return env;
+  }
+
+  Future<Buffer> submit(Frames f) {
+    long pid = f.number("pid");
+    quota.release(pid);
+    LocalTask t = tasks.get(f.number("task"));
+    if (t == null || t.pid != pid) {
+      return Future.succeededFuture(Directives.fail("unknown task " + f.text("task")));
+    }
+    if (t.directive != null) {
+      return await(t);
+    }
+    long exit = f.number("exit");
+    byte[] stderr = f.bytes("stderr");
+    if (exit != 0) {
+      if (t.preprocessAttempt == 0 && !t.decision.fallbackPreprocessArgs().isEmpty()) {
+        t.preprocessAttempt = 1;
+        stats.preprocessFallbacks.incrementAndGet();
+        return Future.succeededFuture(Directives.preprocess(t.id, argv(t.compiler, t.decision.fallbackPreprocessArgs()), quota.tryAcquire(pid, true)));
+      }
+      tasks.remove(t.id);
+      return Future.succeededFuture(local(pid, "preprocess-failed", false));
+    }
+    if (cfg.exactDiagnostics() && stderr.length > 0) {
+      tasks.remove(t.id);
+      return Future.succeededFuture(local(pid, "preprocessor-diagnostics", false));
+    }
+    byte[] source = f.bytes("stdout");
+    if (source.length < cfg.minRemoteSourceBytes()) {
+      tasks.remove(t.id);
+      return Future.succeededFuture(local(pid, "small-source", false));
+    }
+    stats.submitted.incrementAndGet();
+    List<String> remoteArgs = t.preprocessAttempt == 0 ? t.decision.remoteArgs() : t.decision.fallbackRemoteArgs();
+    t.directive = Promise.promise();
+    vertx.executeBlocking(() -> job(t, remoteArgs, source), false)
+        .compose(job -> dispatcher.run(job, t.cancel))
+        .compose(res -> outcome(t, res))
+        .recover(err -> Future.succeededFuture(remoteFailure(t, err)))
+        .onComplete(ar -> t.directive.tryComplete(ar.result()));
+    return await(t);
+  }
+
+  private RemoteJob job(LocalTask t, List<String> remoteArgs, byte[] source) {
+    String sourceDigest = Digests.hex(source);
+    // Everything that decides the object: compiler, arguments (in order), preprocessed source.
+    String taskDigest = Digests.hexOfParts(TASK_DIGEST_VERSION.getBytes(StandardCharsets.UTF_8),
+        t.compilerDigest.getBytes(StandardCharsets.UTF_8),
+        String.join("\0", remoteArgs).getBytes(StandardCharsets.UTF_8),
+        t.decision.outputSuffix().getBytes(StandardCharsets.UTF_8),
+        sourceDigest.getBytes(StandardCharsets.UTF_8));
+    return new RemoteJob(t.compilerDigest, remoteArgs, Zstd.compress(source), taskDigest, t.decision.sourcePath(),
+        t.decision.outputSuffix(), t.disallowCacheFill);
+  }
+
+  private Future<Buffer> outcome(LocalTask t, RemoteResult res) {
+    if (res.exitCode() != 0) {
+      // The local run reproduces the diagnostics exactly, with source snippets the servant cannot show.
+      return Future.succeededFuture(local(t.pid, "compile-error", false));
+    }
+    if (cfg.exactDiagnostics() && res.stderr().length > 0) {
+      return Future.succeededFuture(local(t.pid, "remote-diagnostics", false));
+    }
+    stats.ranOn(res.servant());
+    return vertx.executeBlocking(() -> {
+      List<Directives.OutputFile> files = new ArrayList<>();
+      String out = t.decision.outputPath().toString();
+      String suffix = t.decision.outputSuffix();
+      String base = out.endsWith(suffix) ? out.substring(0, out.length() - suffix.length()) : out;
+      for (Map.Entry<String, byte[]> e : res.filesZstd().entrySet()) {
+        String path = e.getKey().equals(suffix) ? out : base + e.getKey();
+        files.add(new Directives.OutputFile(path, Zstd.decompress(e.getValue())));
+      }
+      if (files.stream().noneMatch(x -> x.path().equals(out))) {
+        throw new IllegalStateException("servant returned no " + suffix + " file");
+      }
+      return Directives.result(0, res.stdout(), res.stderr(), files);
+    }, false);
+  }
+
+  private Buffer remoteFailure(LocalTask t, Throwable err) {
+    String reason;
+    if (err instanceof GrantKeeper.NoServantForCompiler) {
+      reason = "no-servant-for-compiler";
+    } else if (err instanceof ReplyException re && re.failureCode() == dev.vxcc.common.bus.FailureCodes.NO_QUOTA) {
+      reason = "cluster-busy";
+    } else if (t.cancel.isCancelled()) {
+      reason = "cancelled";
+    } else {
+      stats.remoteFailed.incrementAndGet();
+      reason = "remote-failed";
+    }
+    LOG.info("task {} ({}) compiles locally: {}", t.id, t.decision.sourcePath(), err.getMessage());
+    return local(t.pid, reason, false);
+  }
+
+  /** Long-poll: the directive once known, or "pending" after the poll window. */
+  Future<Buffer> await(LocalTask t) {
+    Promise<Buffer> answer = Promise.promise();
+    long timer = vertx.setTimer(LONG_POLL_MS, id -> answer.tryComplete(Directives.pending(t.id)));
+    t.directive.future().onSuccess(b -> {
+      if (answer.tryComplete(b)) {
+        tasks.remove(t.id);
+      }
+      vertx.cancelTimer(timer);
+    });
+    return answer.future();
+  }
+
+  Future<Buffer> waitFor(Frames f) {
+    LocalTask t = tasks.get(f.number("task"));
+    if (t == null || t.directive == null) {
+      return Future.succeededFuture(Directives.fail("unknown task " + f.text("task")));
+    }
+    return await(t);
+  }
+
+  /** Timer: the wrapper died or the task ran too long: stop the remote work and forget it. */
+  void abandon(LocalTask t, String why) {
+    tasks.remove(t.id);
+    t.cancel.cancel(why);
+    LOG.debug("task {} abandoned: {}", t.id, why);
+  }
+}

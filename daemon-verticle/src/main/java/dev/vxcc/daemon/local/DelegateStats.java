@@ -1,0 +1,63 @@
+package dev.vxcc.daemon.local;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters shown by {@code vxcc --stats}: what ran where, and why anything ran locally. */
+final class DelegateStats {
+  final AtomicLong invocations = new AtomicLong();
+  final AtomicLong submitted = new AtomicLong();
+  final AtomicLong remote = new AtomicLong();
+  final AtomicLong retried = new AtomicLong();
+  final AtomicLong remoteFailed = new AtomicLong();
+  final AtomicLong preprocessFallbacks = new AtomicLong();
+  private final Map<String, AtomicLong> localByReason = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> remoteByServant = new ConcurrentHashMap<>();
+
+  void local(String reason) {
+    localByReason.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+  }
+
+  void ranOn(String servant) {
+    remote.incrementAndGet();
+    remoteByServant.computeIfAbsent(servant, r -> new AtomicLong()).incrementAndGet();
+  }
+
+  long localTotal() {
+    return localByReason.values().stream().mapToLong(AtomicLong::get).sum();
+  }
+
+  JsonObject toJson() {
+    JsonObject reasons = new JsonObject();
+    new TreeMap<>(localByReason).forEach((k, v) -> reasons.put(k, v.get()));
+    JsonObject servants = new JsonObject();
+    new TreeMap<>(remoteByServant).forEach((k, v) -> servants.put(k, v.get()));
+    return new JsonObject()
+        .put("invocations", invocations.get())
+        .put("submitted", submitted.get())
+        .put("remote", remote.get())
+        .put("local", localTotal())
+        .put("retried", retried.get())
+        .put("remoteFailed", remoteFailed.get())
+        .put("preprocessFallbacks", preprocessFallbacks.get())
+        .put("localByReason", reasons)
+        .put("remoteByServant", servants);
+  }
+
+  String toText() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("invocations            %d%n", invocations.get()));
+    sb.append(String.format("submitted for remote   %d%n", submitted.get()));
+    sb.append(String.format("compiled remotely      %d%n", remote.get()));
+    sb.append(String.format("run locally            %d%n", localTotal()));
+    new TreeMap<>(localByReason).forEach((k, v) -> sb.append(String.format("  %-22s %d%n", k, v.get())));
+    sb.append(String.format("retried elsewhere      %d%n", retried.get()));
+    sb.append(String.format("remote failures        %d%n", remoteFailed.get()));
+    sb.append(String.format("preprocess fallbacks   %d%n", preprocessFallbacks.get()));
+    new TreeMap<>(remoteByServant).forEach((k, v) -> sb.append(String.format("  on %-19s %d%n", k, v.get())));
+    return sb.toString();
+  }
+}

@@ -1,0 +1,51 @@
+package dev.vxcc.daemon.local;
+
+import dev.vxcc.common.wire.Frames;
+import io.vertx.core.buffer.Buffer;
+import java.util.List;
+
+/** The answers the wrapper understands (wrapper/PROTOCOL.md). */
+final class Directives {
+  private Directives() {}
+
+  static Buffer local(String reason, boolean quotaGranted, boolean light) {
+    return Frames.builder()
+        .add("action", "local")
+        .add("reason", reason)
+        .add("quota", quotaGranted ? "granted" : "wait")
+        .add("kind", light ? "light" : "heavy")
+        .build();
+  }
+
+  static Buffer preprocess(long task, List<String> argv, boolean quotaGranted) {
+    return Frames.builder()
+        .add("action", "preprocess")
+        .add("task", task)
+        .add("quota", quotaGranted ? "granted" : "wait")
+        .add("kind", "light")
+        .addAll("arg", argv)
+        .build();
+  }
+
+  static Buffer pending(long task) {
+    return Frames.builder().add("action", "pending").add("task", task).build();
+  }
+
+  static Buffer fail(String reason) {
+    return Frames.builder().add("action", "fail").add("reason", reason).build();
+  }
+
+  static Buffer granted(boolean granted) {
+    return Frames.builder().add("action", granted ? "granted" : "wait").build();
+  }
+
+  record OutputFile(String path, byte[] data) {}
+
+  static Buffer result(int exit, byte[] stdout, byte[] stderr, List<OutputFile> files) {
+    Frames.Builder b = Frames.builder().add("action", "result").add("exit", exit).add("stdout", stdout).add("stderr", stderr);
+    for (OutputFile f : files) {
+      b.add("file", f.path()).add("data", f.data());
+    }
+    return b.build();
+  }
+}

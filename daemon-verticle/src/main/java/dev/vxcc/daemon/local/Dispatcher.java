@@ -1,0 +1,232 @@
+package dev.vxcc.daemon.local;
+
+import com.google.protobuf.ByteString;
+import dev.vxcc.api.v1.OutputFile;
+import dev.vxcc.api.v1.QueueTaskRequest;
+import dev.vxcc.api.v1.ServantGrpcClient;
+import dev.vxcc.api.v1.TaskRef;
+import dev.vxcc.api.v1.TaskStatus;
+import dev.vxcc.api.v1.WaitTaskRequest;
+import dev.vxcc.api.v1.WaitTaskResponse;
+import dev.vxcc.common.bus.Addresses;
+import dev.vxcc.common.bus.Grant;
+import dev.vxcc.common.bus.JsonBody;
+import dev.vxcc.common.bus.KeepAliveReply;
+import dev.vxcc.common.bus.KeepAliveRequest;
+import dev.vxcc.daemon.DaemonConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one task on the cluster: grant, queue on the servant, long-poll, free; retries on another
+ * servant when ours fails. Keeps every held grant alive at the scheduler with one batched call.
+ */
+final class Dispatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+  static final long WAIT_POLL_MS = 10_000;
+  static final long RPC_SLACK_MS = 5_000;
+  static final int WAIT_FAILURES_TOLERATED = 4;
+  static final long KEEP_ALIVE_LEASE_MS = 10_000;
+  static final long LEASE_LOST_AFTER_MS = 60_000;
+  /** A servant that failed us is avoided this long, which covers its lease running out at the scheduler. */
+  static final long PENALTY_MS = 15_000;
+
+  /** The servant side failed (not the compile): worth another servant. */
+  static final class ServantFailure extends RuntimeException {
+    ServantFailure(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private record Held(Cancellation cancel, long[] lastRenewed) {}
+
+  private final Vertx vertx;
+  private final DaemonConfig cfg;
+  private final GrpcClient grpc;
+  private final DelegateStats stats;
+  private final Map<String, GrantKeeper> keepers = new HashMap<>();
+  private final Map<Long, Held> held = new LinkedHashMap<>();
+  private final Map<String, Long> penalised = new HashMap<>();
+
+  Dispatcher(Vertx vertx, DaemonConfig cfg, GrpcClient grpc, DelegateStats stats) {
+    this.vertx = vertx;
+    this.cfg = cfg;
+    this.grpc = grpc;
+    this.stats = stats;
+  }
+
+  private GrantKeeper keeper(String digest) {
+    return keepers.computeIfAbsent(digest, d -> new GrantKeeper(vertx, cfg.token(), cfg.host(), d));
+  }
+
+  Future<RemoteResult> run(RemoteJob job, Cancellation cancel) {
+    return attempt(job, cancel, 0);
+  }
+
+  private Future<RemoteResult> attempt(RemoteJob job, Cancellation cancel, int attempt) {
+    if (cancel.isCancelled()) {
+      return Future.failedFuture(new IllegalStateException("cancelled: " + cancel.reason()));
+    }
+    return usableGrant(job.compilerDigest(), 3)
+        .compose(grant -> onGrant(grant, job, cancel))
+        .recover(err -> {
+          if (err instanceof ServantFailure && attempt < cfg.retries() && !cancel.isCancelled()) {
+            stats.retried.incrementAndGet();
+            LOG.info("retrying task {} on another servant: {}", job.taskDigest(), err.getMessage());
+            return attempt(job, cancel, attempt + 1);
+          }
+          return Future.failedFuture(err);
+        });
+  }
+
+  /** A grant on a servant that has not just failed us; penalised ones go straight back. */
+  private Future<Grant> usableGrant(String digest, int skipsLeft) {
+    GrantKeeper k = keeper(digest);
+    return k.get(cfg.maxGrantWaitMs()).compose(g -> {
+      Long until = penalised.get(g.location());
+      if (until != null && until > System.currentTimeMillis() && skipsLeft > 0) {
+        k.free(g.grantId());
+        return usableGrant(digest, skipsLeft - 1);
+      }
+      return Future.succeededFuture(g);
+    });
+  }
+
+  private Future<RemoteResult> onGrant(Grant grant, RemoteJob job, Cancellation cancel) {
+    held.put(grant.grantId(), new Held(cancel, new long[] {System.currentTimeMillis()}));
+    GrantKeeper k = keeper(job.compilerDigest());
+    SocketAddress addr = address(grant.location());
+    ServantGrpcClient client = ServantGrpcClient.create(grpc, addr);
+    String token = k.servingToken();
+    QueueTaskRequest req = QueueTaskRequest.newBuilder()
+        .setToken(token)
+        .setGrantId(grant.grantId())
+        .setCompilerDigest(job.compilerDigest())
+        .setSourcePath(job.sourcePath())
+        .addAllArgs(job.args())
+        .setSourceZstd(ByteString.copyFrom(job.sourceZstd()))
+        .setTaskDigest(job.taskDigest())
+        .setDisallowCacheFill(job.disallowCacheFill())
+        .setOutputSuffix(job.outputSuffix())
+        .setProtocolVersion(DaemonConfig.PROTOCOL_VERSION)
+        .build();
+    return client.queueTask(req)
+        .timeout(30_000, TimeUnit.MILLISECONDS)
+        .recover(err -> Future.failedFuture(penalise(grant, "queueing on " + grant.location() + " failed: " + err.getMessage())))
+        .compose(resp -> {
+          TaskRef ref = TaskRef.newBuilder().setToken(token).setTaskId(resp.getTaskId()).build();
+          return waitLoop(client, token, resp.getTaskId(), cancel, grant, 0)
+              .eventually(() -> client.freeTask(ref).timeout(5_000, TimeUnit.MILLISECONDS).otherwiseEmpty());
+        })
+        .map(r -> toResult(r, grant))
+        .eventually(() -> {
+          held.remove(grant.grantId());
+          k.free(grant.grantId());
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<WaitTaskResponse> waitLoop(ServantGrpcClient client, String token, long taskId, Cancellation cancel, Grant grant, int failures) {
+    if (cancel.isCancelled()) {
+      return Future.failedFuture(new IllegalStateException("cancelled: " + cancel.reason()));
+    }
+    WaitTaskRequest req = WaitTaskRequest.newBuilder().setToken(token).setTaskId(taskId).setWaitMs((int) WAIT_POLL_MS).build();
+    Future<WaitTaskResponse> poll = client.waitTask(req).timeout(WAIT_POLL_MS + RPC_SLACK_MS, TimeUnit.MILLISECONDS);
+    // A cancellation must not wait for the servant's long-poll to end.
+    Promise<WaitTaskResponse> next = Promise.promise();
+    poll.onComplete(next);
+    cancel.future().onSuccess(r -> next.tryFail(new IllegalStateException("cancelled: " + r)));
+    return next.future().transform(ar -> {
+      if (ar.failed()) {
+        if (cancel.isCancelled()) {
+          return Future.failedFuture(ar.cause());
+        }
+        if (failures + 1 >= WAIT_FAILURES_TOLERATED) {
+          return Future.failedFuture(penalise(grant, "servant " + grant.location() + " stopped answering: " + ar.cause().getMessage()));
+        }
+        Promise<WaitTaskResponse> later = Promise.promise();
+        vertx.setTimer(1_000, t -> waitLoop(client, token, taskId, cancel, grant, failures + 1).onComplete(later));
+        return later.future();
+      }
+      WaitTaskResponse r = ar.result();
+      if (r.getStatus() == TaskStatus.TASK_STATUS_RUNNING) {
+        return waitLoop(client, token, taskId, cancel, grant, 0);
+      }
+      if (r.getStatus() != TaskStatus.TASK_STATUS_DONE) {
+        return Future.failedFuture(penalise(grant, "servant " + grant.location() + " lost task " + taskId));
+      }
+      if (r.getExitCode() < 0) {
+        return Future.failedFuture(penalise(grant, "servant " + grant.location() + ": " + r.getStderr().toStringUtf8().trim()));
+      }
+      return Future.succeededFuture(r);
+    });
+  }
+
+  private ServantFailure penalise(Grant grant, String why) {
+    penalised.put(grant.location(), System.currentTimeMillis() + PENALTY_MS);
+    return new ServantFailure(why);
+  }
+
+  private static RemoteResult toResult(WaitTaskResponse r, Grant grant) {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    for (OutputFile f : r.getFilesList()) {
+      files.put(f.getSuffix(), f.getDataZstd().toByteArray());
+    }
+    return new RemoteResult(r.getExitCode(), r.getStdout().toByteArray(), r.getStderr().toByteArray(), files, grant.location());
+  }
+
+  static SocketAddress address(String location) {
+    int colon = location.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("bad servant location " + location);
+    }
+    return SocketAddress.inetSocketAddress(Integer.parseInt(location.substring(colon + 1)), location.substring(0, colon));
+  }
+
+  /** Timer (1 s): renew every held grant in one call; abandon jobs whose lease could not be renewed for long. */
+  void keepAlive() {
+    long now = System.currentTimeMillis();
+    penalised.values().removeIf(until -> until <= now);
+    keepers.values().forEach(GrantKeeper::dropExpired);
+    List<Long> ids = new ArrayList<>();
+    held.forEach((id, h) -> {
+      if (now - h.lastRenewed()[0] > LEASE_LOST_AFTER_MS) {
+        h.cancel().cancel("grant " + id + " could not be renewed for " + LEASE_LOST_AFTER_MS / 1000 + " s");
+      } else {
+        ids.add(id);
+      }
+    });
+    if (ids.isEmpty()) {
+      return;
+    }
+    vertx.eventBus().request(Addresses.SCHEDULER_KEEP_ALIVE, new KeepAliveRequest(cfg.token(), ids, KEEP_ALIVE_LEASE_MS).toJson(),
+            new DeliveryOptions().setSendTimeout(5_000))
+        .map(m -> KeepAliveReply.fromJson(JsonBody.of(m)))
+        .onSuccess(r -> {
+          for (int i = 0; i < ids.size() && i < r.alive().size(); i++) {
+            Held h = held.get(ids.get(i));
+            if (h != null && Boolean.TRUE.equals(r.alive().get(i))) {
+              h.lastRenewed()[0] = now;
+            }
+          }
+        })
+        .onFailure(e -> LOG.debug("keep-alive failed: {}", e.getMessage()));
+  }
+
+  void shutdown() {
+    held.values().forEach(h -> h.cancel().cancel("daemon stopping"));
+    keepers.values().forEach(GrantKeeper::releaseAll);
+  }
+}

@@ -1,0 +1,206 @@
+package dev.vxcc.daemon.local;
+
+import dev.vxcc.common.NodeKeys;
+import dev.vxcc.common.bus.Addresses;
+import dev.vxcc.common.bus.ClusterView;
+import dev.vxcc.common.bus.JsonBody;
+import dev.vxcc.common.util.FileDigestCache;
+import dev.vxcc.common.wire.Frames;
+import dev.vxcc.daemon.DaemonConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The delegate role: the loopback HTTP API for wrappers, local concurrency control, and
+ * distribution of their compiles over the cluster.
+ */
+public final class LocalApiVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalApiVerticle.class);
+  /** After this long without a cluster view, compiles stay local instead of waiting on a dead scheduler. */
+  static final long VIEW_STALE_MS = 5_000;
+
+  private DaemonConfig cfg;
+  private LocalQuota quota;
+  private Dispatcher dispatcher;
+  private CompileFlow flow;
+  private final DelegateStats stats = new DelegateStats();
+  private final FileDigestCache digests = new FileDigestCache();
+  private GrpcClient grpc;
+  private HttpServer server;
+  private volatile ClusterView view;
+  private volatile Set<String> clusterCompilers;
+  private volatile long viewAt;
+
+  @Override
+  public Future<?> start() {
+    cfg = DaemonConfig.fromNodeConfig(config());
+    quota = new LocalQuota(cfg.maxLocalTasks(), (int) Math.floor(cfg.maxLocalTasks() * cfg.lightweightRatio()));
+    grpc = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(512L << 20),
+        new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    dispatcher = new Dispatcher(vertx, cfg, grpc, stats);
+    flow = new CompileFlow(vertx, cfg, quota, dispatcher, stats, digests, this::knownCompilers);
+    vertx.setPeriodic(1_000, t -> dispatcher.keepAlive());
+    vertx.setPeriodic(1_000, t -> reclaimDeadWrappers());
+    refreshView();
+    vertx.setPeriodic(1_000, t -> refreshView());
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(cfg.localHost()).setPort(cfg.localPort()));
+    return server.requestHandler(router()).listen()
+        .onSuccess(s -> vertx.sharedData().getLocalMap(NodeKeys.MAP).put(NodeKeys.LOCAL_API, cfg.localHost() + ":" + s.actualPort()))
+        .onSuccess(s -> LOG.info("local API on {}:{} ({} local slots)", cfg.localHost(), s.actualPort(), cfg.maxLocalTasks()));
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private Router router() {
+    Router r = Router.router(vertx);
+    r.route().handler(BodyHandler.create().setBodyLimit(1L << 30).setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(false));
+    r.post("/local/compile").handler(ctx -> framed(ctx, flow::compile));
+    r.post("/local/submit").handler(ctx -> framed(ctx, flow::submit));
+    r.post("/local/wait").handler(ctx -> framed(ctx, flow::waitFor));
+    r.post("/local/acquire").handler(ctx -> framed(ctx, this::acquire));
+    r.post("/local/release").handler(ctx -> framed(ctx, f -> {
+      quota.release(f.number("pid"));
+      return Future.succeededFuture(Buffer.buffer());
+    }));
+    r.get("/local/stats").handler(this::stats);
+    r.get("/local/version").handler(ctx -> ctx.response().end("vxcc daemon, protocol " + DaemonConfig.PROTOCOL_VERSION + "\n"));
+    r.post("/local/file_digest").handler(ctx -> framed(ctx, this::fileDigest));
+    return r;
+  }
+
+  /** Parses the wrapper's framing; any error becomes a 400 with the reason, and the wrapper compiles locally. */
+  private void framed(RoutingContext ctx, Function<Frames, Future<Buffer>> handler) {
+    Future<Buffer> answer;
+    try {
+      answer = handler.apply(Frames.parse(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer()));
+    } catch (IllegalArgumentException e) {
+      answer = Future.failedFuture(e);
+    }
+    answer.onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.response().putHeader("content-type", "application/x-vxcc-frames").end(ar.result());
+      } else {
+        LOG.debug("{} failed: {}", ctx.request().path(), ar.cause().toString());
+        ctx.response().setStatusCode(400).end(String.valueOf(ar.cause().getMessage()));
+      }
+    });
+  }
+
+  private Future<Buffer> acquire(Frames f) {
+    long pid = f.number("pid");
+    boolean light = "light".equals(f.text("kind", "heavy"));
+    long deadline = System.currentTimeMillis() + CompileFlow.LONG_POLL_MS;
+    vertx.setTimer(CompileFlow.LONG_POLL_MS, t -> quota.expire(System.currentTimeMillis()));
+    return quota.acquire(pid, light, deadline).map(Directives::granted);
+  }
+
+  /** Lets a wrapper or tool record a digest it already computed (path, size, mtime → digest). */
+  private Future<Buffer> fileDigest(Frames f) {
+    String path = f.text("path");
+    return vertx.executeBlocking(() -> Frames.builder().add("digest", digests.digestOf(java.nio.file.Path.of(path))).build(), false);
+  }
+
+  private void stats(RoutingContext ctx) {
+    JsonObject j = stats.toJson()
+        .put("localSlots", quota.maxHeavy())
+        .put("localRunning", quota.holders())
+        .put("waitingHeavy", quota.waiting(false))
+        .put("waitingLight", quota.waiting(true))
+        .put("tasksInFlight", flow.tasks().size());
+    ClusterView v = view;
+    if (v != null) {
+      j.put("cluster", v.toJson().getJsonArray("servants"));
+    }
+    if ("json".equals(ctx.queryParams().get("format"))) {
+      ctx.response().putHeader("content-type", "application/json").end(j.encodePrettily() + "\n");
+      return;
+    }
+    StringBuilder sb = new StringBuilder(stats.toText());
+    sb.append(String.format("local slots            %d (running %d, waiting %d heavy / %d light)%n",
+        quota.maxHeavy(), quota.holders(), quota.waiting(false), quota.waiting(true)));
+    if (v == null) {
+      sb.append("cluster                unreachable\n");
+    } else {
+      sb.append(String.format("cluster                %d servants%n", v.servants().size()));
+      for (Object o : v.servants()) {
+        JsonObject s = (JsonObject) o;
+        sb.append(String.format("  %-21s running %d of %d, compilers %s%n", s.getString("location"), s.getInteger("running", 0),
+            s.getInteger("capacity", 0), s.getJsonArray("compilerDigests", new io.vertx.core.json.JsonArray()).stream()
+                .map(x -> x.toString().substring(0, Math.min(12, x.toString().length()))).collect(Collectors.joining(","))));
+      }
+    }
+    ctx.response().putHeader("content-type", "text/plain").end(sb.toString());
+  }
+
+  private Set<String> knownCompilers() {
+    return System.currentTimeMillis() - viewAt > VIEW_STALE_MS ? null : clusterCompilers;
+  }
+
+  private void refreshView() {
+    vertx.eventBus().request(Addresses.SCHEDULER_VIEW, new JsonObject(), new DeliveryOptions().setSendTimeout(2_000))
+        .map(m -> ClusterView.fromJson(JsonBody.of(m)))
+        .onSuccess(v -> {
+          Set<String> digestsSeen = new HashSet<>();
+          for (Object o : v.servants()) {
+            JsonObject s = (JsonObject) o;
+            if (s.getInteger("maxTasks", 0) > 0) {
+              s.getJsonArray("compilerDigests", new io.vertx.core.json.JsonArray()).forEach(d -> digestsSeen.add(d.toString()));
+            }
+          }
+          view = v;
+          clusterCompilers = Set.copyOf(digestsSeen);
+          viewAt = System.currentTimeMillis();
+        })
+        .onFailure(e -> LOG.debug("no cluster view: {}", e.getMessage()));
+  }
+
+  /** Timer: wrappers that died give back their slots, and their remote work is cancelled. */
+  private void reclaimDeadWrappers() {
+    List<Long> pids = new java.util.ArrayList<>(quota.pids());
+    Map<Long, LocalTask> tasks = flow.tasks();
+    tasks.values().forEach(t -> pids.add(t.pid));
+    if (pids.isEmpty()) {
+      return;
+    }
+    vertx.executeBlocking(() -> pids.stream().distinct().filter(p -> !ProcessLiveness.alive(p)).collect(Collectors.toSet()), false)
+        .onSuccess(dead -> {
+          quota.reclaim(p -> !dead.contains(p));
+          long now = System.currentTimeMillis();
+          for (LocalTask t : List.copyOf(tasks.values())) {
+            if (dead.contains(t.pid)) {
+              flow.abandon(t, "wrapper " + t.pid + " exited");
+            } else if (now - t.createdAt > cfg.taskTimeoutMs()) {
+              flow.abandon(t, "task ran past " + cfg.taskTimeoutMs() + " ms");
+            }
+          }
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    dispatcher.shutdown();
+    return server.close().compose(v -> grpc.close());
+  }
+}

@@ -1,0 +1,34 @@
+package dev.vxcc.daemon.local;
+
+import dev.vxcc.daemon.args.Decision;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import java.nio.file.Path;
+
+/**
+ * A compile the delegate is distributing for one wrapper. Confined to the delegate's event loop.
+ * The directive promise completes with what the wrapper must do next once the remote side is done.
+ */
+final class LocalTask {
+  final long id;
+  final long pid;
+  final Path compiler;
+  final String compilerDigest;
+  final Decision.Remote decision;
+  final boolean disallowCacheFill;
+  final long createdAt;
+  final Cancellation cancel = new Cancellation();
+  /** 0 while the first preprocessing recipe runs, 1 for the fallback. */
+  int preprocessAttempt;
+  Promise<Buffer> directive;
+
+  LocalTask(long id, long pid, Path compiler, String compilerDigest, Decision.Remote decision, boolean disallowCacheFill, long createdAt) {
+    this.id = id;
+    this.pid = pid;
+    this.compiler = compiler;
+    this.compilerDigest = compilerDigest;
+    this.decision = decision;
+    this.disallowCacheFill = disallowCacheFill;
+    this.createdAt = createdAt;
+  }
+}

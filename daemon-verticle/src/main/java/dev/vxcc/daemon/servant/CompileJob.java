@@ -1,0 +1,44 @@
+package dev.vxcc.daemon.servant;
+
+import dev.vxcc.api.v1.WaitTaskResponse;
+import io.vertx.core.Promise;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One task in the execution engine. Mutated only on the servant verticle's event loop. */
+final class CompileJob {
+  final long id;
+  final long grantId;
+  final String taskDigest;
+  final Path workDir;
+  final long startedAt;
+  int references = 1;
+  Process process;
+  WaitTaskResponse result;
+  long finishedAt;
+  boolean killed;
+  final List<Promise<Void>> waiters = new ArrayList<>();
+
+  CompileJob(long id, long grantId, String taskDigest, Path workDir, long startedAt) {
+    this.id = id;
+    this.grantId = grantId;
+    this.taskDigest = taskDigest;
+    this.workDir = workDir;
+    this.startedAt = startedAt;
+  }
+
+  boolean done() {
+    return result != null;
+  }
+
+  void kill() {
+    killed = true;
+    Process p = process;
+    if (p != null && p.isAlive()) {
+      // The driver forks cc1plus and as: kill them too, or they keep the CPU after we gave up.
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+  }
+}

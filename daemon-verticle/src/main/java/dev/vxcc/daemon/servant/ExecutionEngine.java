@@ -1,0 +1,278 @@
+package dev.vxcc.daemon.servant;
+
+import com.google.protobuf.ByteString;
+import dev.vxcc.api.v1.OutputFile;
+import dev.vxcc.api.v1.TaskStatus;
+import dev.vxcc.api.v1.WaitTaskResponse;
+import dev.vxcc.common.bus.RunningTask;
+import dev.vxcc.common.util.Zstd;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs compilers for other daemons. State lives on one event loop; the blocking parts (files,
+ * fork/exec, compression) run on workers, and a running compiler costs no thread: its exit is
+ * awaited through {@link Process#onExit()}.
+ */
+public final class ExecutionEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutionEngine.class);
+  /** Results nobody collected are dropped after this long. */
+  static final long RETAIN_DONE_MS = 60_000;
+
+  /** Admission failure: the caller should try another servant. */
+  public static final class Overloaded extends RuntimeException {
+    Overloaded(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  public record Job(Path compiler, List<String> args, byte[] sourceZstd, long grantId, String taskDigest, String outputSuffix) {}
+
+  private final Vertx vertx;
+  private final Path tempRoot;
+  private final int maxTasks;
+  private final LongSupplier availableMemory;
+  private final long minMemory;
+  private final long timeoutMs;
+  private final InstantSource clock;
+  private final Map<Long, CompileJob> jobs = new HashMap<>();
+  private long nextId = 1;
+  private long runEver;
+
+  public ExecutionEngine(Vertx vertx, Path tempRoot, int maxTasks, LongSupplier availableMemory, long minMemory, long timeoutMs, InstantSource clock) {
+    this.vertx = vertx;
+    this.tempRoot = tempRoot;
+    this.maxTasks = maxTasks;
+    this.availableMemory = availableMemory;
+    this.minMemory = minMemory;
+    this.timeoutMs = timeoutMs;
+    this.clock = clock;
+  }
+
+  public int maxTasks() {
+    return maxTasks;
+  }
+
+  public long running() {
+    return jobs.values().stream().filter(j -> !j.done()).count();
+  }
+
+  public Future<Long> queue(Job job) {
+    if (running() + 1 > maxTasks) {
+      return Future.failedFuture(new Overloaded("servant is busy: " + running() + " of " + maxTasks + " slots in use"));
+    }
+    long mem = availableMemory.getAsLong();
+    if (mem > 0 && mem < minMemory) {
+      return Future.failedFuture(new Overloaded("servant is short of memory: " + (mem >> 20) + " MiB available"));
+    }
+    long id = nextId++;
+    CompileJob cj = new CompileJob(id, job.grantId(), job.taskDigest(), tempRoot.resolve("vxcc-job-" + ProcessHandle.current().pid() + "-" + id), clock.millis());
+    jobs.put(id, cj);
+    runEver++;
+    return vertx.executeBlocking(() -> start(cj, job), false)
+        .onSuccess(p -> {
+          cj.process = p;
+          if (cj.killed) {
+            cj.kill();
+          }
+          Future.fromCompletionStage(p.onExit(), vertx.getOrCreateContext())
+              .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+              .transform(ar -> collect(cj, job.outputSuffix(), ar.succeeded() ? ar.result().exitValue() : null))
+              .onComplete(ar -> finish(cj, ar.succeeded() ? ar.result() : failure(ar.cause().getMessage())));
+        })
+        .recover(err -> {
+          jobs.remove(id);
+          deleteQuietly(cj.workDir);
+          return Future.failedFuture(err);
+        })
+        .map(p -> id);
+  }
+
+  private Process start(CompileJob cj, Job job) throws IOException {
+    Path io = Files.createDirectories(cj.workDir.resolve("io"));
+    Path out = Files.createDirectories(cj.workDir.resolve("out"));
+    Path src = io.resolve("source");
+    Files.write(src, Zstd.decompress(job.sourceZstd()));
+    List<String> cmd = new ArrayList<>();
+    cmd.add(job.compiler().toString());
+    cmd.addAll(job.args());
+    cmd.add("-");
+    cmd.add("-o");
+    cmd.add(out.resolve("out" + job.outputSuffix()).toString());
+    ProcessBuilder pb = new ProcessBuilder(cmd)
+        .directory(out.toFile())
+        .redirectInput(src.toFile())
+        .redirectOutput(io.resolve("stdout").toFile())
+        .redirectError(io.resolve("stderr").toFile());
+    Map<String, String> env = pb.environment();
+    // These change what gcc emits; the submitter's environment decides, not ours.
+    env.remove("GCC_COMPARE_DEBUG");
+    env.remove("SOURCE_DATE_EPOCH");
+    env.remove("DEPENDENCIES_OUTPUT");
+    env.remove("SUNPRO_DEPENDENCIES");
+    env.put("LC_ALL", "C");
+    return pb.start();
+  }
+
+  /** Worker: read outputs and compress them; the exit code is null when the job timed out. */
+  private Future<WaitTaskResponse> collect(CompileJob cj, String suffix, Integer exit) {
+    if (exit == null) {
+      cj.kill();
+      return Future.succeededFuture(failure("compile timed out after " + timeoutMs + " ms"));
+    }
+    if (cj.killed) {
+      return Future.succeededFuture(failure("task was cancelled"));
+    }
+    return vertx.executeBlocking(() -> {
+      Path io = cj.workDir.resolve("io");
+      WaitTaskResponse.Builder r = WaitTaskResponse.newBuilder()
+          .setStatus(TaskStatus.TASK_STATUS_DONE)
+          .setExitCode(exit)
+          .setStdout(ByteString.copyFrom(Files.readAllBytes(io.resolve("stdout"))))
+          .setStderr(ByteString.copyFrom(Files.readAllBytes(io.resolve("stderr"))));
+      if (exit == 0) {
+        try (Stream<Path> s = Files.list(cj.workDir.resolve("out"))) {
+          for (Path f : s.sorted().toList()) {
+            String name = f.getFileName().toString();
+            if (!name.startsWith("out") || !Files.isRegularFile(f)) {
+              continue;
+            }
+            r.addFiles(OutputFile.newBuilder()
+                .setSuffix(name.substring(3))
+                .setDataZstd(ByteString.copyFrom(Zstd.compress(Files.readAllBytes(f)))));
+          }
+        }
+      }
+      return r.build();
+    }, false);
+  }
+
+  private static WaitTaskResponse failure(String why) {
+    // -1 tells the delegate "infrastructure failure, not a compile error": it retries elsewhere.
+    return WaitTaskResponse.newBuilder()
+        .setStatus(TaskStatus.TASK_STATUS_DONE)
+        .setExitCode(-1)
+        .setStderr(ByteString.copyFromUtf8("vxcc servant: " + why + "\n"))
+        .build();
+  }
+
+  private void finish(CompileJob cj, WaitTaskResponse result) {
+    cj.result = result;
+    cj.finishedAt = clock.millis();
+    cj.process = null;
+    vertx.executeBlocking(() -> {
+      deleteQuietly(cj.workDir);
+      return null;
+    }, false);
+    cj.waiters.forEach(p -> p.tryComplete());
+    cj.waiters.clear();
+    if (!jobs.containsKey(cj.id)) {
+      return;
+    }
+    LOG.debug("task {} finished with exit code {}", cj.id, result.getExitCode());
+  }
+
+  /** Long-poll: the result when done within waitMs, else RUNNING; NOT_FOUND for unknown ids. */
+  public Future<WaitTaskResponse> await(long id, long waitMs) {
+    CompileJob cj = jobs.get(id);
+    if (cj == null) {
+      return Future.succeededFuture(WaitTaskResponse.newBuilder().setStatus(TaskStatus.TASK_STATUS_NOT_FOUND).build());
+    }
+    if (cj.done()) {
+      return Future.succeededFuture(cj.result);
+    }
+    Promise<Void> p = Promise.promise();
+    cj.waiters.add(p);
+    long timer = vertx.setTimer(Math.max(1, waitMs), t -> p.tryComplete());
+    return p.future().map(v -> {
+      vertx.cancelTimer(timer);
+      cj.waiters.remove(p);
+      return cj.done() ? cj.result : WaitTaskResponse.newBuilder().setStatus(TaskStatus.TASK_STATUS_RUNNING).build();
+    });
+  }
+
+  public boolean reference(long id) {
+    CompileJob cj = jobs.get(id);
+    if (cj == null) {
+      return false;
+    }
+    cj.references++;
+    return true;
+  }
+
+  /** Drops one reference; the last one forgets the job and kills it if it still runs. */
+  public void free(long id) {
+    CompileJob cj = jobs.get(id);
+    if (cj != null && --cj.references <= 0) {
+      forget(cj);
+    }
+  }
+
+  /** The scheduler no longer knows these grants: whoever asked for them is gone. */
+  public void killGrants(Collection<Long> grantIds) {
+    for (CompileJob cj : List.copyOf(jobs.values())) {
+      if (grantIds.contains(cj.grantId) && !cj.done()) {
+        LOG.info("killing task {}: its grant {} expired", cj.id, cj.grantId);
+        cj.kill();
+      }
+    }
+  }
+
+  /** Timer: forget results nobody collected. */
+  public void cleanup() {
+    long now = clock.millis();
+    for (CompileJob cj : List.copyOf(jobs.values())) {
+      if (cj.done() && now - cj.finishedAt > RETAIN_DONE_MS) {
+        forget(cj);
+      }
+    }
+  }
+
+  private void forget(CompileJob cj) {
+    jobs.remove(cj.id);
+    cj.kill();
+    cj.waiters.forEach(Promise::tryComplete);
+  }
+
+  public void killAll() {
+    jobs.values().forEach(CompileJob::kill);
+  }
+
+  public List<RunningTask> runningTasks(String location) {
+    return jobs.values().stream()
+        .sorted(Comparator.comparingLong(j -> j.id))
+        .map(j -> new RunningTask(j.grantId, j.id, location, j.taskDigest))
+        .toList();
+  }
+
+  public long tasksRunEver() {
+    return runEver;
+  }
+
+  static void deleteQuietly(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("could not remove {}: {}", dir, e.toString());
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.vxcc.daemon.servant;
+
+import dev.vxcc.api.v1.Ack;
+import dev.vxcc.api.v1.QueueTaskRequest;
+import dev.vxcc.api.v1.QueueTaskResponse;
+import dev.vxcc.api.v1.ServantService;
+import dev.vxcc.api.v1.TaskRef;
+import dev.vxcc.api.v1.WaitTaskRequest;
+import dev.vxcc.api.v1.WaitTaskResponse;
+import io.vertx.core.Future;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.StatusException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/** gRPC face of the execution engine: checks, then translates. */
+final class ServantEndpoint extends ServantService {
+  static final long MAX_WAIT_MS = 10_000;
+
+  private final ExecutionEngine engine;
+  private final CompilerRegistry compilers;
+  private final Supplier<Set<String>> acceptableTokens;
+
+  ServantEndpoint(ExecutionEngine engine, CompilerRegistry compilers, Supplier<Set<String>> acceptableTokens) {
+    this.engine = engine;
+    this.compilers = compilers;
+    this.acceptableTokens = acceptableTokens;
+  }
+
+  private Optional<StatusException> denied(String token) {
+    // Until the first heartbeat answer we know no token at all, so everything is refused.
+    return acceptableTokens.get().contains(token)
+        ? Optional.empty()
+        : Optional.of(new StatusException(GrpcStatus.PERMISSION_DENIED, "invalid token"));
+  }
+
+  @Override
+  public Future<QueueTaskResponse> queueTask(QueueTaskRequest req) {
+    Optional<StatusException> d = denied(req.getToken());
+    if (d.isPresent()) {
+      return Future.failedFuture(d.get());
+    }
+    Optional<Path> compiler = compilers.pathOf(req.getCompilerDigest());
+    if (compiler.isEmpty()) {
+      return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION, "no compiler with digest " + req.getCompilerDigest()));
+    }
+    Optional<String> refused = ServantArgsPolicy.check(req.getArgsList());
+    if (refused.isPresent()) {
+      return Future.failedFuture(new StatusException(GrpcStatus.INVALID_ARGUMENT, refused.get()));
+    }
+    String suffix = req.getOutputSuffix().isEmpty() ? ".o" : req.getOutputSuffix();
+    if (!suffix.matches("\\.[A-Za-z0-9]{1,8}")) {
+      return Future.failedFuture(new StatusException(GrpcStatus.INVALID_ARGUMENT, "bad output suffix " + suffix));
+    }
+    return engine.queue(new ExecutionEngine.Job(compiler.get(), req.getArgsList(), req.getSourceZstd().toByteArray(),
+            req.getGrantId(), req.getTaskDigest(), suffix))
+        .recover(err -> Future.failedFuture(err instanceof ExecutionEngine.Overloaded
+            ? new StatusException(GrpcStatus.RESOURCE_EXHAUSTED, err.getMessage())
+            : new StatusException(GrpcStatus.INTERNAL, String.valueOf(err.getMessage()))))
+        .map(id -> QueueTaskResponse.newBuilder().setTaskId(id).build());
+  }
+
+  @Override
+  public Future<WaitTaskResponse> waitTask(WaitTaskRequest req) {
+    Optional<StatusException> d = denied(req.getToken());
+    if (d.isPresent()) {
+      return Future.failedFuture(d.get());
+    }
+    return engine.await(req.getTaskId(), Math.min(MAX_WAIT_MS, req.getWaitMs()));
+  }
+
+  @Override
+  public Future<Ack> referenceTask(TaskRef req) {
+    Optional<StatusException> d = denied(req.getToken());
+    if (d.isPresent()) {
+      return Future.failedFuture(d.get());
+    }
+    return engine.reference(req.getTaskId())
+        ? Future.succeededFuture(Ack.getDefaultInstance())
+        : Future.failedFuture(new StatusException(GrpcStatus.NOT_FOUND, "no task " + req.getTaskId()));
+  }
+
+  @Override
+  public Future<Ack> freeTask(TaskRef req) {
+    Optional<StatusException> d = denied(req.getToken());
+    if (d.isPresent()) {
+      return Future.failedFuture(d.get());
+    }
+    engine.free(req.getTaskId());
+    return Future.succeededFuture(Ack.getDefaultInstance());
+  }
+}

@@ -1,0 +1,161 @@
+package dev.vxcc.daemon.servant;
+
+import dev.vxcc.api.v1.ServantGrpcService;
+import dev.vxcc.common.NodeKeys;
+import dev.vxcc.common.bus.Addresses;
+import dev.vxcc.common.bus.HeartbeatReply;
+import dev.vxcc.common.bus.ServantHeartbeat;
+import dev.vxcc.common.util.FileDigestCache;
+import dev.vxcc.daemon.DaemonConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The servant role: accepts tasks from other daemons over gRPC, runs the real compiler, and
+ * tells the scheduler once a second what it can take and what it runs.
+ */
+public final class ServantVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ServantVerticle.class);
+  /** Event-bus address answering this servant's counters, per servant id. */
+  public static final String STATS_ADDRESS_PREFIX = "vxcc.servant.stats.";
+
+  private final String servantId = UUID.randomUUID().toString();
+  private DaemonConfig cfg;
+  private ExecutionEngine engine;
+  private CompilerRegistry compilers;
+  private final MachineLoad load = new MachineLoad();
+  private HttpServer server;
+  private String location;
+  private volatile Set<String> acceptableTokens = Set.of();
+  private boolean stopping;
+  private long heartbeatTimer = -1;
+
+  @Override
+  public Future<?> start() {
+    cfg = DaemonConfig.fromNodeConfig(config());
+    compilers = new CompilerRegistry(new FileDigestCache());
+    int maxTasks = cfg.effectiveMaxRemoteTasks();
+    engine = new ExecutionEngine(vertx, cfg.tempDir(), maxTasks, () -> MachineLoad.memory()[1],
+        cfg.minMemoryForNewTaskBytes(), cfg.taskTimeoutMs(), InstantSource.system());
+    List<Path> dirs = CompilerRegistry.searchDirs(cfg.extraCompilerDirs());
+    return vertx.executeBlocking(() -> {
+          removeLeftovers(cfg.tempDir());
+          return compilers.rescan(dirs);
+        }, false)
+        .compose(found -> startServer())
+        .onSuccess(s -> {
+          location = cfg.servingHost() + ":" + s.actualPort();
+          vertx.sharedData().getLocalMap(NodeKeys.MAP).put(NodeKeys.SERVING, location);
+          vertx.sharedData().getLocalMap(NodeKeys.MAP).put(NodeKeys.SERVANT_ID, servantId);
+          vertx.eventBus().consumer(STATS_ADDRESS_PREFIX + servantId, m -> m.reply(stats()));
+          vertx.setPeriodic(1000, t -> load.sample(System.currentTimeMillis()));
+          vertx.setPeriodic(1000, t -> engine.cleanup());
+          vertx.setPeriodic(cfg.compilerRescanMs(), t -> vertx.executeBlocking(() -> compilers.rescan(dirs), false));
+          heartbeat();
+          LOG.info("servant {} serving at {} with {} slots, compilers {}", servantId, location, maxTasks, compilers.snapshot().values());
+        });
+  }
+
+  private Future<HttpServer> startServer() {
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(512L << 20));
+    grpc.addService(ServantGrpcService.of(new ServantEndpoint(engine, compilers, () -> acceptableTokens)));
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(cfg.servingHost()).setPort(cfg.servingPort()));
+    return server.requestHandler(grpc).listen();
+  }
+
+  /** The location other daemons use to reach this servant; known once started. */
+  public String location() {
+    return location;
+  }
+
+  private ServantHeartbeat beat(long leaseMs) {
+    long[] mem = MachineLoad.memory();
+    return new ServantHeartbeat(cfg.token(), servantId, location, cfg.host(), DaemonConfig.PROTOCOL_VERSION,
+        load.cpus(), leaseMs == 0 ? 0 : engine.maxTasks(), cfg.reportLoad() ? load.busyCpus() : engine.running(),
+        mem[0], mem[1], compilers.digests(), cfg.dedicated(), engine.maxTasks() == 0 ? "user-instructed" : "",
+        engine.runningTasks(location), leaseMs);
+  }
+
+  /** One-shot timer re-armed after each answer, so a slow scheduler never piles up heartbeats. */
+  private void heartbeat() {
+    if (stopping) {
+      return;
+    }
+    vertx.eventBus().request(Addresses.SCHEDULER_HEARTBEAT, beat(10_000).toJson(), new DeliveryOptions().setSendTimeout(5000))
+        .onSuccess(m -> {
+          HeartbeatReply r = HeartbeatReply.fromJson((JsonObject) m.body());
+          acceptableTokens = Set.copyOf(r.acceptableTokens());
+          if (!r.expiredGrants().isEmpty()) {
+            engine.killGrants(r.expiredGrants());
+          }
+        })
+        .onFailure(e -> LOG.debug("heartbeat failed: {}", e.getMessage()))
+        .onComplete(ar -> {
+          if (!stopping) {
+            heartbeatTimer = vertx.setTimer(cfg.heartbeatMs(), t -> heartbeat());
+          }
+        });
+  }
+
+  private JsonObject stats() {
+    return new JsonObject()
+        .put("servantId", servantId)
+        .put("location", location)
+        .put("maxTasks", engine.maxTasks())
+        .put("running", engine.running())
+        .put("tasksRunEver", engine.tasksRunEver())
+        .put("compilers", new JsonObject(Map.copyOf(compilers.snapshot().entrySet().stream()
+            .collect(java.util.stream.Collectors.toMap(e -> e.getKey(), e -> (Object) e.getValue().toString())))));
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(heartbeatTimer);
+    engine.killAll();
+    // Tell the scheduler at once that we are gone, rather than letting our lease run out.
+    Future<?> leaving = location == null ? Future.succeededFuture()
+        : vertx.eventBus().request(Addresses.SCHEDULER_HEARTBEAT, beat(0).toJson(), new DeliveryOptions().setSendTimeout(1000))
+            .recover(e -> Future.succeededFuture());
+    return leaving.compose(v -> server == null ? Future.succeededFuture() : server.close());
+  }
+
+  /** Work directories of servants that died: their owner is no longer alive. */
+  private static void removeLeftovers(Path tempRoot) {
+    try (Stream<Path> s = Files.list(tempRoot)) {
+      s.filter(p -> p.getFileName().toString().startsWith("vxcc-job-")).forEach(p -> {
+        String[] parts = p.getFileName().toString().split("-");
+        long pid = parts.length > 3 ? parseLong(parts[2]) : -1;
+        if (pid > 0 && ProcessHandle.of(pid).isEmpty()) {
+          ExecutionEngine.deleteQuietly(p);
+        }
+      });
+    } catch (Exception e) {
+      LOG.debug("no leftovers removed: {}", e.toString());
+    }
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.vxcc.node;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.XmlConfigBuilder;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Builds a clustered Vert.x from the Hazelcast XML plus command-line overrides. */
+final class Clustering {
+  private Clustering() {}
+
+  static Future<Vertx> start(VertxOptions options, Path xml, String host, Integer port, List<String> members, String name) {
+    Config cfg;
+    try (InputStream in = Files.newInputStream(xml)) {
+      cfg = new XmlConfigBuilder(in).build();
+    } catch (IOException e) {
+      return Future.failedFuture(new IllegalArgumentException("cannot read cluster config " + xml + ": " + e.getMessage()));
+    }
+    if (name != null) {
+      cfg.setClusterName(name);
+    }
+    NetworkConfig net = cfg.getNetworkConfig();
+    net.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
+    if (port != null) {
+      net.setPort(port).setPortAutoIncrement(false);
+    }
+    JoinConfig join = net.getJoin();
+    if (members != null && !members.isEmpty()) {
+      join.getMulticastConfig().setEnabled(false);
+      join.getAutoDetectionConfig().setEnabled(false);
+      join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    }
+    // Our own shutdown hook closes Vert.x first, so servants can still say goodbye on the bus.
+    cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
+    options.getEventBusOptions().setHost(host).setClusterPublicHost(host).setPort(0);
+    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(cfg)).buildClustered();
+  }
+}

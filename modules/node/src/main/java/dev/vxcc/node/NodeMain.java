@@ -1,0 +1,123 @@
+package dev.vxcc.node;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vxcc-node run ROLES [-conf ...] [-cluster ...] [-ha]}: one JVM running some roles as verticles. */
+@Command(name = "vxcc-node", mixinStandardHelpOptions = true, version = "vxcc-node 0.1.0",
+    subcommands = NodeMain.Run.class, description = "Runs vxcc roles (scheduler, cache, daemon) as Vert.x verticles.")
+public final class NodeMain {
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new NodeMain()).execute(args));
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true, description = "Start the given roles in this JVM and run until stopped.")
+  static final class Run implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ROLES", description = "Comma list of scheduler, cache, daemon, or all.")
+    String roles;
+
+    @Option(names = "-conf", paramLabel = "FILE_OR_JSON", description = "Configuration file, or inline JSON. Default: conf/vxcc.json of the installation.")
+    String conf;
+
+    @Option(names = "-cluster", description = "Join a Hazelcast cluster instead of running alone with a local event bus.")
+    boolean cluster;
+
+    @Option(names = "-cluster-config", paramLabel = "FILE", description = "Hazelcast XML. Default: conf/cluster.xml of the installation.")
+    Path clusterConfig;
+
+    @Option(names = "-cluster-host", paramLabel = "HOST", description = "Address for cluster traffic (default 127.0.0.1).")
+    String clusterHost = "127.0.0.1";
+
+    @Option(names = "-cluster-port", paramLabel = "PORT", description = "Hazelcast member port (overrides the XML).")
+    Integer clusterPort;
+
+    @Option(names = "-cluster-members", paramLabel = "HOST:PORT,...", split = ",", description = "TCP-IP join members (override the XML).")
+    List<String> clusterMembers;
+
+    @Option(names = "-cluster-name", paramLabel = "NAME", description = "Cluster name (overrides the XML); nodes join only their own cluster.")
+    String clusterName;
+
+    @Option(names = "-ha", description = "Redeploy this node's verticles on a survivor if the node dies.")
+    boolean ha;
+
+    @Option(names = "-ha-group", paramLabel = "GROUP", description = "HA group (default __DEFAULT__).")
+    String haGroup = "__DEFAULT__";
+
+    @Override
+    public Integer call() throws Exception {
+      List<String> verticles;
+      JsonObject config;
+      try {
+        verticles = Roles.verticles(roles);
+        config = loadConfig();
+      } catch (IllegalArgumentException e) {
+        System.err.println("vxcc-node: " + e.getMessage());
+        return 2;
+      }
+      VertxOptions options = new VertxOptions().setHAEnabled(ha).setHAGroup(haGroup);
+      Future<Vertx> vertxFuture = cluster
+          ? Clustering.start(options, clusterConfig != null ? clusterConfig : Installation.file("conf/cluster.xml"),
+              clusterHost, clusterPort, clusterMembers, clusterName)
+          : Future.succeededFuture(Vertx.vertx(options));
+      Vertx vertx;
+      try {
+        // buildClustered() can hang forever on some misconfigurations (stack-notes §9.4): bound it.
+        vertx = vertxFuture.await(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("vxcc-node: could not start" + (cluster ? " the cluster member" : "") + ": " + e.getMessage());
+        return 1;
+      }
+      List<String> ids = new ArrayList<>();
+      try {
+        for (String v : verticles) {
+          ids.add(vertx.deployVerticle(v, new DeploymentOptions().setConfig(config).setHa(ha)).await(120, TimeUnit.SECONDS));
+        }
+      } catch (Exception e) {
+        System.err.println("vxcc-node: could not start " + roles + ": " + e.getMessage());
+        vertx.close().await(20, TimeUnit.SECONDS);
+        return 1;
+      }
+      CountDownLatch closed = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // Undeploying lets servants say goodbye and delegates free their grants.
+        try {
+          vertx.close().await(20, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+          // exiting anyway
+        }
+        closed.countDown();
+      }, "vxcc-node-shutdown"));
+      System.out.println("vxcc-node ready: roles=" + roles + " " + NodeInfo.describe(vertx));
+      System.out.flush();
+      closed.await();
+      return 0;
+    }
+
+    private JsonObject loadConfig() throws Exception {
+      if (conf == null) {
+        Path def = Installation.file("conf/vxcc.json");
+        return Files.exists(def) ? new JsonObject(Files.readString(def)) : new JsonObject();
+      }
+      String text = conf.trim().startsWith("{") ? conf : Files.readString(Path.of(conf));
+      try {
+        return new JsonObject(text);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("-conf is not valid JSON: " + e.getMessage());
+      }
+    }
+  }
+}
