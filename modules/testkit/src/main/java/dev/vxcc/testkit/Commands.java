@@ -1,0 +1,49 @@
+package dev.vxcc.testkit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a command to completion with a bound, capturing its output; tests read the result. */
+public final class Commands {
+  private Commands() {}
+
+  public record Result(int exit, String stdout, String stderr, long millis) {
+    public Result orFail(String what) {
+      if (exit != 0) {
+        throw new AssertionError(what + " failed with " + exit + "\nstdout:\n" + tail(stdout) + "\nstderr:\n" + tail(stderr));
+      }
+      return this;
+    }
+
+    private static String tail(String s) {
+      return s.length() > 6000 ? "..." + s.substring(s.length() - 6000) : s;
+    }
+  }
+
+  public static Result run(Path cwd, Map<String, String> env, long timeoutSeconds, List<String> cmd) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("vxcc-cmd", ".out");
+    Path err = Files.createTempFile("vxcc-cmd", ".err");
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile())
+          .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.environment().putAll(env);
+      long t0 = System.nanoTime();
+      Process p = pb.start();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        throw new AssertionError("timed out after " + timeoutSeconds + " s: " + cmd);
+      }
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8), ms);
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+}

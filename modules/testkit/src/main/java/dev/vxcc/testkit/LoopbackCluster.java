@@ -1,0 +1,70 @@
+package dev.vxcc.testkit;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A real cluster on loopback: each node is a separate JVM started through bin/vxcc-node with
+ * -cluster, all joined by TCP-IP under a cluster name of their own, so parallel runs never merge.
+ */
+public final class LoopbackCluster implements AutoCloseable {
+  public static final String TOKEN = "test-token";
+
+  private final Path dist;
+  private final Path logs;
+  private final String name = "vxcc-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+  private final List<Integer> hzPorts = new ArrayList<>();
+  private final List<NodeProcess> nodes = new ArrayList<>();
+
+  public LoopbackCluster(Path dist, Path logs, int maxNodes) throws IOException {
+    this.dist = dist;
+    this.logs = logs;
+    for (int i = 0; i < maxNodes; i++) {
+      hzPorts.add(Ports.free());
+    }
+  }
+
+  public static JsonObject config(String host, int maxRemoteTasks) {
+    return new JsonObject()
+        .put("scheduler", new JsonObject().put("userTokens", List.of(TOKEN)).put("servantTokens", List.of(TOKEN)))
+        .put("daemon", new JsonObject()
+            .put("token", TOKEN)
+            .put("host", host)
+            .put("localPort", 0)
+            .put("servingPort", 0)
+            .put("maxRemoteTasks", maxRemoteTasks)
+            .put("maxLocalTasks", 2)
+            .put("reportLoad", false));
+  }
+
+  public NodeProcess start(String roles, JsonObject config) throws IOException {
+    int index = nodes.size();
+    if (index >= hzPorts.size()) {
+      throw new IllegalStateException("cluster was sized for " + hzPorts.size() + " nodes");
+    }
+    String members = hzPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    NodeProcess n = NodeProcess.start(dist, logs.resolve("node-" + index + "-" + roles.replace(',', '+') + ".log"),
+        List.of("run", roles, "-conf", config.encode(), "-cluster", "-cluster-host", "127.0.0.1",
+            "-cluster-port", Integer.toString(hzPorts.get(index)), "-cluster-members", members, "-cluster-name", name),
+        Map.of());
+    nodes.add(n);
+    return n;
+  }
+
+  public List<NodeProcess> nodes() {
+    return nodes;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    // Daemons first, scheduler last, so goodbyes reach it.
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      nodes.get(i).close();
+    }
+  }
+}
