@@ -1,0 +1,90 @@
+package dev.vxcc.scheduler;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every grant handed out and not yet freed, zombies included. Not thread-safe. */
+final class GrantLeases {
+  /**
+   * A leased slot. A zombie's lease ran out without keep-alive; it still occupies its servant's slot
+   * until the servant confirms, by leaving it out of a heartbeat, that the job is gone.
+   */
+  static final class Lease {
+    final long grantId;
+    final String servantId;
+    Instant expiresAt;
+    boolean zombie;
+
+    Lease(long grantId, String servantId, Instant expiresAt) {
+      this.grantId = grantId;
+      this.servantId = servantId;
+      this.expiresAt = expiresAt;
+    }
+  }
+
+  private final Map<Long, Lease> leases = new LinkedHashMap<>();
+  // Starts at 1 because delegates use grant id 0 to mean "no grant".
+  private long nextId = 1;
+
+  Lease issue(String servantId, Instant expiresAt) {
+    Lease l = new Lease(nextId++, servantId, expiresAt);
+    leases.put(l.grantId, l);
+    return l;
+  }
+
+  Lease get(long grantId) {
+    return leases.get(grantId);
+  }
+
+  Lease remove(long grantId) {
+    return leases.remove(grantId);
+  }
+
+  Collection<Lease> all() {
+    return Collections.unmodifiableCollection(leases.values());
+  }
+
+  /** Turns every lease that ran out into a zombie; returns how many changed. */
+  int zombifyExpired(Instant now) {
+    int n = 0;
+    for (Lease l : leases.values()) {
+      if (!l.zombie && !now.isBefore(l.expiresAt)) {
+        l.zombie = true;
+        n++;
+      }
+    }
+    return n;
+  }
+
+  List<Lease> zombiesOf(String servantId) {
+    List<Lease> out = new ArrayList<>();
+    for (Lease l : leases.values()) {
+      if (l.zombie && l.servantId.equals(servantId)) {
+        out.add(l);
+      }
+    }
+    return out;
+  }
+
+  /** Removes and returns the leases whose servant is no longer registered. */
+  List<Lease> removeOrphans(ServantRegistry servants) {
+    List<Lease> out = new ArrayList<>();
+    leases.values().removeIf(l -> {
+      boolean orphan = !servants.contains(l.servantId);
+      if (orphan) {
+        out.add(l);
+      }
+      return orphan;
+    });
+    return out;
+  }
+
+  int size() {
+    return leases.size();
+  }
+}

@@ -1,0 +1,52 @@
+package dev.vxcc.scheduler;
+
+import dev.vxcc.common.bus.FailureCodes;
+import dev.vxcc.common.bus.GrantRequest;
+import dev.vxcc.common.bus.KeepAliveRequest;
+import dev.vxcc.common.bus.ServantHeartbeat;
+
+/** Bounds on incoming requests; each violation is an INVALID_ARGUMENT naming the field. */
+final class RequestChecks {
+  /** Longest lease a servant or a grant may ask for, so a vanished peer is noticed within half a minute. */
+  static final long MAX_LEASE_MS = 30_000;
+
+  private RequestChecks() {}
+
+  static void heartbeat(ServantHeartbeat hb) {
+    if (hb.leaseMs() < 0 || hb.leaseMs() > MAX_LEASE_MS) {
+      throw invalid("heartbeat leaseMs must be between 0 and " + MAX_LEASE_MS + ", got " + hb.leaseMs());
+    }
+    if (hb.servantId().isEmpty() || hb.location().isEmpty()) {
+      throw invalid("heartbeat needs a servantId and a location");
+    }
+    if (hb.numProcessors() < 0) {
+      throw invalid("heartbeat numProcessors must be >= 0, got " + hb.numProcessors());
+    }
+  }
+
+  static void grant(GrantRequest req) {
+    if (req.immediate() < 0 || req.prefetch() < 0 || req.immediate() + req.prefetch() == 0) {
+      throw invalid("grant request must ask for at least one grant, got immediate=" + req.immediate()
+          + " prefetch=" + req.prefetch());
+    }
+    if (req.waitMs() < 0) {
+      throw invalid("grant request waitMs must be >= 0, got " + req.waitMs());
+    }
+    if (req.leaseMs() <= 0 || req.leaseMs() > MAX_LEASE_MS) {
+      throw invalid("grant leaseMs must be between 1 and " + MAX_LEASE_MS + ", got " + req.leaseMs());
+    }
+    if (req.compilerDigest().isEmpty()) {
+      throw invalid("grant request needs a compilerDigest");
+    }
+  }
+
+  static void keepAlive(KeepAliveRequest req) {
+    if (req.leaseMs() <= 0 || req.leaseMs() > MAX_LEASE_MS) {
+      throw invalid("keep-alive leaseMs must be between 1 and " + MAX_LEASE_MS + ", got " + req.leaseMs());
+    }
+  }
+
+  private static SchedulerException invalid(String message) {
+    return new SchedulerException(FailureCodes.INVALID_ARGUMENT, message);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.vxcc.scheduler;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The {@code "scheduler"} section of {@code conf/vxcc.json}.
+ *
+ * @param userTokens tokens delegates present for grant, keep-alive and free
+ * @param servantTokens tokens servants present in heartbeats; only these servants receive work
+ * @param minDaemonVersion heartbeats from older daemons are refused
+ * @param maxWaitMs upper bound on how long a grant request may be held open
+ * @param servantMinMemoryBytes servants with less available memory get no new tasks
+ * @param sweepIntervalMs period of the lease sweep
+ * @param tokenRotationMs how long each daemon-to-daemon token stays the active one
+ */
+public record SchedulerConfig(
+    Set<String> userTokens,
+    Set<String> servantTokens,
+    int minDaemonVersion,
+    long maxWaitMs,
+    long servantMinMemoryBytes,
+    long sweepIntervalMs,
+    long tokenRotationMs) {
+
+  public static final long DEFAULT_MAX_WAIT_MS = 10_000;
+  public static final long DEFAULT_SERVANT_MIN_MEMORY_BYTES = 1L << 30;
+  public static final long DEFAULT_SWEEP_INTERVAL_MS = 1_000;
+  public static final long DEFAULT_TOKEN_ROTATION_MS = 3_600_000;
+
+  public SchedulerConfig {
+    userTokens = Set.copyOf(userTokens);
+    servantTokens = Set.copyOf(servantTokens);
+    require(!userTokens.isEmpty(), "scheduler.userTokens must be a non-empty list");
+    require(!servantTokens.isEmpty(), "scheduler.servantTokens must be a non-empty list");
+    require(minDaemonVersion >= 0, "scheduler.minDaemonVersion must be >= 0, got " + minDaemonVersion);
+    require(maxWaitMs >= 0 && maxWaitMs <= DEFAULT_MAX_WAIT_MS,
+        "scheduler.maxWaitMs must be between 0 and " + DEFAULT_MAX_WAIT_MS + ", got " + maxWaitMs);
+    require(servantMinMemoryBytes >= 0,
+        "scheduler.servantMinMemoryBytes must be >= 0, got " + servantMinMemoryBytes);
+    require(sweepIntervalMs > 0, "scheduler.sweepIntervalMs must be > 0, got " + sweepIntervalMs);
+    require(tokenRotationMs > 0, "scheduler.tokenRotationMs must be > 0, got " + tokenRotationMs);
+  }
+
+  /** Parses the section; anything missing takes its default, anything malformed is rejected. */
+  public static SchedulerConfig fromJson(JsonObject section) {
+    JsonObject s = section == null ? new JsonObject() : section;
+    try {
+      return new SchedulerConfig(
+          tokens(s, "userTokens"),
+          tokens(s, "servantTokens"),
+          s.getInteger("minDaemonVersion", 0),
+          s.getLong("maxWaitMs", DEFAULT_MAX_WAIT_MS),
+          s.getLong("servantMinMemoryBytes", DEFAULT_SERVANT_MIN_MEMORY_BYTES),
+          s.getLong("sweepIntervalMs", DEFAULT_SWEEP_INTERVAL_MS),
+          s.getLong("tokenRotationMs", DEFAULT_TOKEN_ROTATION_MS));
+    } catch (ClassCastException e) {
+      // JsonObject getters throw this for a value of the wrong JSON type; name the section instead.
+      throw new IllegalArgumentException("scheduler config has a value of the wrong type: " + e.getMessage(), e);
+    }
+  }
+
+  private static Set<String> tokens(JsonObject s, String key) {
+    JsonArray a = s.getJsonArray(key);
+    Set<String> out = new LinkedHashSet<>();
+    if (a != null) {
+      for (Object o : a) {
+        require(o instanceof String, "scheduler." + key + " must contain only strings, found " + o);
+        // Requests decode a missing token as "", so an empty acceptable token would switch auth off.
+        require(!((String) o).isBlank(), "scheduler." + key + " must not contain an empty token");
+        out.add((String) o);
+      }
+    }
+    return out;
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

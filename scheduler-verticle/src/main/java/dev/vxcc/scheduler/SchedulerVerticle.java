@@ -1,0 +1,155 @@
+package dev.vxcc.scheduler;
+
+import dev.vxcc.common.bus.Addresses;
+import dev.vxcc.common.bus.FailureCodes;
+import dev.vxcc.common.bus.FreeRequest;
+import dev.vxcc.common.bus.GrantReply;
+import dev.vxcc.common.bus.GrantRequest;
+import dev.vxcc.common.bus.KeepAliveRequest;
+import dev.vxcc.common.bus.ServantHeartbeat;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler role on the event bus. Wiring only: it decodes messages, calls {@link TaskDispatcher}
+ * on its event loop, translates refusals into {@code message.fail}, and drives the dispatcher's timers.
+ */
+public final class SchedulerVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(SchedulerVerticle.class);
+
+  /** Not in {@link FailureCodes}: a bug on our side rather than a refusal the caller can act on. */
+  private static final int INTERNAL_ERROR = 500;
+
+  private final InstantSource clock;
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private TaskDispatcher dispatcher;
+  private long waiterTimer = -1;
+  private Instant waiterTimerAt;
+
+  public SchedulerVerticle() {
+    this(Clock.systemUTC());
+  }
+
+  public SchedulerVerticle(InstantSource clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    SchedulerConfig config;
+    try {
+      config = SchedulerConfig.fromJson(config().getJsonObject("scheduler", new JsonObject()));
+    } catch (IllegalArgumentException | ClassCastException e) {
+      return Future.failedFuture(new IllegalArgumentException("invalid scheduler config: " + e.getMessage(), e));
+    }
+    dispatcher = new TaskDispatcher(config, clock);
+    consume(Addresses.SCHEDULER_HEARTBEAT, ServantHeartbeat::fromJson, hb -> dispatcher.heartbeat(hb).toJson());
+    consume(Addresses.SCHEDULER_KEEP_ALIVE, KeepAliveRequest::fromJson, r -> dispatcher.keepAlive(r).toJson());
+    consume(Addresses.SCHEDULER_FREE, FreeRequest::fromJson, r -> {
+      dispatcher.free(r);
+      return new JsonObject();
+    });
+    consume(Addresses.SCHEDULER_VIEW, body -> body, body -> dispatcher.view().toJson());
+    consumers.add(vertx.eventBus().consumer(Addresses.SCHEDULER_GRANT, this::onGrant));
+    // The sweep only walks in-memory maps, so it cannot overrun its period.
+    vertx.setPeriodic(config.sweepIntervalMs(), id -> dispatcher.sweep());
+    log.info("Scheduler started: {} user tokens, {} servant tokens, min daemon version {}",
+        config.userTokens().size(), config.servantTokens().size(), config.minDaemonVersion());
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (dispatcher != null) {
+      dispatcher.failAllWaiters(FailureCodes.NO_QUOTA, "scheduler is stopping; retry on another scheduler");
+    }
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+  }
+
+  /** Registers a request/reply consumer whose logic answers synchronously. */
+  private <T> void consume(String address, Function<JsonObject, T> decode, Function<T, JsonObject> handle) {
+    Handler<Message<JsonObject>> handler = msg -> {
+      try {
+        msg.reply(handle.apply(decode.apply(body(msg))));
+      } catch (RuntimeException e) {
+        fail(msg, e);
+      }
+    };
+    consumers.add(vertx.eventBus().consumer(address, handler));
+  }
+
+  private void onGrant(Message<JsonObject> msg) {
+    CompletableFuture<GrantReply> reply;
+    try {
+      reply = dispatcher.waitForGrants(GrantRequest.fromJson(body(msg)));
+    } catch (RuntimeException e) {
+      fail(msg, e);
+      return;
+    }
+    if (!reply.isDone()) {
+      armWaiterTimer();
+    }
+    Future.fromCompletionStage(reply, context).onComplete(
+        grants -> msg.reply(grants.toJson()),
+        failure -> fail(msg, failure));
+  }
+
+  /**
+   * Keeps one timer on the earliest waiter deadline, so a waiter fails at its deadline rather than at
+   * the next sweep. The timer re-arms itself instead of trusting that it fired on time by our clock.
+   */
+  private void armWaiterTimer() {
+    Optional<Instant> next = dispatcher.nextWaiterDeadline();
+    if (next.isEmpty() || (waiterTimer != -1 && !waiterTimerAt.isAfter(next.get()))) {
+      return;
+    }
+    if (waiterTimer != -1) {
+      vertx.cancelTimer(waiterTimer);
+    }
+    long delayMs = Math.max(1, Duration.between(clock.instant(), next.get()).toMillis() + 1);
+    waiterTimerAt = next.get();
+    waiterTimer = vertx.setTimer(delayMs, id -> {
+      waiterTimer = -1;
+      dispatcher.expireWaiters();
+      armWaiterTimer();
+    });
+  }
+
+  /**
+   * A missing body reads as an empty object: the view needs no input, and every other request then
+   * carries the empty token and is refused as unauthenticated, which is the clearest answer.
+   */
+  private static JsonObject body(Message<JsonObject> msg) {
+    return msg.body() == null ? new JsonObject() : msg.body();
+  }
+
+  private static void fail(Message<JsonObject> msg, Throwable failure) {
+    Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (t instanceof SchedulerException e) {
+      log.debug("Refused {}: {} {}", msg.address(), e.code(), e.getMessage());
+      msg.fail(e.code(), e.getMessage());
+    } else if (t instanceof ClassCastException || t instanceof NullPointerException) {
+      // The records' fromJson throws these for fields of the wrong JSON type.
+      msg.fail(FailureCodes.INVALID_ARGUMENT, "malformed request on " + msg.address() + ": " + t.getMessage());
+    } else {
+      log.error("Unexpected failure handling {}", msg.address(), t);
+      msg.fail(INTERNAL_ERROR, "internal scheduler error: " + t);
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package dev.vxcc.scheduler;
+
+import dev.vxcc.common.bus.RunningTask;
+import dev.vxcc.common.bus.ServantHeartbeat;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One servant as the scheduler sees it: the last heartbeat (after overrides) plus the bookkeeping the
+ * scheduler owns. The heartbeat is replaced wholesale; {@link #running} survives because only the
+ * scheduler knows how many of its grants point here.
+ */
+final class Servant {
+  static final String NOT_VERIFIED = "NOT_VERIFIED";
+  static final String LEAVING = "LEAVING";
+
+  private final String servantId;
+  private final long registrationOrder;
+  private ServantHeartbeat heartbeat;
+  private int maxTasks;
+  private String notAcceptingReason;
+  private Instant expiresAt;
+  private int running;
+  private long everAssigned;
+  private List<RunningTask> reportedTasks = List.of();
+
+  Servant(String servantId, long registrationOrder) {
+    this.servantId = servantId;
+    this.registrationOrder = registrationOrder;
+  }
+
+  /**
+   * @param maxTasks the servant's own limit after the scheduler's overrides (0 for unverified or leaving)
+   * @param notAcceptingReason why maxTasks is 0, if the scheduler or the servant says so
+   */
+  void update(ServantHeartbeat hb, int maxTasks, String notAcceptingReason, Instant expiresAt) {
+    this.heartbeat = hb;
+    this.maxTasks = maxTasks;
+    this.notAcceptingReason = notAcceptingReason;
+    this.expiresAt = expiresAt;
+  }
+
+  /**
+   * How many tasks this servant may run in total right now, counting the ones it already runs.
+   * Load not caused by our grants (someone compiling locally) shrinks it; so does low memory.
+   */
+  int capacity(long minMemoryBytes) {
+    if (heartbeat.totalMemoryBytes() > 0 && heartbeat.availableMemoryBytes() < minMemoryBytes) {
+      return running;
+    }
+    double foreignLoad = Math.max(heartbeat.currentLoad() - running, 0);
+    double idle = Math.max(processors() - foreignLoad, 0);
+    return (int) Math.min(maxTasks, Math.floor(idle));
+  }
+
+  /** A servant that does not know its CPU count is trusted to have as many as it accepts tasks. */
+  int processors() {
+    return heartbeat.numProcessors() > 0 ? heartbeat.numProcessors() : maxTasks;
+  }
+
+  boolean isFree(long minMemoryBytes) {
+    return running < capacity(minMemoryBytes);
+  }
+
+  void assigned() {
+    running++;
+    everAssigned++;
+  }
+
+  void released() {
+    // Never below zero: a grant could be freed twice if a heartbeat and a free race on the bus.
+    running = Math.max(running - 1, 0);
+  }
+
+  JsonObject summary(long minMemoryBytes) {
+    return new JsonObject()
+        .put("servantId", servantId)
+        .put("location", heartbeat.location())
+        .put("host", heartbeat.host())
+        .put("version", heartbeat.version())
+        .put("numProcessors", heartbeat.numProcessors())
+        .put("maxTasks", maxTasks)
+        .put("capacity", capacity(minMemoryBytes))
+        .put("running", running)
+        .put("currentLoad", heartbeat.currentLoad())
+        .put("dedicated", heartbeat.dedicated())
+        .put("compilerDigests", new JsonArray(List.copyOf(heartbeat.compilerDigests())))
+        .put("notAcceptingReason", notAcceptingReason)
+        .put("everAssigned", everAssigned);
+  }
+
+  String id() {
+    return servantId;
+  }
+
+  long registrationOrder() {
+    return registrationOrder;
+  }
+
+  ServantHeartbeat heartbeat() {
+    return heartbeat;
+  }
+
+  int maxTasks() {
+    return maxTasks;
+  }
+
+  Instant expiresAt() {
+    return expiresAt;
+  }
+
+  int running() {
+    return running;
+  }
+
+  long everAssigned() {
+    return everAssigned;
+  }
+
+  List<RunningTask> reportedTasks() {
+    return reportedTasks;
+  }
+
+  void reportedTasks(List<RunningTask> tasks) {
+    this.reportedTasks = List.copyOf(tasks);
+  }
+}

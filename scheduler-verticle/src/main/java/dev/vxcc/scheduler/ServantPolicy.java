@@ -1,0 +1,65 @@
+package dev.vxcc.scheduler;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** Which servants may take a task, and which one should. Stateless; servants come in registration order. */
+final class ServantPolicy {
+  private ServantPolicy() {}
+
+  /**
+   * Servants that could ever run the task, busy or not. An empty result means waiting is pointless:
+   * nobody has the compiler, as opposed to everybody being busy.
+   */
+  static List<Servant> eligible(Collection<Servant> servants, String compilerDigest, int minVersion) {
+    List<Servant> out = new ArrayList<>();
+    for (Servant s : servants) {
+      if (s.maxTasks() > 0
+          && s.heartbeat().version() >= minVersion
+          && s.heartbeat().compilerDigests().contains(compilerDigest)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** Picks the servant for one more task among {@code eligible}, or empty if all of them are full. */
+  static Optional<Servant> choose(List<Servant> eligible, String requestorHost, long minMemoryBytes) {
+    List<Servant> others = new ArrayList<>();
+    List<Servant> own = new ArrayList<>();
+    for (Servant s : eligible) {
+      if (!s.isFree(minMemoryBytes)) {
+        continue;
+      }
+      // The requester's own machine still has to preprocess the sources; spare its CPUs if we can.
+      (s.heartbeat().host().equals(requestorHost) ? own : others).add(s);
+    }
+    Comparator<Servant> byUtilisation = utilisation(minMemoryBytes);
+    // Past half their CPUs, SMT siblings slow each other down, so a dedicated box is only preferred
+    // while it is below that mark.
+    Optional<Servant> dedicated = others.stream()
+        .filter(s -> s.heartbeat().dedicated() && s.running() * 2 < s.processors())
+        .min(byUtilisation);
+    if (dedicated.isPresent()) {
+      return dedicated;
+    }
+    Optional<Servant> any = others.stream().min(byUtilisation);
+    return any.isPresent() ? any : own.stream().min(byUtilisation);
+  }
+
+  /**
+   * Lowest running/capacity first, compared by cross-multiplication to keep exact ties exact; equal
+   * utilisation goes to the servant registered first so that choices are reproducible.
+   */
+  private static Comparator<Servant> utilisation(long minMemoryBytes) {
+    return (a, b) -> {
+      long lhs = (long) a.running() * b.capacity(minMemoryBytes);
+      long rhs = (long) b.running() * a.capacity(minMemoryBytes);
+      int c = Long.compare(lhs, rhs);
+      return c != 0 ? c : Long.compare(a.registrationOrder(), b.registrationOrder());
+    };
+  }
+}

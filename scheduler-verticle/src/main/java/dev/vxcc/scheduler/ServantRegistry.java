@@ -1,0 +1,53 @@
+package dev.vxcc.scheduler;
+
+import dev.vxcc.common.bus.ServantHeartbeat;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Live servants keyed by servant id, kept in registration order (the policy's tie-breaker). Not thread-safe. */
+final class ServantRegistry {
+  private final Map<String, Servant> servants = new LinkedHashMap<>();
+  private long registrations;
+
+  /** Records a heartbeat; returns the entry, created on first sight. */
+  Servant update(ServantHeartbeat hb, int maxTasks, String notAcceptingReason, Instant expiresAt) {
+    Servant s = servants.computeIfAbsent(hb.servantId(), id -> new Servant(id, registrations++));
+    s.update(hb, maxTasks, notAcceptingReason, expiresAt);
+    return s;
+  }
+
+  Servant get(String servantId) {
+    return servants.get(servantId);
+  }
+
+  boolean contains(String servantId) {
+    return servants.containsKey(servantId);
+  }
+
+  Collection<Servant> all() {
+    return Collections.unmodifiableCollection(servants.values());
+  }
+
+  /** Drops servants whose lease has run out (a leaving servant's lease ends at once) and returns them. */
+  List<Servant> removeExpired(Instant now) {
+    List<Servant> gone = new ArrayList<>();
+    for (Iterator<Servant> it = servants.values().iterator(); it.hasNext(); ) {
+      Servant s = it.next();
+      if (!now.isBefore(s.expiresAt())) {
+        gone.add(s);
+        it.remove();
+      }
+    }
+    return gone;
+  }
+
+  int size() {
+    return servants.size();
+  }
+}

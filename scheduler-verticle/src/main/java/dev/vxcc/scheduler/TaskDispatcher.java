@@ -1,0 +1,282 @@
+package dev.vxcc.scheduler;
+
+import dev.vxcc.common.bus.ClusterView;
+import dev.vxcc.common.bus.FailureCodes;
+import dev.vxcc.common.bus.FreeRequest;
+import dev.vxcc.common.bus.Grant;
+import dev.vxcc.common.bus.GrantReply;
+import dev.vxcc.common.bus.GrantRequest;
+import dev.vxcc.common.bus.HeartbeatReply;
+import dev.vxcc.common.bus.KeepAliveReply;
+import dev.vxcc.common.bus.KeepAliveRequest;
+import dev.vxcc.common.bus.RunningTask;
+import dev.vxcc.common.bus.ServantHeartbeat;
+import io.vertx.core.json.JsonArray;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler's state and rules, free of Vert.x: servants from heartbeats, leased grants, waiting
+ * grant requests and token rotation. Every method must be called from one thread (the verticle's event
+ * loop); time comes only from the injected clock, and the caller drives {@link #sweep()}.
+ */
+public final class TaskDispatcher {
+  private static final Logger log = LoggerFactory.getLogger(TaskDispatcher.class);
+
+  private final SchedulerConfig config;
+  private final InstantSource clock;
+  private final ServantRegistry servants = new ServantRegistry();
+  private final GrantLeases leases = new GrantLeases();
+  private final GrantWaiters waiters = new GrantWaiters();
+  private final TokenRotation tokens;
+
+  public TaskDispatcher(SchedulerConfig config, InstantSource clock) {
+    this(config, clock, new SecureRandom());
+  }
+
+  TaskDispatcher(SchedulerConfig config, InstantSource clock, SecureRandom random) {
+    this.config = config;
+    this.clock = clock;
+    this.tokens = new TokenRotation(clock, Duration.ofMillis(config.tokenRotationMs()), random);
+  }
+
+  /** Records a servant's state, reconciles its tasks with our grants, and tells it what to kill. */
+  public HeartbeatReply heartbeat(ServantHeartbeat hb) {
+    boolean servantToken = config.servantTokens().contains(hb.token());
+    if (!servantToken && !config.userTokens().contains(hb.token())) {
+      throw new SchedulerException(FailureCodes.ACCESS_DENIED, "invalid token in heartbeat from " + hb.location());
+    }
+    if (hb.version() < config.minDaemonVersion()) {
+      throw new SchedulerException(FailureCodes.VERSION_TOO_OLD, "daemon version " + hb.version()
+          + " is older than the minimum " + config.minDaemonVersion() + "; upgrade the daemon");
+    }
+    RequestChecks.heartbeat(hb);
+    int maxTasks = Math.max(hb.maxTasks(), 0);
+    String reason = hb.notAcceptingReason();
+    if (!servantToken) {
+      // A delegate's token proves membership but not that the machine may run other people's code.
+      maxTasks = 0;
+      reason = Servant.NOT_VERIFIED;
+    }
+    if (hb.leaseMs() == 0) {
+      maxTasks = 0;
+      reason = Servant.LEAVING;
+    }
+    Instant now = clock.instant();
+    boolean known = servants.contains(hb.servantId());
+    Servant s = servants.update(hb, maxTasks, reason, now.plusMillis(hb.leaseMs()));
+    if (!known) {
+      log.info("Servant {} joined at {} ({} CPUs, maxTasks {})", s.id(), hb.location(), hb.numProcessors(), maxTasks);
+    }
+
+    Set<Long> reported = new HashSet<>();
+    hb.runningTasks().forEach(t -> reported.add(t.grantId()));
+    for (GrantLeases.Lease zombie : leases.zombiesOf(s.id())) {
+      // The servant no longer holds it, so the slot the zombie kept occupied is really free now.
+      if (!reported.contains(zombie.grantId)) {
+        release(leases.remove(zombie.grantId));
+      }
+    }
+    List<Long> expired = new ArrayList<>();
+    List<RunningTask> kept = new ArrayList<>();
+    for (RunningTask t : hb.runningTasks()) {
+      GrantLeases.Lease l = leases.get(t.grantId());
+      if (l == null || l.zombie || !l.servantId.equals(s.id())) {
+        expired.add(t.grantId());
+      } else {
+        kept.add(t);
+      }
+    }
+    s.reportedTasks(kept);
+    // A new servant, lower load or freed zombies can all make room; waking is cheap when nobody waits.
+    wakeWaiters();
+    return new HeartbeatReply(expired, tokens.acceptable());
+  }
+
+  /**
+   * Grants up to immediate+prefetch slots. Only the first grant may be waited for (up to the request's
+   * wait, capped by config); once one is found, the rest are taken only if free right now. The future
+   * fails with a {@link SchedulerException}: ENVIRONMENT_NOT_AVAILABLE at once if no servant could ever
+   * run the compiler, NO_QUOTA when the wait ends empty-handed.
+   */
+  public CompletableFuture<GrantReply> waitForGrants(GrantRequest req) {
+    try {
+      checkUserToken(req.token());
+      RequestChecks.grant(req);
+      List<Grant> grants = grab(req);
+      if (!grants.isEmpty()) {
+        return CompletableFuture.completedFuture(new GrantReply(grants, tokens.active()));
+      }
+    } catch (SchedulerException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    long waitMs = Math.min(req.waitMs(), config.maxWaitMs());
+    if (waitMs == 0) {
+      return CompletableFuture.failedFuture(noQuota(req));
+    }
+    return waiters.add(req, clock.instant().plusMillis(waitMs)).reply();
+  }
+
+  /** Renews each grant that is still alive; one flag per id, in request order. */
+  public KeepAliveReply keepAlive(KeepAliveRequest req) {
+    checkUserToken(req.token());
+    RequestChecks.keepAlive(req);
+    Instant expiresAt = clock.instant().plusMillis(req.leaseMs());
+    List<Boolean> alive = new ArrayList<>(req.grantIds().size());
+    for (long id : req.grantIds()) {
+      GrantLeases.Lease l = leases.get(id);
+      // A zombie is not revived: the servant may already have been told to kill the task.
+      boolean ok = l != null && !l.zombie;
+      if (ok) {
+        l.expiresAt = expiresAt;
+      }
+      alive.add(ok);
+    }
+    return new KeepAliveReply(alive);
+  }
+
+  /** Frees every known grant of the batch; unknown ids are skipped, never a reason to stop. */
+  public void free(FreeRequest req) {
+    checkUserToken(req.token());
+    boolean any = false;
+    for (long id : req.grantIds()) {
+      GrantLeases.Lease l = leases.remove(id);
+      if (l != null) {
+        release(l);
+        any = true;
+      }
+    }
+    if (any) {
+      wakeWaiters();
+    }
+  }
+
+  /**
+   * The periodic clean-up: forget silent servants, free grants that lost their servant, turn lapsed
+   * grants into zombies, and fail waiters whose deadline passed.
+   */
+  public void sweep() {
+    Instant now = clock.instant();
+    List<Servant> gone = servants.removeExpired(now);
+    gone.forEach(s -> log.info("Servant {} at {} expired or left", s.id(), s.heartbeat().location()));
+    int orphans = leases.removeOrphans(servants).size();
+    int zombies = leases.zombifyExpired(now);
+    if (orphans > 0 || zombies > 0) {
+      log.debug("Sweep: {} grants freed with their servant, {} grants became zombies", orphans, zombies);
+    }
+    expireWaiters();
+    if (!gone.isEmpty()) {
+      // Waiters for a compiler that just vanished from the cluster should learn it now, not at their deadline.
+      wakeWaiters();
+    }
+  }
+
+  /** Fails, with NO_QUOTA, every waiter whose deadline has been reached. */
+  public void expireWaiters() {
+    List<GrantWaiters.Waiter> due = waiters.removeDue(clock.instant());
+    due.forEach(w -> w.reply().completeExceptionally(noQuota(w.request())));
+  }
+
+  /** Fails every waiter, e.g. when the scheduler stops. */
+  public void failAllWaiters(int code, String message) {
+    waiters.removeAll().forEach(w -> w.reply().completeExceptionally(new SchedulerException(code, message)));
+  }
+
+  /** When the next waiter times out, so the caller can arm a timer for exactly that moment. */
+  public Optional<Instant> nextWaiterDeadline() {
+    return waiters.earliestDeadline();
+  }
+
+  public ClusterView view() {
+    JsonArray summaries = new JsonArray();
+    List<RunningTask> running = new ArrayList<>();
+    for (Servant s : servants.all()) {
+      summaries.add(s.summary(config.servantMinMemoryBytes()));
+      running.addAll(s.reportedTasks());
+    }
+    return new ClusterView(summaries, running);
+  }
+
+  public int pendingWaiters() {
+    return waiters.size();
+  }
+
+  public int liveGrants() {
+    return leases.size();
+  }
+
+  /** Takes as many free slots as the request wants, without waiting; empty if none is free. */
+  private List<Grant> grab(GrantRequest req) {
+    List<Servant> eligible = ServantPolicy.eligible(servants.all(), req.compilerDigest(), req.minVersion());
+    if (eligible.isEmpty()) {
+      throw new SchedulerException(FailureCodes.ENVIRONMENT_NOT_AVAILABLE,
+          "no servant has the compiler with digest " + req.compilerDigest()
+              + (req.minVersion() > 0 ? " at version >= " + req.minVersion() : ""));
+    }
+    Instant expiresAt = clock.instant().plusMillis(req.leaseMs());
+    List<Grant> grants = new ArrayList<>();
+    int wanted = req.immediate() + req.prefetch();
+    while (grants.size() < wanted) {
+      Optional<Servant> pick = ServantPolicy.choose(eligible, req.requestorHost(), config.servantMinMemoryBytes());
+      if (pick.isEmpty()) {
+        break;
+      }
+      Servant s = pick.get();
+      s.assigned();
+      GrantLeases.Lease l = leases.issue(s.id(), expiresAt);
+      grants.add(new Grant(l.grantId, s.id(), s.heartbeat().location()));
+    }
+    return grants;
+  }
+
+  /** Offers free slots to waiters, oldest first; completes them only after the queue is settled. */
+  private void wakeWaiters() {
+    if (waiters.isEmpty()) {
+      return;
+    }
+    expireWaiters();
+    List<Runnable> completions = new ArrayList<>();
+    waiters.removeIf(w -> {
+      try {
+        List<Grant> grants = grab(w.request());
+        if (grants.isEmpty()) {
+          return false;
+        }
+        GrantReply reply = new GrantReply(grants, tokens.active());
+        completions.add(() -> w.reply().complete(reply));
+      } catch (SchedulerException e) {
+        completions.add(() -> w.reply().completeExceptionally(e));
+      }
+      return true;
+    });
+    completions.forEach(Runnable::run);
+  }
+
+  private void release(GrantLeases.Lease l) {
+    Servant s = servants.get(l.servantId);
+    if (s != null) {
+      s.released();
+    }
+  }
+
+  private void checkUserToken(String token) {
+    if (!config.userTokens().contains(token)) {
+      throw new SchedulerException(FailureCodes.ACCESS_DENIED, "invalid token");
+    }
+  }
+
+  private static SchedulerException noQuota(GrantRequest req) {
+    return new SchedulerException(FailureCodes.NO_QUOTA,
+        "every servant with compiler " + req.compilerDigest() + " is busy; retry later");
+  }
+}
