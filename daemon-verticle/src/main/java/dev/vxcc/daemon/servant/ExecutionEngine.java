@@ -180,12 +180,15 @@ public final class ExecutionEngine {
       deleteQuietly(cj.workDir);
       return null;
     }, false);
-    cj.waiters.forEach(p -> p.tryComplete());
-    cj.waiters.clear();
-    if (!jobs.containsKey(cj.id)) {
-      return;
-    }
+    wakeWaiters(cj);
     LOG.debug("task {} finished with exit code {}", cj.id, result.getExitCode());
+  }
+
+  /** Waiters remove themselves when woken, so wake a copy. */
+  private static void wakeWaiters(CompileJob cj) {
+    List<Promise<Void>> waiting = List.copyOf(cj.waiters);
+    cj.waiters.clear();
+    waiting.forEach(Promise::tryComplete);
   }
 
   /** Long-poll: the result when done within waitMs, else RUNNING; NOT_FOUND for unknown ids. */
@@ -247,7 +250,7 @@ public final class ExecutionEngine {
   private void forget(CompileJob cj) {
     jobs.remove(cj.id);
     cj.kill();
-    cj.waiters.forEach(Promise::tryComplete);
+    wakeWaiters(cj);
   }
 
   public void killAll() {

@@ -25,6 +25,48 @@ public final class Commands {
     }
   }
 
+  /** A command running in the background; {@link #await} collects it like {@link #run}. */
+  public static final class Async {
+    private final Process process;
+    private final Path out;
+    private final Path err;
+    private final long started = System.nanoTime();
+
+    private Async(Process process, Path out, Path err) {
+      this.process = process;
+      this.out = out;
+      this.err = err;
+    }
+
+    public boolean alive() {
+      return process.isAlive();
+    }
+
+    public Result await(long timeoutSeconds) throws IOException, InterruptedException {
+      try {
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+          process.descendants().forEach(ProcessHandle::destroyForcibly);
+          process.destroyForcibly();
+          throw new AssertionError("timed out after " + timeoutSeconds + " s");
+        }
+        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8), (System.nanoTime() - started) / 1_000_000);
+      } finally {
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+      }
+    }
+  }
+
+  public static Async start(Path cwd, Map<String, String> env, List<String> cmd) throws IOException {
+    Path out = Files.createTempFile("vxcc-cmd", ".out");
+    Path err = Files.createTempFile("vxcc-cmd", ".err");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().putAll(env);
+    return new Async(pb.start(), out, err);
+  }
+
   public static Result run(Path cwd, Map<String, String> env, long timeoutSeconds, List<String> cmd) throws IOException, InterruptedException {
     Path out = Files.createTempFile("vxcc-cmd", ".out");
     Path err = Files.createTempFile("vxcc-cmd", ".err");

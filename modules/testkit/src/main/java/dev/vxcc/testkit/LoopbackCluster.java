@@ -43,6 +43,10 @@ public final class LoopbackCluster implements AutoCloseable {
   }
 
   public NodeProcess start(String roles, JsonObject config) throws IOException {
+    return startWithEnv(roles, config, Map.of());
+  }
+
+  public NodeProcess startWithEnv(String roles, JsonObject config, Map<String, String> env) throws IOException {
     int index = nodes.size();
     if (index >= hzPorts.size()) {
       throw new IllegalStateException("cluster was sized for " + hzPorts.size() + " nodes");
@@ -51,7 +55,7 @@ public final class LoopbackCluster implements AutoCloseable {
     NodeProcess n = NodeProcess.start(dist, logs.resolve("node-" + index + "-" + roles.replace(',', '+') + ".log"),
         List.of("run", roles, "-conf", config.encode(), "-cluster", "-cluster-host", "127.0.0.1",
             "-cluster-port", Integer.toString(hzPorts.get(index)), "-cluster-members", members, "-cluster-name", name),
-        Map.of());
+        env);
     nodes.add(n);
     return n;
   }
