@@ -633,12 +633,18 @@ static bool http_call(const char *method, const char *path, const struct iovec *
     for (int i = 0; i < nbody; i++)
         iov[i + 1] = body[i];
     ok = false;
+    int64_t start = now_ms();
     int fd = dial(&sa);
     if (fd >= 0) {
         int64_t deadline = now_ms() + timeout_ms;
         ok = send_iov(fd, iov, nbody + 1, deadline) && read_response(fd, deadline, r);
         close(fd);
     }
+    if (ok)
+        dbg("%s %s: HTTP %d, %zu bytes sent, %zu received, %d ms", method, path, r->status, total, r->body_len,
+            (int)(now_ms() - start));
+    else
+        dbg("%s %s failed: %s", method, path, g_err);
     free(iov);
     buf_free(&head);
     if (!ok)

@@ -37,6 +37,7 @@ final class Sandbox {
               head -c "$FAKE_BIG" /dev/zero | tr '\\0' 'x'
             fi
             if [ -n "$FAKE_SIGNAL" ]; then ulimit -c 0; kill -"$FAKE_SIGNAL" $$; fi
+            [ -n "$FAKE_SLEEP" ] && exec sleep "$FAKE_SLEEP"
             [ -n "$out" ] && echo "object from fake compiler" > "$out"
             exit "${FAKE_EXIT:-0}"
             """;
@@ -85,17 +86,26 @@ final class Sandbox {
 
     /** Runs cmd through bash so that argv[0] is exactly cmd[0] (as make would) and no core is dumped. */
     Result run(List<String> cmd) throws Exception {
+        Path out = Files.createTempFile(root, "stdout", ".txt");
+        Path err = Files.createTempFile(root, "stderr", ".txt");
+        long t0 = System.nanoTime();
+        Process p = start(cmd, out, err);
+        return finish(p, cmd, out, err, t0);
+    }
+
+    Process start(List<String> cmd, Path out, Path err) throws IOException {
         var full = new ArrayList<String>(List.of("/bin/bash", "-c", "ulimit -c 0; exec \"$@\"", "bash"));
         full.addAll(cmd);
         var pb = new ProcessBuilder(full).directory(work.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);
-        Path out = Files.createTempFile(root, "stdout", ".txt");
-        Path err = Files.createTempFile(root, "stderr", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
-        long t0 = System.nanoTime();
         Process p = pb.start();
         p.getOutputStream().close();
+        return p;
+    }
+
+    Result finish(Process p, List<String> cmd, Path out, Path err, long t0) throws Exception {
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("shim did not finish within 60 s: " + cmd);

@@ -224,6 +224,27 @@ class ShimTest {
         assertEquals(128 + 15, r.exit());
     }
 
+    @Test
+    void signalToTheShimReachesTheChildAndTheQuotaIsReleased() throws Exception {
+        daemon.on("/local/compile", req -> Reply.of("action", "local", "reason", "r", "quota", "granted"))
+                .on("/local/release", req -> new Reply(200, new byte[0]));
+        box.set("FAKE_SLEEP", "30");
+        Path out = tmp.resolve("out.txt");
+        Path err = tmp.resolve("err.txt");
+        var cmd = List.of(box.sym.resolve("g++").toString(), "-c", "a.c");
+        long t0 = System.nanoTime();
+        Process p = box.start(cmd, out, err);
+        while (box.compilerRuns().isEmpty() && System.nanoTime() - t0 < 10_000_000_000L) {
+            Thread.sleep(10);
+        }
+        assertFalse(box.compilerRuns().isEmpty(), "the compiler never started");
+        p.destroy(); // SIGTERM to the shim only, as a kill(1) aimed at it would
+        var r = box.finish(p, cmd, out, err, t0);
+        assertEquals(128 + 15, r.exit());
+        assertTrue(r.millis() < 10_000, "took " + r.millis() + " ms");
+        assertEquals(1, daemon.requests("/local/release").size());
+    }
+
     // ------------------------------------------------------------------ preprocess / submit / pending / result
 
     @Test
