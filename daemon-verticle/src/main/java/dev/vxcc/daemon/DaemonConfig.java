@@ -92,7 +92,7 @@ public record DaemonConfig(
         j.getLong("minRemoteSourceBytes", 0L),
         j.getBoolean("exactDiagnostics", true),
         j.getBoolean("reportLoad", true),
-        j.getLong("maxGrantWaitMs", 60_000L));
+        j.getLong("maxGrantWaitMs", 20_000L));
   }
 
   private static String defaultHost() {
