@@ -1,0 +1,57 @@
+package dev.vxcc.daemon.args;
+
+/** Why an invocation is not distributed. {@link #code()} is stable and used in logs and metrics. */
+public enum LocalReason {
+    BAD_INPUT("bad-input", "invocation could not be interpreted (missing tool, cwd or arguments)"),
+    UNKNOWN_COMPILER("unknown-compiler", "tool is neither a gcc nor a clang driver"),
+    NOT_A_COMPILE("not-a-compile", "no -c or -S: linking or another non-compiling driver mode"),
+    PREPROCESS_ONLY("preprocess-only", "-E: only preprocessing is requested"),
+    DEPENDENCY_ONLY("dependency-only", "-M/-MM without -MD: only a dependency list is requested"),
+    INFO_QUERY("info-query", "version, help, -v or -print-* query"),
+    MULTIPLE_SOURCES("multiple-sources", "more than one input file"),
+    NO_SOURCE("no-source", "no input file"),
+    STDIN_SOURCE("stdin-source", "source is read from standard input"),
+    ASSEMBLER("assembler", "input is assembly"),
+    ALREADY_PREPROCESSED("already-preprocessed", "input is already preprocessed (.i/.ii, -fpreprocessed)"),
+    UNSUPPORTED_LANGUAGE("unsupported-language", "input is not C or C++"),
+    MARCH_NATIVE("march-native", "-march/-mtune/-mcpu=native depends on the local CPU"),
+    MULTIPLE_ARCH("multiple-arch", "more than one -arch"),
+    PRECOMPILED_HEADER("precompiled-header", "a precompiled header is produced or used"),
+    PROFILE_DATA("profile-data", "profile-guided optimisation reads or instruments profile files"),
+    COVERAGE("coverage", "coverage instrumentation embeds local paths and writes .gcno files"),
+    SAVE_TEMPS("save-temps", "-save-temps writes intermediate files"),
+    SPLIT_DWARF("split-dwarf", "-gsplit-dwarf writes a .dwo file referenced by path"),
+    PLUGIN_OR_SPECS("plugin-or-specs", "compiler plugin or specs file on the local machine"),
+    COMPILER_WRAPPER_OPTION("compiler-wrapper-option", "-wrapper, -B, toolchain or resource directory changes which programs run"),
+    LOCAL_FILE_INPUT("local-file-input", "the compiler proper reads a local file (ignore lists, xray lists, ...)"),
+    EXTRA_OUTPUT_FILES("extra-output-files", "the compile writes side files that are not shipped back"),
+    MODULES("modules", "C++/clang modules need module files on the local machine"),
+    LTO("lto", "LTO objects embed the compile options and input name, so remote output differs"),
+    RESPONSE_FILE_UNREADABLE("response-file-unreadable", "an @file could not be read"),
+    DEBUG_INFO_RECORDS_SWITCHES("debug-info-records-switches",
+            "gcc records the switches in the object (-grecord-gcc-switches, -frecord-gcc-switches), which would show -fdirectives-only"),
+    DEBUG_INFO_PATHS("debug-info-paths", "debug info would name servant-side files or directories"),
+    DEBUG_INFO_CHECKSUMS("debug-info-checksums",
+            "DWARF 5 line tables carry MD5 sums of the source files, which clang cannot compute when compiling stdin"),
+    DEBUG_MACRO_INFO("debug-macro-info", "-g3 macro debug info differs when macros are expanded remotely"),
+    MISSING_VALUE("missing-value", "an option that needs a value is the last argument or has an empty value"),
+    CONFLICTING_OPTIONS("conflicting-options", "options contradict each other (-c with -S, several -o)"),
+    UNSUPPORTED_OPTION("unsupported-option", "known option that cannot be reproduced remotely"),
+    UNKNOWN_OPTION("unknown-option", "unknown option; it might take a value or read files");
+
+    private final String code;
+    private final String description;
+
+    LocalReason(String code, String description) {
+        this.code = code;
+        this.description = description;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String description() {
+        return description;
+    }
+}
