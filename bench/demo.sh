@@ -48,7 +48,9 @@ export VXCC_DAEMON
 
 "$dist/bin/vxcc" install-symlinks "$work/bin" >/dev/null
 echo "== configuring and building ninja with CXX=$work/bin/g++ (make -j8)"
-cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$work/bin/g++" > "$work/cmake.log"
+# -O2 without LTO: ninja's Release type adds -flto, whose compiles stay local (never reproducible).
+cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O2 -DNDEBUG" \
+  -DCMAKE_CXX_COMPILER="$work/bin/g++" > "$work/cmake.log"
 start=$(date +%s.%N)
 make -C "$work/build" -j8 > "$work/make.log" 2>&1 || { tail -30 "$work/make.log"; exit 1; }
 end=$(date +%s.%N)

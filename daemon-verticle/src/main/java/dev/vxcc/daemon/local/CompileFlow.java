@@ -149,14 +149,20 @@ final class CompileFlow {
     List<String> remoteArgs = t.preprocessAttempt == 0 ? t.decision.remoteArgs() : t.decision.fallbackRemoteArgs();
     t.directive = Promise.promise();
     vertx.executeBlocking(() -> job(t, remoteArgs, source), false)
-        .compose(job -> dispatcher.run(job, t.cancel))
-        .compose(res -> outcome(t, res))
+        .compose(job -> job == null
+            ? Future.succeededFuture(local(t.pid, "base-file-macro", false))
+            : dispatcher.run(job, t.cancel).compose(res -> outcome(t, res)))
         .recover(err -> Future.succeededFuture(remoteFailure(t, err)))
         .onComplete(ar -> t.directive.tryComplete(ar.result()));
     return await(t);
   }
 
+  /** Worker: digest and compress; null when the source cannot be compiled remotely. */
   private RemoteJob job(LocalTask t, List<String> remoteArgs, byte[] source) {
+    if (t.decision.family() == dev.vxcc.daemon.args.CompilerFamily.GCC && contains(source, BASE_FILE)) {
+      // gcc expands __BASE_FILE__ to "" when compiling preprocessed stdin: the object would differ.
+      return null;
+    }
     String sourceDigest = Digests.hex(source);
     // Everything that decides the object: compiler, arguments (in order), preprocessed source.
     String taskDigest = Digests.hexOfParts(TASK_DIGEST_VERSION.getBytes(StandardCharsets.UTF_8),
@@ -166,6 +172,24 @@ final class CompileFlow {
         sourceDigest.getBytes(StandardCharsets.UTF_8));
     return new RemoteJob(t.compilerDigest, remoteArgs, Zstd.compress(source), taskDigest, t.decision.sourcePath(),
         t.decision.outputSuffix(), t.disallowCacheFill);
+  }
+
+  private static final byte[] BASE_FILE = "__BASE_FILE__".getBytes(StandardCharsets.US_ASCII);
+
+  static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0, last = haystack.length - needle.length; i <= last; i++) {
+      if (haystack[i] != needle[0]) {
+        continue;
+      }
+      for (int j = 1; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   private Future<Buffer> outcome(LocalTask t, RemoteResult res) {

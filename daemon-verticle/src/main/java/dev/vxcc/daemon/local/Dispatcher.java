@@ -13,6 +13,7 @@ import dev.vxcc.common.bus.Grant;
 import dev.vxcc.common.bus.JsonBody;
 import dev.vxcc.common.bus.KeepAliveReply;
 import dev.vxcc.common.bus.KeepAliveRequest;
+import dev.vxcc.common.util.Zstd;
 import dev.vxcc.daemon.DaemonConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -168,7 +169,8 @@ final class Dispatcher {
         return Future.failedFuture(penalise(grant, "servant " + grant.location() + " lost task " + taskId));
       }
       if (r.getExitCode() < 0) {
-        return Future.failedFuture(penalise(grant, "servant " + grant.location() + ": " + r.getStderr().toStringUtf8().trim()));
+        String why = new String(Zstd.decompress(r.getStderrZstd().toByteArray()), java.nio.charset.StandardCharsets.UTF_8).trim();
+        return Future.failedFuture(penalise(grant, "servant " + grant.location() + ": " + why));
       }
       return Future.succeededFuture(r);
     });
@@ -184,7 +186,8 @@ final class Dispatcher {
     for (OutputFile f : r.getFilesList()) {
       files.put(f.getSuffix(), f.getDataZstd().toByteArray());
     }
-    return new RemoteResult(r.getExitCode(), r.getStdout().toByteArray(), r.getStderr().toByteArray(), files, grant.location());
+    return new RemoteResult(r.getExitCode(), Zstd.decompress(r.getStdoutZstd().toByteArray()),
+        Zstd.decompress(r.getStderrZstd().toByteArray()), files, grant.location());
   }
 
   static SocketAddress address(String location) {

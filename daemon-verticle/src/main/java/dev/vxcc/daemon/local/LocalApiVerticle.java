@@ -116,9 +116,16 @@ public final class LocalApiVerticle extends VerticleBase {
     return quota.acquire(pid, light, deadline).map(Directives::granted);
   }
 
-  /** Lets a wrapper or tool record a digest it already computed (path, size, mtime → digest). */
+  /**
+   * Get (fields {@code path}) or set ({@code path size mtime digest}) a file digest: a tool that
+   * already hashed a compiler can tell us, and anyone can ask what we would use.
+   */
   private Future<Buffer> fileDigest(Frames f) {
     String path = f.text("path");
+    if (f.first("digest").isPresent()) {
+      digests.put(new FileDigestCache.Key(path, f.number("size"), f.number("mtime")), f.text("digest"));
+      return Future.succeededFuture(Buffer.buffer());
+    }
     return vertx.executeBlocking(() -> Frames.builder().add("digest", digests.digestOf(java.nio.file.Path.of(path))).build(), false);
   }
 

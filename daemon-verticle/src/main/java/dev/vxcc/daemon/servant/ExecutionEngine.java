@@ -144,8 +144,8 @@ public final class ExecutionEngine {
       WaitTaskResponse.Builder r = WaitTaskResponse.newBuilder()
           .setStatus(TaskStatus.TASK_STATUS_DONE)
           .setExitCode(exit)
-          .setStdout(ByteString.copyFrom(Files.readAllBytes(io.resolve("stdout"))))
-          .setStderr(ByteString.copyFrom(Files.readAllBytes(io.resolve("stderr"))));
+          .setStdoutZstd(ByteString.copyFrom(Zstd.compress(Files.readAllBytes(io.resolve("stdout")))))
+          .setStderrZstd(ByteString.copyFrom(Zstd.compress(Files.readAllBytes(io.resolve("stderr")))));
       if (exit == 0) {
         try (Stream<Path> s = Files.list(cj.workDir.resolve("out"))) {
           for (Path f : s.sorted().toList()) {
@@ -168,7 +168,7 @@ public final class ExecutionEngine {
     return WaitTaskResponse.newBuilder()
         .setStatus(TaskStatus.TASK_STATUS_DONE)
         .setExitCode(-1)
-        .setStderr(ByteString.copyFromUtf8("vxcc servant: " + why + "\n"))
+        .setStderrZstd(ByteString.copyFrom(Zstd.compress(("vxcc servant: " + why + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8))))
         .build();
   }
 

@@ -40,6 +40,52 @@ final class E2e {
     return env;
   }
 
+  /**
+   * A command looked up in the child's PATH, as a shell would. ProcessBuilder searches the
+   * parent's PATH instead, which would run the real compiler with our symlinks first in PATH.
+   */
+  static List<String> onPath(String... cmd) {
+    List<String> out = new java.util.ArrayList<>();
+    out.add("/usr/bin/env");
+    out.addAll(List.of(cmd));
+    return out;
+  }
+
+  static io.vertx.core.json.JsonObject stats(String daemon) throws Exception {
+    String out = Commands.run(Path.of("/"), Map.of("VXCC_DAEMON", daemon), 30,
+        List.of(dist().resolve("bin/vxcc").toString(), "--stats", "--json")).orFail("vxcc --stats --json").stdout();
+    return new io.vertx.core.json.JsonObject(out);
+  }
+
+  /**
+   * Waits until the daemon's view of the cluster (refreshed once a second) has a servant with the
+   * compiler; before that it rightly compiles locally. There is no event across processes to
+   * await, so this polls, with a bound.
+   */
+  static void awaitCompilerInCluster(String daemon, Path compiler) throws Exception {
+    String digest = dev.vxcc.common.util.Digests.hexOfFile(compiler.toRealPath());
+    awaitServant(daemon, s -> s.getJsonArray("compilerDigests").contains(digest), "a servant with " + compiler);
+  }
+
+  static void awaitServantAt(String daemon, String location) throws Exception {
+    awaitServant(daemon, s -> location.equals(s.getString("location")), "the servant at " + location);
+  }
+
+  private static void awaitServant(String daemon, java.util.function.Predicate<io.vertx.core.json.JsonObject> match, String what)
+      throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline) {
+      for (Object o : stats(daemon).getJsonArray("cluster", new io.vertx.core.json.JsonArray())) {
+        io.vertx.core.json.JsonObject s = (io.vertx.core.json.JsonObject) o;
+        if (s.getInteger("maxTasks", 0) > 0 && match.test(s)) {
+          return;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(what + " did not join the cluster within 60 s");
+  }
+
   /** Relative path → bytes of every object file under a build tree. */
   static Map<String, byte[]> objects(Path buildDir) throws IOException {
     Map<String, byte[]> out = new TreeMap<>();

@@ -36,7 +36,7 @@ class FailureTest {
     Map<String, String> env = E2e.env(links, "127.0.0.1:" + Ports.free());
     for (int i = 0; i < 3; i++) {
       Files.writeString(work.resolve("f" + i + ".cc"), SOURCE + "int k" + i + ";\n");
-      Commands.Result viaVxcc = Commands.run(work, env, 60, List.of("g++", "-O2", "-c", "f" + i + ".cc", "-o", "f" + i + ".o"));
+      Commands.Result viaVxcc = Commands.run(work, env, 60, E2e.onPath("g++", "-O2", "-c", "f" + i + ".cc", "-o", "f" + i + ".o"));
       Commands.Result direct = Commands.run(work, Map.of(), 60, List.of("/usr/bin/g++", "-O2", "-c", "f" + i + ".cc", "-o", "d" + i + ".o"));
       viaVxcc.orFail("compile with the daemon down");
       assertArrayEquals(Files.readAllBytes(work.resolve("d" + i + ".o")), Files.readAllBytes(work.resolve("f" + i + ".o")));
@@ -69,13 +69,14 @@ class FailureTest {
       victimConf.getJsonObject("daemon").put("extraCompilerDirs", new JsonArray().add(slowDir.toString()));
       NodeProcess victim = cluster.startWithEnv("daemon", victimConf, Map.of("VXCC_TEST_STARTED", started.toString()));
 
+      E2e.awaitCompilerInCluster(submitter.localApi(), slow);
       Files.writeString(work.resolve("k.cc"), SOURCE);
       Map<String, String> env = E2e.env(links, submitter.localApi());
       env.put("PATH", links + ":" + slowDir + ":" + System.getenv("PATH"));
       Commands.Async build;
       try (WatchService watch = FileSystems.getDefault().newWatchService()) {
         work.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
-        build = Commands.start(work, env, List.of("g++", "-O2", "-c", "k.cc", "-o", "k.o"));
+        build = Commands.start(work, env, E2e.onPath("g++", "-O2", "-c", "k.cc", "-o", "k.o"));
         long deadline = System.currentTimeMillis() + 60_000;
         while (!Files.exists(started) && System.currentTimeMillis() < deadline && build.alive()) {
           WatchKey key = watch.poll(1, TimeUnit.SECONDS);

@@ -16,9 +16,15 @@ public final class Zstd {
   }
 
   public static byte[] decompress(byte[] frame) {
+    if (frame.length == 0) {
+      return frame; // an absent field: nothing was sent
+    }
     long size = com.github.luben.zstd.Zstd.getFrameContentSize(frame);
     if (size < 0 || size > MAX_DECOMPRESSED_BYTES) {
       throw new IllegalArgumentException("not a zstd frame with a known size below 1 GiB");
+    }
+    if (size == 0) {
+      return new byte[0];
     }
     byte[] out = com.github.luben.zstd.Zstd.decompress(frame, (int) size);
     if (out.length != size) {
