@@ -5,8 +5,21 @@ BENCH_CLUSTER="bench-$$-$(date +%s)"
 BENCH_PIDS=()
 BENCH_HZ_PORTS=()
 
+# A free port below Linux's ephemeral range (32768+), so that the many outgoing loopback
+# connections of a build cannot take it between this check and the server's bind.
 bench_free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  python3 -c '
+import random, socket
+for _ in range(200):
+    p = random.randrange(20000, 32000)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass
+    finally:
+        s.close()
+'
 }
 
 # bench_cluster_ports N: reserve Hazelcast ports for N nodes (all must be known before the first starts).
@@ -15,7 +28,9 @@ bench_cluster_ports() {
   for ((i = 0; i < $1; i++)); do BENCH_HZ_PORTS+=("$(bench_free_port)"); done
 }
 
-# bench_start_node LOG ROLES CONF_JSON: starts the next node; prints its ready line.
+# bench_start_node LOG ROLES CONF_JSON: starts the next node and sets BENCH_READY to its ready
+# line. Call it directly, never in $(...): it records the pid in this shell.
+BENCH_READY=""
 bench_start_node() {
   local log=$1 roles=$2 conf=$3 index=${#BENCH_PIDS[@]} members
   members=$(printf '127.0.0.1:%s,' "${BENCH_HZ_PORTS[@]}"); members=${members%,}
@@ -24,7 +39,7 @@ bench_start_node() {
   BENCH_PIDS+=($!)
   local _
   for _ in $(seq 1 180); do
-    if grep -q '^vxcc-node ready:' "$log"; then grep '^vxcc-node ready:' "$log"; return 0; fi
+    if grep -q '^vxcc-node ready:' "$log"; then BENCH_READY=$(grep '^vxcc-node ready:' "$log"); return 0; fi
     kill -0 "${BENCH_PIDS[$index]}" 2>/dev/null || break
     sleep 0.5
   done
