@@ -65,7 +65,7 @@ public final class SchedulerVerticle extends VerticleBase {
       dispatcher.free(r);
       return new JsonObject();
     });
-    consume(Addresses.SCHEDULER_VIEW, body -> body, body -> dispatcher.view().toJson());
+    consume(Addresses.SCHEDULER_VIEW, body -> body, body -> dispatcher.view(body.getString("token", "")).toJson());
     consumers.add(vertx.eventBus().consumer(Addresses.SCHEDULER_GRANT, this::onGrant));
     // The sweep only walks in-memory maps, so it cannot overrun its period.
     vertx.setPeriodic(config.sweepIntervalMs(), id -> dispatcher.sweep());

@@ -198,13 +198,18 @@ public final class TaskDispatcher {
   }
 
   public ClusterView view() {
+    return view("");
+  }
+
+  /** The view; with a valid user token it also carries the serving token (see ClusterView). */
+  public ClusterView view(String token) {
     JsonArray summaries = new JsonArray();
     List<RunningTask> running = new ArrayList<>();
     for (Servant s : servants.all()) {
       summaries.add(s.summary(config.servantMinMemoryBytes()));
       running.addAll(s.reportedTasks());
     }
-    return new ClusterView(summaries, running);
+    return new ClusterView(summaries, running, config.userTokens().contains(token) ? tokens.active() : "");
   }
 
   public int pendingWaiters() {

@@ -109,4 +109,14 @@ class TokenTest {
     assertNotEquals(before.get(0), after.get(2));
     assertEquals(after.get(1), dispatcher.waitForGrants(request(1, 0, 0)).join().servingToken());
   }
+
+  @Test
+  void theViewCarriesTheServingTokenOnlyForAValidUserToken() {
+    dispatcher.heartbeat(servant("a").build());
+    String serving = dispatcher.waitForGrants(request(1, 0, 0)).join().servingToken();
+
+    assertEquals(serving, dispatcher.view(Fixtures.USER).servingToken());
+    assertEquals("", dispatcher.view("nope").servingToken());
+    assertEquals("", dispatcher.view().servingToken());
+  }
 }

@@ -14,6 +14,10 @@ final class DelegateStats {
   final AtomicLong retried = new AtomicLong();
   final AtomicLong remoteFailed = new AtomicLong();
   final AtomicLong preprocessFallbacks = new AtomicLong();
+  /** Joined an identical task submitted to this daemon at the same time. */
+  final AtomicLong sharedLocal = new AtomicLong();
+  /** Joined an identical task already running on some servant for another daemon. */
+  final AtomicLong sharedRemote = new AtomicLong();
   private final Map<String, AtomicLong> localByReason = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> remoteByServant = new ConcurrentHashMap<>();
 
@@ -43,6 +47,8 @@ final class DelegateStats {
         .put("retried", retried.get())
         .put("remoteFailed", remoteFailed.get())
         .put("preprocessFallbacks", preprocessFallbacks.get())
+        .put("sharedLocal", sharedLocal.get())
+        .put("sharedRemote", sharedRemote.get())
         .put("localByReason", reasons)
         .put("remoteByServant", servants);
   }
@@ -57,6 +63,8 @@ final class DelegateStats {
     sb.append(String.format("retried elsewhere      %d%n", retried.get()));
     sb.append(String.format("remote failures        %d%n", remoteFailed.get()));
     sb.append(String.format("preprocess fallbacks   %d%n", preprocessFallbacks.get()));
+    sb.append(String.format("shared (this daemon)   %d%n", sharedLocal.get()));
+    sb.append(String.format("shared (cluster)       %d%n", sharedRemote.get()));
     new TreeMap<>(remoteByServant).forEach((k, v) -> sb.append(String.format("  on %-19s %d%n", k, v.get())));
     return sb.toString();
   }

@@ -13,6 +13,7 @@ import dev.vxcc.common.bus.Grant;
 import dev.vxcc.common.bus.JsonBody;
 import dev.vxcc.common.bus.KeepAliveReply;
 import dev.vxcc.common.bus.KeepAliveRequest;
+import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.common.util.Zstd;
 import dev.vxcc.daemon.DaemonConfig;
 import io.vertx.core.Future;
@@ -27,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,12 +63,21 @@ final class Dispatcher {
   private final Map<String, GrantKeeper> keepers = new HashMap<>();
   private final Map<Long, Held> held = new LinkedHashMap<>();
   private final Map<String, Long> penalised = new HashMap<>();
+  private final SharedTasks shared = new SharedTasks();
+  /** Task digest → where it runs now, from the scheduler's view; null when unknown. */
+  private final Function<String, RunningTask> runningTasks;
 
-  Dispatcher(Vertx vertx, DaemonConfig cfg, GrpcClient grpc, DelegateStats stats) {
+  /** The serving token from the scheduler's view, for delegates that hold no grant yet. */
+  private final Supplier<String> viewToken;
+
+  Dispatcher(Vertx vertx, DaemonConfig cfg, GrpcClient grpc, DelegateStats stats, Function<String, RunningTask> runningTasks,
+      Supplier<String> viewToken) {
     this.vertx = vertx;
     this.cfg = cfg;
     this.grpc = grpc;
     this.stats = stats;
+    this.runningTasks = runningTasks;
+    this.viewToken = viewToken;
   }
 
   private GrantKeeper keeper(String digest) {
@@ -73,7 +85,65 @@ final class Dispatcher {
   }
 
   Future<RemoteResult> run(RemoteJob job, Cancellation cancel) {
-    return attempt(job, cancel, 0);
+    return shared.run(job.taskDigest(), cancel, c -> attachOrDispatch(job, c), stats.sharedLocal::incrementAndGet);
+  }
+
+  /** The same task already running on some servant is joined instead of compiled again. */
+  private Future<RemoteResult> attachOrDispatch(RemoteJob job, Cancellation cancel) {
+    RunningTask running = runningTasks.apply(job.taskDigest());
+    String token = servingToken();
+    if (running == null || token.isEmpty() || isPenalised(running.servantLocation())) {
+      return attempt(job, cancel, 0);
+    }
+    return attach(running, token, cancel).recover(err -> {
+      if (cancel.isCancelled()) {
+        return Future.failedFuture(err);
+      }
+      LOG.debug("could not join task {} on {}: {}", running.servantTaskId(), running.servantLocation(), err.getMessage());
+      return attempt(job, cancel, 0);
+    });
+  }
+
+  /**
+   * Joins a task another delegate started: add a reference on its servant, keep its grant alive
+   * while waiting (its submitter may die meanwhile), and free the grant once the task is done.
+   */
+  private Future<RemoteResult> attach(RunningTask running, String token, Cancellation cancel) {
+    Grant grant = new Grant(running.grantId(), "", running.servantLocation());
+    ServantGrpcClient client = ServantGrpcClient.create(grpc, address(running.servantLocation()));
+    TaskRef ref = TaskRef.newBuilder().setToken(token).setTaskId(running.servantTaskId()).build();
+    return client.referenceTask(ref)
+        .timeout(5_000, TimeUnit.MILLISECONDS)
+        .compose(ack -> {
+          stats.sharedRemote.incrementAndGet();
+          held.put(grant.grantId(), new Held(cancel, new long[] {System.currentTimeMillis()}));
+          return waitLoop(client, token, running.servantTaskId(), cancel, grant, 0)
+              .eventually(() -> client.freeTask(ref).timeout(5_000, TimeUnit.MILLISECONDS).otherwiseEmpty())
+              .eventually(() -> {
+                held.remove(grant.grantId());
+                return Future.succeededFuture();
+              });
+        })
+        .map(r -> {
+          // Done: nobody needs the slot any more, whether or not its first owner is still alive.
+          freeGrant(grant.grantId());
+          return toResult(r, grant);
+        });
+  }
+
+  private String servingToken() {
+    return keepers.values().stream().map(GrantKeeper::servingToken).filter(t -> !t.isEmpty()).findFirst().orElseGet(viewToken);
+  }
+
+  private boolean isPenalised(String location) {
+    Long until = penalised.get(location);
+    return until != null && until > System.currentTimeMillis();
+  }
+
+  private void freeGrant(long grantId) {
+    vertx.eventBus().request(Addresses.SCHEDULER_FREE, new dev.vxcc.common.bus.FreeRequest(cfg.token(), List.of(grantId)).toJson(),
+        new DeliveryOptions().setSendTimeout(5_000))
+        .onFailure(e -> LOG.debug("freeing grant {} failed: {}", grantId, e.getMessage()));
   }
 
   private Future<RemoteResult> attempt(RemoteJob job, Cancellation cancel, int attempt) {
@@ -96,8 +166,7 @@ final class Dispatcher {
   private Future<Grant> usableGrant(String digest, int skipsLeft) {
     GrantKeeper k = keeper(digest);
     return k.get(cfg.maxGrantWaitMs()).compose(g -> {
-      Long until = penalised.get(g.location());
-      if (until != null && until > System.currentTimeMillis() && skipsLeft > 0) {
+      if (isPenalised(g.location()) && skipsLeft > 0) {
         k.free(g.grantId());
         return usableGrant(digest, skipsLeft - 1);
       }
@@ -134,7 +203,11 @@ final class Dispatcher {
         .map(r -> toResult(r, grant))
         .eventually(() -> {
           held.remove(grant.grantId());
-          k.free(grant.grantId());
+          // Cancelled means the job may still run for someone who joined it: stop renewing the
+          // lease and let it lapse (or be renewed by them) instead of freeing the slot under them.
+          if (!cancel.isCancelled()) {
+            k.free(grant.grantId());
+          }
           return Future.succeededFuture();
         });
   }

@@ -48,11 +48,18 @@ final class GrantKeeper {
   private boolean fetching;
   private volatile String servingToken = "";
 
+  private final long localValidityMs;
+
   GrantKeeper(Vertx vertx, String token, String host, String compilerDigest) {
+    this(vertx, token, host, compilerDigest, LOCAL_VALIDITY_MS);
+  }
+
+  GrantKeeper(Vertx vertx, String token, String host, String compilerDigest, long localValidityMs) {
     this.vertx = vertx;
     this.token = token;
     this.host = host;
     this.compilerDigest = compilerDigest;
+    this.localValidityMs = localValidityMs;
   }
 
   String servingToken() {
@@ -73,16 +80,15 @@ final class GrantKeeper {
         p.tryFail(new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, FailureCodes.NO_QUOTA, "no free servant within " + timeoutMs + " ms"));
       }
     });
-    fetchIfNeeded();
+    // On the next turn of the event loop, so that a burst of tasks goes out as one request.
+    vertx.runOnContext(v -> fetchIfNeeded());
     return p.future().onComplete(ar -> vertx.cancelTimer(timer));
   }
 
+  /** Demand is batched into one request; the spare is fetched along with the next batch. */
   private void fetchIfNeeded() {
-    if (fetching || (waiters.isEmpty() && !spare.isEmpty())) {
+    if (fetching || waiters.isEmpty()) {
       return;
-    }
-    if (waiters.isEmpty()) {
-      return; // demand is served; the spare is fetched with the next batch
     }
     fetching = true;
     long before = System.currentTimeMillis();
@@ -94,7 +100,7 @@ final class GrantKeeper {
           if (ar.succeeded()) {
             servingToken = ar.result().servingToken();
             for (Grant g : ar.result().grants()) {
-              hand(g, before + LOCAL_VALIDITY_MS);
+              hand(g, before + localValidityMs);
             }
             fetchIfNeeded();
           } else {
@@ -103,15 +109,14 @@ final class GrantKeeper {
         });
   }
 
+  /** To the first waiter still waiting (a timed-out one refuses it), else kept as the spare. */
   private void hand(Grant g, long expiresAt) {
-    Promise<Grant> w = waiters.pollFirst();
-    if (w == null || !w.tryComplete(g)) {
-      if (w != null) {
-        hand(g, expiresAt);
+    for (Promise<Grant> w = waiters.pollFirst(); w != null; w = waiters.pollFirst()) {
+      if (w.tryComplete(g)) {
         return;
       }
-      spare.addLast(new Held(g, expiresAt));
     }
+    spare.addLast(new Held(g, expiresAt));
   }
 
   private void onFetchFailure(Throwable err) {

@@ -4,9 +4,11 @@ import dev.vxcc.common.NodeKeys;
 import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.ClusterView;
 import dev.vxcc.common.bus.JsonBody;
+import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.common.util.FileDigestCache;
 import dev.vxcc.common.wire.Frames;
 import dev.vxcc.daemon.DaemonConfig;
+import dev.vxcc.daemon.servant.ServantVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -50,6 +52,7 @@ public final class LocalApiVerticle extends VerticleBase {
   private volatile ClusterView view;
   private volatile Set<String> clusterCompilers;
   private volatile long viewAt;
+  private volatile Map<String, RunningTask> runningByDigest = Map.of();
 
   @Override
   public Future<?> start() {
@@ -57,7 +60,7 @@ public final class LocalApiVerticle extends VerticleBase {
     quota = new LocalQuota(cfg.maxLocalTasks(), (int) Math.floor(cfg.maxLocalTasks() * cfg.lightweightRatio()));
     grpc = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(512L << 20),
         new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
-    dispatcher = new Dispatcher(vertx, cfg, grpc, stats);
+    dispatcher = new Dispatcher(vertx, cfg, grpc, stats, digest -> runningByDigest.get(digest), () -> view == null ? "" : view.servingToken());
     flow = new CompileFlow(vertx, cfg, quota, dispatcher, stats, digests, this::knownCompilers);
     vertx.setPeriodic(1_000, t -> dispatcher.keepAlive());
     vertx.setPeriodic(1_000, t -> reclaimDeadWrappers());
@@ -130,35 +133,34 @@ public final class LocalApiVerticle extends VerticleBase {
   }
 
   private void stats(RoutingContext ctx) {
+    Object servantId = vertx.sharedData().getLocalMap(NodeKeys.MAP).get(NodeKeys.SERVANT_ID);
+    Future<JsonObject> servant = servantId == null ? Future.succeededFuture(null)
+        : vertx.eventBus().<JsonObject>request(ServantVerticle.STATS_ADDRESS_PREFIX + servantId, null, new DeliveryOptions().setSendTimeout(1_000))
+            .map(m -> m.body())
+            .otherwise((JsonObject) null);
+    servant.onComplete(ar -> respondStats(ctx, ar.result()));
+  }
+
+  private void respondStats(RoutingContext ctx, JsonObject servant) {
     JsonObject j = stats.toJson()
         .put("localSlots", quota.maxHeavy())
         .put("localRunning", quota.holders())
         .put("waitingHeavy", quota.waiting(false))
         .put("waitingLight", quota.waiting(true))
         .put("tasksInFlight", flow.tasks().size());
+    if (servant != null) {
+      j.put("servant", servant);
+    }
     ClusterView v = view;
     if (v != null) {
       j.put("cluster", v.toJson().getJsonArray("servants"));
+      j.put("clusterRunningTasks", v.runningTasks().size());
     }
     if ("json".equals(ctx.queryParams().get("format"))) {
       ctx.response().putHeader("content-type", "application/json").end(j.encodePrettily() + "\n");
       return;
     }
-    StringBuilder sb = new StringBuilder(stats.toText());
-    sb.append(String.format("local slots            %d (running %d, waiting %d heavy / %d light)%n",
-        quota.maxHeavy(), quota.holders(), quota.waiting(false), quota.waiting(true)));
-    if (v == null) {
-      sb.append("cluster                unreachable\n");
-    } else {
-      sb.append(String.format("cluster                %d servants%n", v.servants().size()));
-      for (Object o : v.servants()) {
-        JsonObject s = (JsonObject) o;
-        sb.append(String.format("  %-21s running %d of %d, compilers %s%n", s.getString("location"), s.getInteger("running", 0),
-            s.getInteger("capacity", 0), s.getJsonArray("compilerDigests", new io.vertx.core.json.JsonArray()).stream()
-                .map(x -> x.toString().substring(0, Math.min(12, x.toString().length()))).collect(Collectors.joining(","))));
-      }
-    }
-    ctx.response().putHeader("content-type", "text/plain").end(sb.toString());
+    ctx.response().putHeader("content-type", "text/plain").end(StatsText.render(stats, quota, servant, v));
   }
 
   private Set<String> knownCompilers() {
@@ -166,7 +168,7 @@ public final class LocalApiVerticle extends VerticleBase {
   }
 
   private void refreshView() {
-    vertx.eventBus().request(Addresses.SCHEDULER_VIEW, new JsonObject(), new DeliveryOptions().setSendTimeout(2_000))
+    vertx.eventBus().request(Addresses.SCHEDULER_VIEW, new JsonObject().put("token", cfg.token()), new DeliveryOptions().setSendTimeout(2_000))
         .map(m -> ClusterView.fromJson(JsonBody.of(m)))
         .onSuccess(v -> {
           Set<String> digestsSeen = new HashSet<>();
@@ -176,11 +178,20 @@ public final class LocalApiVerticle extends VerticleBase {
               s.getJsonArray("compilerDigests", new io.vertx.core.json.JsonArray()).forEach(d -> digestsSeen.add(d.toString()));
             }
           }
+          Map<String, RunningTask> running = new java.util.HashMap<>();
+          v.runningTasks().forEach(t -> running.put(t.taskDigest(), t));
           view = v;
+          runningByDigest = Map.copyOf(running);
           clusterCompilers = Set.copyOf(digestsSeen);
           viewAt = System.currentTimeMillis();
         })
-        .onFailure(e -> LOG.debug("no cluster view: {}", e.getMessage()));
+        .onFailure(e -> {
+          LOG.debug("no cluster view: {}", e.getMessage());
+          // Sharing needs a fresh view: a task that finished long ago must not be joined.
+          if (System.currentTimeMillis() - viewAt > VIEW_STALE_MS) {
+            runningByDigest = Map.of();
+          }
+        });
   }
 
   /** Timer: wrappers that died give back their slots, and their remote work is cancelled. */

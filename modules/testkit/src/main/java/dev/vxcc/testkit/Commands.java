@@ -42,6 +42,13 @@ public final class Commands {
       return process.isAlive();
     }
 
+    /** Kills the command and everything it started, like a user's Ctrl-C gone wrong. */
+    public void kill() throws InterruptedException {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     public Result await(long timeoutSeconds) throws IOException, InterruptedException {
       try {
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

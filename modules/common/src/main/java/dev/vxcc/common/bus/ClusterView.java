@@ -9,15 +9,25 @@ import java.util.List;
  *
  * @param servants one JSON object per live servant (location, capacity, running, compilers, ...)
  * @param runningTasks every task the servants reported, filtered to grants the scheduler knows
+ * @param servingToken the token servants accept from delegates; only given to a request that
+ *     carried a valid user token (a delegate that never held a grant needs it to join a task)
  */
-public record ClusterView(JsonArray servants, List<RunningTask> runningTasks) {
+public record ClusterView(JsonArray servants, List<RunningTask> runningTasks, String servingToken) {
+  public ClusterView(JsonArray servants, List<RunningTask> runningTasks) {
+    this(servants, runningTasks, "");
+  }
+
   public JsonObject toJson() {
-    return new JsonObject().put("servants", servants).put("runningTasks", Json.array(runningTasks, RunningTask::toJson));
+    return new JsonObject()
+        .put("servants", servants)
+        .put("runningTasks", Json.array(runningTasks, RunningTask::toJson))
+        .put("servingToken", servingToken);
   }
 
   public static ClusterView fromJson(JsonObject j) {
     return new ClusterView(
         j.getJsonArray("servants", new JsonArray()),
-        Json.list(j.getJsonArray("runningTasks"), o -> RunningTask.fromJson(Json.obj(o))));
+        Json.list(j.getJsonArray("runningTasks"), o -> RunningTask.fromJson(Json.obj(o))),
+        j.getString("servingToken", ""));
   }
 }

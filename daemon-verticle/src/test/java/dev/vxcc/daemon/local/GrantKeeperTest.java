@@ -1,0 +1,110 @@
+package dev.vxcc.daemon.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vxcc.common.bus.Addresses;
+import dev.vxcc.common.bus.FailureCodes;
+import dev.vxcc.common.bus.FreeRequest;
+import dev.vxcc.common.bus.Grant;
+import dev.vxcc.common.bus.GrantReply;
+import dev.vxcc.common.bus.GrantRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class GrantKeeperTest {
+  private final List<GrantRequest> requests = new CopyOnWriteArrayList<>();
+  private final List<Long> freed = new CopyOnWriteArrayList<>();
+  private final AtomicLong nextId = new AtomicLong(1);
+
+  /** A scheduler that grants whatever is asked, or fails every request with a code. */
+  private void fakeScheduler(Vertx vertx, int failWith) {
+    vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_GRANT, m -> {
+      GrantRequest r = GrantRequest.fromJson(m.body());
+      requests.add(r);
+      if (failWith != 0) {
+        m.fail(failWith, "no servant has compiler " + r.compilerDigest());
+        return;
+      }
+      List<Grant> grants = new ArrayList<>();
+      for (int i = 0; i < r.immediate() + r.prefetch(); i++) {
+        grants.add(new Grant(nextId.getAndIncrement(), "s", "127.0.0.1:1"));
+      }
+      m.reply(new GrantReply(grants, "serving-token").toJson());
+    });
+    vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_FREE, m -> {
+      freed.addAll(FreeRequest.fromJson(m.body()).grantIds());
+      m.reply(new JsonObject());
+    });
+  }
+
+  @Test
+  void waitingTasksAreServedByOneBatchedRequestPlusASpare(Vertx vertx, VertxTestContext ctx) {
+    fakeScheduler(vertx, 0);
+    vertx.runOnContext(v -> {
+      GrantKeeper k = new GrantKeeper(vertx, "t", "host", "digest");
+      Future.all(k.get(5_000), k.get(5_000), k.get(5_000))
+          .compose(all -> {
+            ctx.verify(() -> {
+              assertEquals(1, requests.size(), "one scheduler round trip for three tasks");
+              assertEquals(3, requests.get(0).immediate());
+              assertEquals(1, requests.get(0).prefetch());
+              assertEquals("serving-token", k.servingToken());
+            });
+            return k.get(5_000);
+          })
+          .onComplete(ctx.succeeding(spare -> ctx.verify(() -> {
+            assertEquals(1, requests.size(), "the fourth task took the prefetched spare without asking");
+            assertEquals(4L, spare.grantId());
+            ctx.completeNow();
+          })));
+    });
+  }
+
+  @Test
+  void aCompilerNoServantHasFailsAtOnceInsteadOfRetryingForever(Vertx vertx, VertxTestContext ctx) {
+    fakeScheduler(vertx, FailureCodes.ENVIRONMENT_NOT_AVAILABLE);
+    vertx.runOnContext(v -> new GrantKeeper(vertx, "t", "host", "unknown-compiler").get(60_000)
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertInstanceOf(GrantKeeper.NoServantForCompiler.class, err);
+          assertEquals(1, requests.size());
+          ctx.completeNow();
+        }))));
+  }
+
+  @Test
+  void anUnusedSpareIsGivenBackWhenItExpires(Vertx vertx, VertxTestContext ctx) {
+    fakeScheduler(vertx, 0);
+    vertx.runOnContext(v -> {
+      GrantKeeper k = new GrantKeeper(vertx, "t", "host", "digest", 50);
+      k.get(5_000).onComplete(ctx.succeeding(g -> vertx.setTimer(100, t -> {
+        k.dropExpired();
+        vertx.setTimer(100, t2 -> ctx.verify(() -> {
+          assertEquals(List.of(2L), freed, "the spare went back to the scheduler");
+          ctx.completeNow();
+        }));
+      })));
+    });
+  }
+
+  @Test
+  void aTaskThatWaitsTooLongGetsNoQuota(Vertx vertx, VertxTestContext ctx) {
+    vertx.eventBus().consumer(Addresses.SCHEDULER_GRANT, m -> { /* never answers: cluster full */ });
+    vertx.runOnContext(v -> new GrantKeeper(vertx, "t", "host", "digest").get(100)
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertTrue(err.getMessage().contains("no free servant"), err.getMessage());
+          ctx.completeNow();
+        }))));
+  }
+}
