@@ -7,9 +7,9 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
- * How a value is stored at rest (disk file, Hazelcast map entry): a 48-byte header (magic
- * {@code VXCE}, format version, value length, SHA-256 of the value) then the value. The digest
- * catches bit flips and truncation, which yadcc's disk engine served or kept indexed (§10.2/17).
+ * How a value is stored at rest (disk file, Hazelcast map entry): a 48-byte little-endian
+ * header (magic {@code VXCE}, u16 format version, u16 reserved = 0, u64 value length, SHA-256 of
+ * the value), then the value. The digest catches bit flips and truncation, which yadcc's disk engine served or kept indexed (§10.2/17).
  */
 public final class EntryCodec {
   private EntryCodec() {}
@@ -45,7 +45,9 @@ public final class EntryCodec {
     if (version != VERSION) {
       throw new CorruptEntryException("unknown entry format version " + version);
     }
-    b.getShort();
+    if (b.getShort() != 0) {
+      throw new CorruptEntryException("reserved header field is not zero");
+    }
     long length = b.getLong();
     if (length != stored.length - HEADER_BYTES) {
       throw new CorruptEntryException("value length " + length + " but " + (stored.length - HEADER_BYTES) + " bytes present");

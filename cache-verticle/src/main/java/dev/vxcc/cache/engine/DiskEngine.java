@@ -126,7 +126,8 @@ public final class DiskEngine implements CacheEngine {
       return Optional.empty();
     } catch (EntryCodec.CorruptEntryException e) {
       // Unlike yadcc (§10.2/17) the entry leaves the index and the disk, so it is neither served
-      // nor counted against the bound; the next put of the key writes it afresh.
+      // nor counted against the bound; the next put of the key writes it afresh. (A put renaming
+      // a good file in between our read and this delete loses that entry: a later miss, no harm.)
       LOG.warn("dropping corrupt cache entry {}: {}", p, e.getMessage());
       corrupt.increment();
       misses.increment();
