@@ -1,25 +1,167 @@
 package dev.vxcc.cache;
 
+import dev.vxcc.api.v1.CacheGrpcService;
+import dev.vxcc.cache.engine.CacheEngine;
+import dev.vxcc.cache.engine.DiskEngine;
+import dev.vxcc.cache.engine.HazelcastEngine;
+import dev.vxcc.cache.engine.NullEngine;
+import dev.vxcc.common.NodeKeys;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cache role. The shared cache (L1 + L2 + Bloom filter) is its own piece of work; until it
- * lands this verticle only answers its stats address, so that "all" deployments and scripts
- * already include the role and daemons see it as present but empty.
+ * The cache role. Wiring only: it reads the {@code cache} config section, opens the L2 engine on
+ * a worker, builds the Bloom filter once before serving, then serves {@link CacheEndpoint} over
+ * gRPC, answers {@link CacheAddresses#LOCATE} and {@link CacheAddresses#STATS} on the bus, and
+ * drives the purge and rebuild timers.
  */
 public final class CacheVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CacheVerticle.class);
-  public static final String STATS_ADDRESS = "vxcc.cache.stats";
+  /** Kept for callers of the placeholder; same as {@link CacheAddresses#STATS}. */
+  public static final String STATS_ADDRESS = CacheAddresses.STATS;
+  /** Keys put while a rebuild lists L1 ∪ L2 could be missed by the listing; re-add those this recent. */
+  private static final Duration REBUILD_COMPENSATION = Duration.ofSeconds(10);
+
+  private final InstantSource clock;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final List<Long> timers = new ArrayList<>();
+  private CacheConfig cfg;
+  private WorkerExecutor workers;
+  private CacheEngine engine;
+  private CacheStore store;
+  private HttpServer server;
+  private String location;
+  private boolean stopping;
+
+  public CacheVerticle() {
+    this(InstantSource.system());
+  }
+
+  /** {@code clock} drives the Bloom history and the disk engine's last-use times (tests use a fake). */
+  public CacheVerticle(InstantSource clock) {
+    this.clock = clock;
+  }
 
   @Override
   public Future<?> start() {
-    return vertx.eventBus()
-        .consumer(STATS_ADDRESS, m -> m.reply(new JsonObject().put("entries", 0).put("enabled", false)))
-        .completion()
-        .onSuccess(v -> LOG.info("cache role started (no storage engine yet: every lookup misses)"));
+    try {
+      cfg = CacheConfig.fromJson(config().getJsonObject("cache", new JsonObject()));
+    } catch (IllegalArgumentException | ClassCastException e) {
+      return Future.failedFuture(new IllegalArgumentException("invalid cache config: " + e.getMessage(), e));
+    }
+    if (cfg.userTokens().isEmpty() && cfg.servantTokens().isEmpty()) {
+      LOG.warn("cache.userTokens and cache.servantTokens are empty: every cache request will be refused");
+    }
+    // Named per deployment: two cache verticles in one JVM (tests) must not share a pool.
+    workers = vertx.createSharedWorkerExecutor("vxcc-cache-" + deploymentID(), cfg.workerPoolSize(), 2, TimeUnit.MINUTES);
+    return openEngine()
+        .compose(e -> {
+          engine = e;
+          BloomGenerator bloom = new BloomGenerator(cfg.bloomExpectedKeys(), cfg.bloomFalsePositiveRate(),
+              Duration.ofMillis(cfg.bloomFullRefreshMs()), Duration.ofMillis(cfg.bloomFullRefreshMs() * 2 / 5), clock, new Random());
+          store = new CacheStore(new MemoryCache(cfg.memoryBytes()), engine, bloom);
+          // Before serving: a daemon's first full fetch must already know every key on disk.
+          return workers.executeBlocking(() -> {
+            store.rebuildBloom(Duration.ZERO);
+            return null;
+          }, false);
+        })
+        .compose(v -> startServer())
+        .compose(s -> {
+          location = cfg.host() + ":" + s.actualPort();
+          vertx.sharedData().getLocalMap(NodeKeys.MAP).put(CacheAddresses.NODE_KEY, location);
+          consumers.add(vertx.eventBus().consumer(CacheAddresses.LOCATE,
+              m -> m.reply(new JsonObject().put("location", location))));
+          consumers.add(vertx.eventBus().consumer(CacheAddresses.STATS,
+              m -> workers.executeBlocking(() -> store.stats().toJson(), false)
+                  .onComplete(m::reply, err -> m.fail(500, "cache stats failed: " + err.getMessage()))));
+          every(cfg.purgeIntervalMs(), () -> workers.executeBlocking(store::purge, false));
+          every(cfg.bloomRebuildMs(), () -> workers.executeBlocking(() -> {
+            store.rebuildBloom(REBUILD_COMPENSATION);
+            return null;
+          }, false));
+          return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+        })
+        .onSuccess(v -> LOG.info("cache serving at {}: engine {}, L1 {} bytes, {} user / {} servant tokens",
+            location, engine.name(), cfg.memoryBytes(), cfg.userTokens().size(), cfg.servantTokens().size()))
+        .onFailure(e -> closeEngineAndWorkers());
+  }
+
+  private Future<CacheEngine> openEngine() {
+    return switch (cfg.engine()) {
+      case NULL -> Future.succeededFuture(new NullEngine());
+      case DISK -> workers.executeBlocking(() -> new DiskEngine(cfg.dir(), cfg.diskBytes(), clock).open(), false);
+      case HAZELCAST -> workers.executeBlocking(() -> HazelcastEngine.of(vertx, cfg.hazelcastBytesPerNode()), false);
+    };
+  }
+
+  private Future<HttpServer> startServer() {
+    // Room for the largest value plus the message's other fields.
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(cfg.maxEntryBytes() + (1 << 20)));
+    grpc.addService(CacheGrpcService.of(new CacheEndpoint(store, workers, cfg)));
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(cfg.host()).setPort(cfg.port()));
+    return server.requestHandler(grpc).listen();
+  }
+
+  /** The gRPC location daemons use, once started. */
+  public String location() {
+    return location;
+  }
+
+  /**
+   * Periodic work that may overrun (a purge walking a big disk): a one-shot timer re-armed when
+   * the job ends, so runs never pile up. Failures are logged and the next run still happens.
+   */
+  private void every(long periodMs, Supplier<Future<?>> job) {
+    if (stopping) {
+      return;
+    }
+    timers.add(vertx.setTimer(periodMs, id -> {
+      timers.remove(id);
+      job.get()
+          .onFailure(e -> LOG.warn("cache periodic job failed", e))
+          .onComplete(ar -> every(periodMs, job));
+    }));
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    timers.forEach(vertx::cancelTimer);
+    if (location != null) {
+      vertx.sharedData().getLocalMap(NodeKeys.MAP).remove(CacheAddresses.NODE_KEY, location);
+    }
+    Future<?> unregistered = Future.join(consumers.stream().map(MessageConsumer::unregister).toList());
+    return unregistered
+        .compose(v -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> {
+          closeEngineAndWorkers();
+          return Future.succeededFuture();
+        });
+  }
+
+  private void closeEngineAndWorkers() {
+    if (engine != null) {
+      engine.close();
+    }
+    if (workers != null) {
+      workers.close();
+    }
   }
 }

@@ -1,0 +1,35 @@
+package dev.vxcc.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CacheConfigTest {
+  @Test
+  void defaults() {
+    CacheConfig c = CacheConfig.fromJson(new JsonObject());
+    assertEquals(CacheConfig.Engine.DISK, c.engine());
+    assertEquals(256L << 20, c.memoryBytes());
+    assertEquals(10L << 30, c.diskBytes());
+    assertEquals(Path.of(System.getProperty("java.io.tmpdir"), "vxcc-cache"), c.dir());
+    assertEquals(60_000, c.purgeIntervalMs());
+    assertEquals(60_000, c.bloomRebuildMs());
+    assertEquals("127.0.0.1", c.host());
+    assertEquals(8337, c.port());
+    assertTrue(c.userTokens().isEmpty());
+  }
+
+  @Test
+  void rejectsMalformedValues() {
+    assertThrows(IllegalArgumentException.class, () -> CacheConfig.fromJson(new JsonObject().put("engine", "cos")));
+    assertThrows(IllegalArgumentException.class, () -> CacheConfig.fromJson(new JsonObject().put("userTokens", List.of(""))));
+    assertThrows(IllegalArgumentException.class, () -> CacheConfig.fromJson(new JsonObject().put("diskBytes", 0)));
+    assertThrows(IllegalArgumentException.class, () -> CacheConfig.fromJson(new JsonObject().put("port", "x")));
+    assertThrows(IllegalArgumentException.class, () -> CacheConfig.fromJson(new JsonObject().put("bloomFalsePositiveRate", 1.5)));
+  }
+}
