@@ -58,7 +58,7 @@ bench_stop_cluster() {
 
 # bench_conf HOST MAX_REMOTE_TASKS: node config for a loopback cluster sharing one machine's CPUs.
 bench_conf() {
-  printf '{"scheduler":{"userTokens":["bench"],"servantTokens":["bench"]},"daemon":{"token":"bench","host":"%s","localPort":0,"servingPort":0,"maxRemoteTasks":%s,"reportLoad":false}}' "$1" "$2"
+  printf '{"scheduler":{"userTokens":["bench"],"servantTokens":["bench"]},"cache":{"userTokens":["bench"],"servantTokens":["bench"],"port":0},"daemon":{"token":"bench","host":"%s","localPort":0,"servingPort":0,"maxRemoteTasks":%s,"reportLoad":false}}' "$1" "$2"
 }
 
 # median of numbers on stdin

@@ -4,7 +4,10 @@ import dev.vxcc.common.util.Digests;
 import dev.vxcc.common.util.FileDigestCache;
 import dev.vxcc.common.util.Zstd;
 import dev.vxcc.common.wire.Frames;
+import dev.vxcc.api.v1.CompileResult;
 import dev.vxcc.daemon.DaemonConfig;
+import dev.vxcc.daemon.ResultCache;
+import dev.vxcc.daemon.TaskDigest;
 import dev.vxcc.daemon.args.ArgumentClassifier;
 import dev.vxcc.daemon.args.Decision;
 import io.vertx.core.Future;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -31,7 +35,6 @@ import org.slf4j.LoggerFactory;
 final class CompileFlow {
   private static final Logger LOG = LoggerFactory.getLogger(CompileFlow.class);
   static final long LONG_POLL_MS = 10_000;
-  static final String TASK_DIGEST_VERSION = "vxcc-task-1";
 
   private final Vertx vertx;
   private final DaemonConfig cfg;
@@ -41,11 +44,13 @@ final class CompileFlow {
   private final FileDigestCache digests;
   /** Compiler digests some servant has; null while the scheduler is unreachable. */
   private final Supplier<Set<String>> clusterCompilers;
+  private final ResultCache cache;
   private final Map<Long, LocalTask> tasks = new HashMap<>();
   private long nextTaskId = 1;
 
   CompileFlow(Vertx vertx, DaemonConfig cfg, LocalQuota quota, Dispatcher dispatcher, DelegateStats stats,
-      FileDigestCache digests, Supplier<Set<String>> clusterCompilers) {
+      FileDigestCache digests, Supplier<Set<String>> clusterCompilers, ResultCache cache) {
+    this.cache = cache;
     this.vertx = vertx;
     this.cfg = cfg;
     this.quota = quota;
@@ -90,7 +95,10 @@ final class CompileFlow {
           if (!available.contains(digest)) {
             return local(pid, "no-servant-for-compiler", false);
           }
-          LocalTask t = new LocalTask(nextTaskId++, pid, compiler, digest, r, "0".equals(env.get("VXCC_CACHE_CONTROL")), System.currentTimeMillis());
+          String cacheControl = env.getOrDefault("VXCC_CACHE_CONTROL", "1");
+          LocalTask t = new LocalTask(nextTaskId++, pid, compiler, digest, r, "0".equals(cacheControl), System.currentTimeMillis());
+          // 0: neither read nor fill; 2: fill only (refresh entries without trusting them).
+          t.cacheRead = "1".equals(cacheControl);
           tasks.put(t.id, t);
           return Directives.preprocess(t.id, argv(compiler, r.preprocessArgs()), quota.tryAcquire(pid, true));
         })
@@ -151,7 +159,9 @@ final class CompileFlow {
     vertx.executeBlocking(() -> job(t, remoteArgs, source), false)
         .compose(job -> job == null
             ? Future.succeededFuture(local(t.pid, "base-file-macro", false))
-            : dispatcher.run(job, t.cancel).compose(res -> outcome(t, res)))
+            : fromCache(t, job).compose(hit -> hit.isPresent()
+                ? outcome(t, hit.get())
+                : dispatcher.run(job, t.cancel).compose(res -> outcome(t, res))))
         .recover(err -> Future.succeededFuture(remoteFailure(t, err)))
         .onComplete(ar -> t.directive.tryComplete(ar.result()));
     return await(t);
@@ -165,13 +175,30 @@ final class CompileFlow {
     }
     String sourceDigest = Digests.hex(source);
     // Everything that decides the object: compiler, arguments (in order), preprocessed source.
-    String taskDigest = Digests.hexOfParts(TASK_DIGEST_VERSION.getBytes(StandardCharsets.UTF_8),
-        t.compilerDigest.getBytes(StandardCharsets.UTF_8),
-        String.join("\0", remoteArgs).getBytes(StandardCharsets.UTF_8),
-        t.decision.outputSuffix().getBytes(StandardCharsets.UTF_8),
-        sourceDigest.getBytes(StandardCharsets.UTF_8));
+    String taskDigest = TaskDigest.of(t.compilerDigest, remoteArgs, t.decision.outputSuffix(), sourceDigest);
     return new RemoteJob(t.compilerDigest, remoteArgs, Zstd.compress(source), taskDigest, t.decision.sourcePath(),
         t.decision.outputSuffix(), t.disallowCacheFill);
+  }
+
+  /** A cached result for this task, unless the wrapper's environment said not to read the cache. */
+  private Future<Optional<RemoteResult>> fromCache(LocalTask t, RemoteJob job) {
+    if (!t.cacheRead) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return cache.get(TaskDigest.cacheKey(job.taskDigest()))
+        .compose(entry -> entry.isEmpty() ? Future.succeededFuture(Optional.<RemoteResult>empty())
+            : vertx.executeBlocking(() -> Optional.of(decode(entry.get())), false))
+        .otherwise(err -> {
+          LOG.info("ignoring an unreadable cache entry for {}: {}", t.decision.sourcePath(), err.getMessage());
+          return Optional.empty();
+        });
+  }
+
+  private static RemoteResult decode(byte[] entry) throws com.google.protobuf.InvalidProtocolBufferException {
+    CompileResult r = CompileResult.parseFrom(entry);
+    Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+    r.getFilesList().forEach(f -> files.put(f.getSuffix(), f.getDataZstd().toByteArray()));
+    return new RemoteResult(r.getExitCode(), r.getStdout().toByteArray(), r.getStderr().toByteArray(), files, RemoteResult.FROM_CACHE);
   }
 
   private static final byte[] BASE_FILE = "__BASE_FILE__".getBytes(StandardCharsets.US_ASCII);
@@ -200,7 +227,11 @@ final class CompileFlow {
     if (cfg.exactDiagnostics() && res.stderr().length > 0) {
       return Future.succeededFuture(local(t.pid, "remote-diagnostics", false));
     }
-    stats.ranOn(res.servant());
+    if (RemoteResult.FROM_CACHE.equals(res.servant())) {
+      stats.cacheHits.incrementAndGet();
+    } else {
+      stats.ranOn(res.servant());
+    }
     return vertx.executeBlocking(() -> {
       List<Directives.OutputFile> files = new ArrayList<>();
       String out = t.decision.outputPath().toString();

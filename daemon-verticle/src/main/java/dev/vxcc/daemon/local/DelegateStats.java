@@ -16,6 +16,7 @@ final class DelegateStats {
   final AtomicLong preprocessFallbacks = new AtomicLong();
   /** Joined an identical task submitted to this daemon at the same time. */
   final AtomicLong sharedLocal = new AtomicLong();
+  final AtomicLong cacheHits = new AtomicLong();
   /** Joined an identical task already running on some servant for another daemon. */
   final AtomicLong sharedRemote = new AtomicLong();
   private final Map<String, AtomicLong> localByReason = new ConcurrentHashMap<>();
@@ -47,6 +48,7 @@ final class DelegateStats {
         .put("retried", retried.get())
         .put("remoteFailed", remoteFailed.get())
         .put("preprocessFallbacks", preprocessFallbacks.get())
+        .put("cacheHits", cacheHits.get())
         .put("sharedLocal", sharedLocal.get())
         .put("sharedRemote", sharedRemote.get())
         .put("localByReason", reasons)
@@ -58,6 +60,7 @@ final class DelegateStats {
     sb.append(String.format("invocations            %d%n", invocations.get()));
     sb.append(String.format("submitted for remote   %d%n", submitted.get()));
     sb.append(String.format("compiled remotely      %d%n", remote.get()));
+    sb.append(String.format("from the shared cache  %d%n", cacheHits.get()));
     sb.append(String.format("run locally            %d%n", localTotal()));
     new TreeMap<>(localByReason).forEach((k, v) -> sb.append(String.format("  %-22s %d%n", k, v.get())));
     sb.append(String.format("retried elsewhere      %d%n", retried.get()));

@@ -8,6 +8,7 @@ import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.common.util.FileDigestCache;
 import dev.vxcc.common.wire.Frames;
 import dev.vxcc.daemon.DaemonConfig;
+import dev.vxcc.daemon.ResultCache;
 import dev.vxcc.daemon.servant.ServantVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -48,6 +49,7 @@ public final class LocalApiVerticle extends VerticleBase {
   private final DelegateStats stats = new DelegateStats();
   private final FileDigestCache digests = new FileDigestCache();
   private GrpcClient grpc;
+  private ResultCache cache;
   private HttpServer server;
   private volatile ClusterView view;
   private volatile Set<String> clusterCompilers;
@@ -61,7 +63,9 @@ public final class LocalApiVerticle extends VerticleBase {
     grpc = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(512L << 20),
         new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
     dispatcher = new Dispatcher(vertx, cfg, grpc, stats, digest -> runningByDigest.get(digest), () -> view == null ? "" : view.servingToken());
-    flow = new CompileFlow(vertx, cfg, quota, dispatcher, stats, digests, this::knownCompilers);
+    cache = new ResultCache(vertx, cfg.token(), true);
+    vertx.setPeriodic(1_000, t -> cache.tick());
+    flow = new CompileFlow(vertx, cfg, quota, dispatcher, stats, digests, this::knownCompilers, cache);
     vertx.setPeriodic(1_000, t -> dispatcher.keepAlive());
     vertx.setPeriodic(1_000, t -> reclaimDeadWrappers());
     refreshView();
@@ -147,7 +151,8 @@ public final class LocalApiVerticle extends VerticleBase {
         .put("localRunning", quota.holders())
         .put("waitingHeavy", quota.waiting(false))
         .put("waitingLight", quota.waiting(true))
-        .put("tasksInFlight", flow.tasks().size());
+        .put("tasksInFlight", flow.tasks().size())
+        .put("cache", cache.stats());
     if (servant != null) {
       j.put("servant", servant);
     }
@@ -219,6 +224,7 @@ public final class LocalApiVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     dispatcher.shutdown();
+    cache.stop();
     return server.close().compose(v -> grpc.close());
   }
 }

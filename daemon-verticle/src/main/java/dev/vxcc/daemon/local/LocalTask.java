@@ -20,6 +20,8 @@ final class LocalTask {
   final Cancellation cancel = new Cancellation();
   /** 0 while the first preprocessing recipe runs, 1 for the fallback. */
   int preprocessAttempt;
+  /** False for VXCC_CACHE_CONTROL 0 (cache off) and 2 (fill only). */
+  boolean cacheRead = true;
   Promise<Buffer> directive;
 
   LocalTask(long id, long pid, Path compiler, String compilerDigest, Decision.Remote decision, boolean disallowCacheFill, long createdAt) {

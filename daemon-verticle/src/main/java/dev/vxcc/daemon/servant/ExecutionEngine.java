@@ -5,6 +5,7 @@ import dev.vxcc.api.v1.OutputFile;
 import dev.vxcc.api.v1.TaskStatus;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.bus.RunningTask;
+import dev.vxcc.common.util.Digests;
 import dev.vxcc.common.util.Zstd;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -42,7 +43,13 @@ public final class ExecutionEngine {
     }
   }
 
-  public record Job(Path compiler, List<String> args, byte[] sourceZstd, long grantId, String taskDigest, String outputSuffix) {}
+  public record Job(Path compiler, String compilerDigest, List<String> args, byte[] sourceZstd, long grantId, String taskDigest,
+      String outputSuffix, boolean disallowCacheFill) {}
+
+  /** Told about every clean compile (exit 0, nothing printed): the shared cache's only writer. */
+  public interface ResultListener {
+    void compiled(Job job, String sourceDigest, WaitTaskResponse result);
+  }
 
   private final Vertx vertx;
   private final Path tempRoot;
@@ -52,6 +59,7 @@ public final class ExecutionEngine {
   private final long timeoutMs;
   private final InstantSource clock;
   private final Map<Long, CompileJob> jobs = new HashMap<>();
+  private ResultListener listener = (job, digest, result) -> { };
   private long nextId = 1;
   private long runEver;
 
@@ -63,6 +71,10 @@ public final class ExecutionEngine {
     this.minMemory = minMemory;
     this.timeoutMs = timeoutMs;
     this.clock = clock;
+  }
+
+  public void onCleanResult(ResultListener l) {
+    this.listener = l;
   }
 
   public int maxTasks() {
@@ -94,7 +106,12 @@ public final class ExecutionEngine {
           Future.fromCompletionStage(p.onExit(), vertx.getOrCreateContext())
               .timeout(timeoutMs, TimeUnit.MILLISECONDS)
               .transform(ar -> collect(cj, job.outputSuffix(), ar.succeeded() ? ar.result().exitValue() : null))
-              .onComplete(ar -> finish(cj, ar.succeeded() ? ar.result() : failure(ar.cause().getMessage())));
+              .onComplete(ar -> {
+                finish(cj, ar.succeeded() ? ar.result() : failure(ar.cause().getMessage()));
+                if (!job.disallowCacheFill() && cj.result.getExitCode() == 0 && isEmptyFrame(cj.result.getStderrZstd())) {
+                  listener.compiled(job, cj.sourceDigest, cj.result);
+                }
+              });
         })
         .recover(err -> {
           jobs.remove(id);
@@ -108,7 +125,10 @@ public final class ExecutionEngine {
     Path io = Files.createDirectories(cj.workDir.resolve("io"));
     Path out = Files.createDirectories(cj.workDir.resolve("out"));
     Path src = io.resolve("source");
-    Files.write(src, Zstd.decompress(job.sourceZstd()));
+    byte[] source = Zstd.decompress(job.sourceZstd());
+    // Digest of what we compile, not what the client claims: the cache key must not be forgeable.
+    cj.sourceDigest = Digests.hex(source);
+    Files.write(src, source);
     List<String> cmd = new ArrayList<>();
     cmd.add(job.compiler().toString());
     cmd.addAll(job.args());
@@ -161,6 +181,10 @@ public final class ExecutionEngine {
       }
       return r.build();
     }, false);
+  }
+
+  private static boolean isEmptyFrame(ByteString zstd) {
+    return Zstd.decompress(zstd.toByteArray()).length == 0;
   }
 
   private static WaitTaskResponse failure(String why) {

@@ -54,8 +54,8 @@ final class ServantEndpoint extends ServantService {
     if (!suffix.matches("\\.[A-Za-z0-9]{1,8}")) {
       return Future.failedFuture(new StatusException(GrpcStatus.INVALID_ARGUMENT, "bad output suffix " + suffix));
     }
-    return engine.queue(new ExecutionEngine.Job(compiler.get(), req.getArgsList(), req.getSourceZstd().toByteArray(),
-            req.getGrantId(), req.getTaskDigest(), suffix))
+    return engine.queue(new ExecutionEngine.Job(compiler.get(), req.getCompilerDigest(), req.getArgsList(),
+            req.getSourceZstd().toByteArray(), req.getGrantId(), req.getTaskDigest(), suffix, req.getDisallowCacheFill()))
         .recover(err -> Future.failedFuture(err instanceof ExecutionEngine.Overloaded
             ? new StatusException(GrpcStatus.RESOURCE_EXHAUSTED, err.getMessage())
             : new StatusException(GrpcStatus.INTERNAL, String.valueOf(err.getMessage()))))

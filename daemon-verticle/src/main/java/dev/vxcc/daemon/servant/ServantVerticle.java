@@ -6,7 +6,12 @@ import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.HeartbeatReply;
 import dev.vxcc.common.bus.ServantHeartbeat;
 import dev.vxcc.common.util.FileDigestCache;
+import dev.vxcc.api.v1.CompileResult;
+import dev.vxcc.api.v1.WaitTaskResponse;
+import dev.vxcc.common.util.Zstd;
 import dev.vxcc.daemon.DaemonConfig;
+import dev.vxcc.daemon.ResultCache;
+import dev.vxcc.daemon.TaskDigest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -45,6 +50,7 @@ public final class ServantVerticle extends VerticleBase {
   private volatile Set<String> acceptableTokens = Set.of();
   private boolean stopping;
   private long heartbeatTimer = -1;
+  private ResultCache cache;
 
   @Override
   public Future<?> start() {
@@ -53,6 +59,8 @@ public final class ServantVerticle extends VerticleBase {
     int maxTasks = cfg.effectiveMaxRemoteTasks();
     engine = new ExecutionEngine(vertx, cfg.tempDir(), maxTasks, () -> MachineLoad.memory()[1],
         cfg.minMemoryForNewTaskBytes(), cfg.taskTimeoutMs(), InstantSource.system());
+    cache = new ResultCache(vertx, cfg.token(), false);
+    engine.onCleanResult(this::store);
     List<Path> dirs = CompilerRegistry.searchDirs(cfg.extraCompilerDirs());
     return vertx.executeBlocking(() -> {
           removeLeftovers(cfg.tempDir());
@@ -66,6 +74,7 @@ public final class ServantVerticle extends VerticleBase {
           vertx.eventBus().consumer(STATS_ADDRESS_PREFIX + servantId, m -> m.reply(stats()));
           vertx.setPeriodic(1000, t -> load.sample(System.currentTimeMillis()));
           vertx.setPeriodic(1000, t -> engine.cleanup());
+          vertx.setPeriodic(1000, t -> cache.tick());
           vertx.setPeriodic(cfg.compilerRescanMs(), t -> vertx.executeBlocking(() -> compilers.rescan(dirs), false));
           heartbeat();
           LOG.info("servant {} serving at {} with {} slots, compilers {}", servantId, location, maxTasks, compilers.snapshot().values());
@@ -113,6 +122,17 @@ public final class ServantVerticle extends VerticleBase {
         });
   }
 
+  /** A clean result goes to the shared cache under the key of what we actually compiled. */
+  private void store(ExecutionEngine.Job job, String sourceDigest, WaitTaskResponse result) {
+    String key = TaskDigest.cacheKey(TaskDigest.of(job.compilerDigest(), job.args(), job.outputSuffix(), sourceDigest));
+    CompileResult entry = CompileResult.newBuilder()
+        .setExitCode(result.getExitCode())
+        .setStdout(com.google.protobuf.ByteString.copyFrom(Zstd.decompress(result.getStdoutZstd().toByteArray())))
+        .addAllFiles(result.getFilesList())
+        .build();
+    cache.put(key, entry.toByteArray());
+  }
+
   private JsonObject stats() {
     return new JsonObject()
         .put("servantId", servantId)
@@ -120,6 +140,7 @@ public final class ServantVerticle extends VerticleBase {
         .put("maxTasks", engine.maxTasks())
         .put("running", engine.running())
         .put("tasksRunEver", engine.tasksRunEver())
+        .put("cache", cache.stats())
         .put("compilers", new JsonObject(Map.copyOf(compilers.snapshot().entrySet().stream()
             .collect(java.util.stream.Collectors.toMap(e -> e.getKey(), e -> (Object) e.getValue().toString())))));
   }
@@ -129,6 +150,7 @@ public final class ServantVerticle extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(heartbeatTimer);
     engine.killAll();
+    cache.stop();
     // Tell the scheduler at once that we are gone, rather than letting our lease run out.
     Future<?> leaving = location == null ? Future.succeededFuture()
         : vertx.eventBus().request(Addresses.SCHEDULER_HEARTBEAT, beat(0).toJson(), new DeliveryOptions().setSendTimeout(1000))

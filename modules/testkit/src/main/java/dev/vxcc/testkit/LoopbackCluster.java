@@ -32,6 +32,7 @@ public final class LoopbackCluster implements AutoCloseable {
   public static JsonObject config(String host, int maxRemoteTasks) {
     return new JsonObject()
         .put("scheduler", new JsonObject().put("userTokens", List.of(TOKEN)).put("servantTokens", List.of(TOKEN)))
+        .put("cache", new JsonObject().put("userTokens", List.of(TOKEN)).put("servantTokens", List.of(TOKEN)).put("port", 0))
         .put("daemon", new JsonObject()
             .put("token", TOKEN)
             .put("host", host)
@@ -40,6 +41,13 @@ public final class LoopbackCluster implements AutoCloseable {
             .put("maxRemoteTasks", maxRemoteTasks)
             .put("maxLocalTasks", 2)
             .put("reportLoad", false));
+  }
+
+  /** A cache node config storing on disk under dir (every test its own, so runs never share entries). */
+  public static JsonObject cacheConfig(Path dir, long memoryBytes) {
+    JsonObject c = config("cache", 0);
+    c.getJsonObject("cache").put("engine", "disk").put("dir", dir.toString()).put("memoryBytes", memoryBytes);
+    return c;
   }
 
   public NodeProcess start(String roles, JsonObject config) throws IOException {

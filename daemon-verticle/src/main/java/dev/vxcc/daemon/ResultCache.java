@@ -1,0 +1,131 @@
+package dev.vxcc.daemon;
+
+import dev.vxcc.cache.client.BloomFetcher;
+import dev.vxcc.cache.client.BloomView;
+import dev.vxcc.cache.client.CacheClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A daemon's link to the shared cache: finds the cache node over the event bus (it may start
+ * later, move, or go away), keeps a Bloom filter of its keys so that a miss usually costs no
+ * round trip, and gets and puts entries. Every failure is a miss: the cache only ever speeds
+ * builds up. Confined to its verticle's event loop.
+ */
+public final class ResultCache {
+  private static final Logger LOG = LoggerFactory.getLogger(ResultCache.class);
+  static final long LOCATE_EVERY_MS = 5_000;
+
+  private final Vertx vertx;
+  private final String token;
+  private final boolean readsEntries;
+  private final BloomView bloom = new BloomView(InstantSource.system());
+  private CacheClient client;
+  private BloomFetcher fetcher;
+  private boolean locating;
+  private long lastLocateAttempt;
+  private final AtomicLong hits = new AtomicLong();
+  private final AtomicLong misses = new AtomicLong();
+  private final AtomicLong skippedByBloom = new AtomicLong();
+  private final AtomicLong puts = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private volatile long bloomFetchedAt;
+
+  /** @param readsEntries delegates read and keep a Bloom filter; servants only write */
+  public ResultCache(Vertx vertx, String token, boolean readsEntries) {
+    this.vertx = vertx;
+    this.token = token;
+    this.readsEntries = readsEntries;
+  }
+
+  /** Timer: (re)locate the cache node while we have none, and refresh the Bloom filter. */
+  public void tick() {
+    if (client == null) {
+      locate();
+    } else if (readsEntries) {
+      fetcher.fetchOnce()
+          .onSuccess(full -> bloomFetchedAt = System.currentTimeMillis())
+          .onFailure(e -> lost("bloom filter fetch failed: " + e.getMessage()));
+    }
+  }
+
+  private void locate() {
+    long now = System.currentTimeMillis();
+    if (locating || now - lastLocateAttempt < LOCATE_EVERY_MS) {
+      return;
+    }
+    locating = true;
+    lastLocateAttempt = now;
+    CacheClient.locate(vertx)
+        .onSuccess(location -> {
+          client = CacheClient.create(vertx, location, token);
+          fetcher = new BloomFetcher(vertx, client, bloom, InstantSource.system());
+          LOG.info("using the shared cache at {}", location);
+          tick();
+        })
+        .onComplete(ar -> locating = false);
+  }
+
+  /** The node went away: look for it again (it may come back elsewhere). */
+  private void lost(String why) {
+    if (client != null) {
+      LOG.info("lost the shared cache at {}: {}", client.location(), why);
+      client.close();
+      client = null;
+      fetcher = null;
+    }
+  }
+
+  public Future<Optional<byte[]>> get(String key) {
+    if (client == null || !readsEntries) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    if (!bloom.worthAsking(key)) {
+      skippedByBloom.incrementAndGet();
+      return Future.succeededFuture(Optional.empty());
+    }
+    return client.lookup(key)
+        .onSuccess(v -> (v.isPresent() ? hits : misses).incrementAndGet())
+        .recover(e -> {
+          failures.incrementAndGet();
+          lost("lookup failed: " + e.getMessage());
+          return Future.succeededFuture(Optional.empty());
+        });
+  }
+
+  public void put(String key, byte[] value) {
+    if (client == null) {
+      return;
+    }
+    client.put(key, value)
+        .onSuccess(v -> puts.incrementAndGet())
+        .onFailure(e -> {
+          failures.incrementAndGet();
+          LOG.debug("cache put failed: {}", e.getMessage());
+        });
+  }
+
+  public JsonObject stats() {
+    return new JsonObject()
+        .put("location", client == null ? null : client.location())
+        .put("hits", hits.get())
+        .put("misses", misses.get())
+        .put("skippedByBloom", skippedByBloom.get())
+        .put("puts", puts.get())
+        .put("failures", failures.get())
+        .put("bloomFresh", bloom.fresh())
+        .put("bloomFetchedAt", bloomFetchedAt);
+  }
+
+  public void stop() {
+    if (client != null) {
+      client.close();
+    }
+  }
+}
