@@ -170,8 +170,18 @@ final class CompileFlow {
         String.join("\0", remoteArgs).getBytes(StandardCharsets.UTF_8),
         t.decision.outputSuffix().getBytes(StandardCharsets.UTF_8),
         sourceDigest.getBytes(StandardCharsets.UTF_8));
+    // vxcc-gdebug: as a file, the source's name and the client cwd end up in the object too.
+    boolean fileAsSource = t.preprocessAttempt == 0 && t.decision.fileAsSource();
+    if (fileAsSource) {
+      taskDigest = Digests.hexOfParts(taskDigest.getBytes(StandardCharsets.UTF_8),
+          "file-as-source".getBytes(StandardCharsets.UTF_8),
+          t.decision.inputPath().getBytes(StandardCharsets.UTF_8),
+          t.decision.clientCwd().getBytes(StandardCharsets.UTF_8));
+    }
     return new RemoteJob(t.compilerDigest, remoteArgs, Zstd.compress(source), taskDigest, t.decision.sourcePath(),
-        t.decision.outputSuffix(), t.disallowCacheFill);
+        t.decision.outputSuffix(), t.disallowCacheFill,
+        fileAsSource ? Decision.InputMode.FILE_AS_SOURCE : Decision.InputMode.STDIN,
+        fileAsSource ? t.decision.inputPath() : "", fileAsSource ? t.decision.clientCwd() : "");
   }
 
   private static final byte[] BASE_FILE = "__BASE_FILE__".getBytes(StandardCharsets.US_ASCII);

@@ -9,6 +9,7 @@ import dev.vxcc.common.util.Zstd;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,15 @@ public final class ExecutionEngine {
     }
   }
 
-  public record Job(Path compiler, List<String> args, byte[] sourceZstd, long grantId, String taskDigest, String outputSuffix) {}
+  /**
+   * @param fileInput null: the source goes to stdin; otherwise it is compiled as ordinary source
+   *                  from a file, see {@link SourceInput}
+   */
+  public record Job(Path compiler, List<String> args, byte[] sourceZstd, long grantId, String taskDigest, String outputSuffix,
+                    FileInput fileInput) {}
+
+  /** The client's spelling of the source path and its working directory, both validated. */
+  public record FileInput(String path, String clientCwd) {}
 
   private final Vertx vertx;
   private final Path tempRoot;
@@ -107,19 +116,25 @@ public final class ExecutionEngine {
   private Process start(CompileJob cj, Job job) throws IOException {
     Path io = Files.createDirectories(cj.workDir.resolve("io"));
     Path out = Files.createDirectories(cj.workDir.resolve("out"));
-    Path src = io.resolve("source");
-    Files.write(src, Zstd.decompress(job.sourceZstd()));
-    List<String> cmd = new ArrayList<>();
-    cmd.add(job.compiler().toString());
-    cmd.addAll(job.args());
-    cmd.add("-");
-    cmd.add("-o");
-    cmd.add(out.resolve("out" + job.outputSuffix()).toString());
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .directory(out.toFile())
-        .redirectInput(src.toFile())
-        .redirectOutput(io.resolve("stdout").toFile())
-        .redirectError(io.resolve("stderr").toFile());
+    Path output = out.resolve("out" + job.outputSuffix());
+    ProcessBuilder pb;
+    if (job.fileInput() == null) {
+      Path src = io.resolve("source");
+      Files.write(src, Zstd.decompress(job.sourceZstd()));
+      List<String> cmd = new ArrayList<>();
+      cmd.add(job.compiler().toString());
+      cmd.addAll(job.args());
+      cmd.add("-");
+      cmd.add("-o");
+      cmd.add(output.toString());
+      pb = new ProcessBuilder(cmd).directory(out.toFile()).redirectInput(src.toFile());
+    } else {
+      // Kept apart from out/: only files named out* there are shipped back.
+      SourceInput.Prepared p = SourceInput.prepare(cj.workDir.resolve("src"), job.compiler(), job.args(),
+          job.fileInput().path(), job.fileInput().clientCwd(), output, Zstd.decompress(job.sourceZstd()));
+      pb = new ProcessBuilder(p.command()).directory(p.cwd().toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    }
+    pb.redirectOutput(io.resolve("stdout").toFile()).redirectError(io.resolve("stderr").toFile());
     Map<String, String> env = pb.environment();
     // These change what gcc emits; the submitter's environment decides, not ours.
     env.remove("GCC_COMPARE_DEBUG");
