@@ -46,7 +46,8 @@ public record DaemonConfig(
     long maxGrantWaitMs) {
 
   public static final String SECTION = "daemon";
-  public static final int PROTOCOL_VERSION = 1;
+  /** 2: servants compile gcc -g sources as files (QueueTaskRequest.input_mode). */
+  public static final int PROTOCOL_VERSION = 2;
 
   public static DaemonConfig fromNodeConfig(JsonObject nodeConfig) {
     return fromJson(nodeConfig.getJsonObject(SECTION, new JsonObject()));

@@ -27,6 +27,20 @@ public final class TaskDigest {
         sourceDigest.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * With {@code inputPath} non-null the servant compiles the source as a file named like the
+   * user's, in a directory mapped to the user's cwd (gcc -g): both then end up in the object.
+   */
+  public static String of(String compilerDigest, List<String> args, String outputSuffix, String sourceDigest,
+      String inputPath, String clientCwd) {
+    String base = of(compilerDigest, args, outputSuffix, sourceDigest);
+    if (inputPath == null) {
+      return base;
+    }
+    return Digests.hexOfParts(base.getBytes(StandardCharsets.UTF_8), "file-as-source".getBytes(StandardCharsets.UTF_8),
+        inputPath.getBytes(StandardCharsets.UTF_8), clientCwd.getBytes(StandardCharsets.UTF_8));
+  }
+
   public static String cacheKey(String taskDigest) {
     return CACHE_KEY_PREFIX + taskDigest;
   }

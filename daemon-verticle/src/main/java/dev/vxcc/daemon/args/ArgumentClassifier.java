@@ -76,6 +76,8 @@ public final class ArgumentClassifier {
         private boolean hasTarget;
         private boolean noWorkingDirectory;
         private boolean userPathMapping;
+        /** A preprocessing-only switch that gcc still lists in DW_AT_producer. */
+        private String recordedPreprocessorSwitch;
         private int archCount;
         private final List<String> debugArgs = new ArrayList<>();
 
@@ -198,8 +200,15 @@ public final class ArgumentClassifier {
                     switch (spec.name()) {
                         case "-include", "--include" -> includes.add(value);
                         case "-I", "-iquote", "-isystem", "-idirafter" -> includeDirs.add(value);
-                        case "-fno-working-directory" -> noWorkingDirectory = true;
-                        case "-fworking-directory" -> noWorkingDirectory = false;
+                        case "-fno-working-directory" -> {
+                            noWorkingDirectory = true;
+                            recordedPreprocessorSwitch = spec.name();
+                        }
+                        case "-fworking-directory" -> {
+                            noWorkingDirectory = false;
+                            recordedPreprocessorSwitch = spec.name();
+                        }
+                        case "-undef", "-H" -> recordedPreprocessorSwitch = spec.name();
                         case "-Wp,", "-Xpreprocessor" -> {
                             if (value.startsWith("-M")) {
                                 wpDependency = true;
@@ -214,7 +223,7 @@ public final class ArgumentClassifier {
                     } else if (arg.equals("-fno-stack-usage")) {
                         extraOutputs.remove(".su");
                     } else if (arg.startsWith("-fdebug-prefix-map=") || arg.startsWith("-ffile-prefix-map=")
-                            || arg.startsWith("-fdebug-compilation-dir")) {
+                            || arg.startsWith("-fmacro-prefix-map=") || arg.startsWith("-fdebug-compilation-dir")) {
                         userPathMapping = true;
                     }
                 }
@@ -288,7 +297,7 @@ public final class ArgumentClassifier {
             if (debug.problem != null) {
                 return debug.problem;
             }
-            return build(source.input(), language, debug.enabled);
+            return build(source.input(), language, debug.enabled, debug.fileAsSource);
         }
 
         /** Returns the language ("c" or "c++") or a Local decision. */
@@ -346,7 +355,11 @@ public final class ArgumentClassifier {
             return null;
         }
 
-        private record DebugInfo(boolean enabled, Decision.Local problem) {
+        /** fileAsSource: gcc -g recording its switches, see {@link Decision.InputMode#FILE_AS_SOURCE}. */
+        private record DebugInfo(boolean enabled, Decision.Local problem, boolean fileAsSource) {
+            DebugInfo(boolean enabled, Decision.Local problem) {
+                this(enabled, problem, false);
+            }
         }
 
         private DebugInfo gccDebug() {
@@ -373,14 +386,39 @@ public final class ArgumentClassifier {
                 return new DebugInfo(true, local(LocalReason.DEBUG_MACRO_INFO, "-g3"));
             }
             if (record) {
-                return new DebugInfo(true, local(LocalReason.DEBUG_INFO_RECORDS_SWITCHES,
-                        "DW_AT_producer would contain -fdirectives-only; add -gno-record-gcc-switches to distribute"));
+                return recordedSwitches();
             }
             if (noWorkingDirectory) {
                 // Without the working-directory linemarker the servant's cwd becomes DW_AT_comp_dir.
                 return new DebugInfo(true, local(LocalReason.DEBUG_INFO_PATHS, "-fno-working-directory with -g"));
             }
             return new DebugInfo(true, null);
+        }
+
+        /**
+         * The remote command must produce the same DW_AT_producer, so it can carry neither
+         * -fpreprocessed nor -fdirectives-only: the servant compiles the directives-only output
+         * as ordinary source, see {@code dev.vxcc.daemon.servant.SourceInput}. Verified with
+         * gcc 12 for relative (also "../") and absolute sources, C and C++, -g/-g1/-g2,
+         * -gdwarf-4/5, -O0/-O2, -fPIC, -ffunction-sections, -D/-U; anything outside that stays local.
+         */
+        private DebugInfo recordedSwitches() {
+            String why = null;
+            if (userPathMapping) {
+                why = "a user path mapping would interact with the one the servant adds";
+            } else if (recordedPreprocessorSwitch != null) {
+                // Dropped from the remote command, yet listed in DW_AT_producer (and -undef
+                // would also have to suppress the remote compiler's predefined macros).
+                why = recordedPreprocessorSwitch + " is recorded in DW_AT_producer";
+            } else {
+                String pathProblem = dev.vxcc.daemon.servant.SourceInput.pathProblem(inputs.get(0).input());
+                String cwdProblem = dev.vxcc.daemon.servant.SourceInput.cwdProblem(cwd.toString());
+                why = pathProblem != null ? pathProblem : cwdProblem;
+            }
+            if (why != null) {
+                return new DebugInfo(true, local(LocalReason.DEBUG_INFO_RECORDS_SWITCHES, why));
+            }
+            return new DebugInfo(true, null, true);
         }
 
         private DebugInfo clangDebug() {
@@ -438,7 +476,7 @@ public final class ArgumentClassifier {
             return new DebugInfo(true, null);
         }
 
-        private Decision build(String source, String language, boolean debug) {
+        private Decision build(String source, String language, boolean debug, boolean fileAsSource) {
             String outputSuffix = assemble ? ".s" : ".o";
             String outputAsWritten = outputs.isEmpty() ? null : outputs.get(0);
             String effectiveOutput = outputAsWritten != null ? outputAsWritten
@@ -493,7 +531,8 @@ public final class ArgumentClassifier {
             if (family == CompilerFamily.GCC) {
                 pre.addAll(List.of("-E", "-fdirectives-only"));
                 preFallback.add("-E");
-                remote.addAll(List.of("-x", language, "-fpreprocessed", "-fdirectives-only"));
+                remote.addAll(fileAsSource ? List.of("-x", language)
+                        : List.of("-x", language, "-fpreprocessed", "-fdirectives-only"));
                 remoteFallback.addAll(List.of("-x", cppOutput));
             } else {
                 pre.addAll(List.of("-E", "-frewrite-includes"));
@@ -518,8 +557,10 @@ public final class ArgumentClassifier {
                 preFallback = List.of();
                 remoteFallback = List.of();
             }
+            Decision.InputMode mode = fileAsSource ? Decision.InputMode.FILE_AS_SOURCE : Decision.InputMode.STDIN;
             return new Decision.Remote(family, language, source, outputPath, outputSuffix, pre, preFallback,
-                    remote, remoteFallback, List.copyOf(extraOutputs));
+                    remote, remoteFallback, List.copyOf(extraOutputs), mode,
+                    fileAsSource ? source : "", fileAsSource ? cwd.toString() : "");
         }
     }
 

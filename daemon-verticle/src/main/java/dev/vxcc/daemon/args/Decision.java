@@ -41,12 +41,26 @@ public sealed interface Decision permits Decision.Local, Decision.Remote {
      * (or ".s" for -S). extraOutputs: suffixes of other files the remote compile writes next to
      * its output (".su" for -fstack-usage); the caller stores them at outputPath minus its
      * extension plus the suffix, which is where the local compiler would have put them.
+     *
+     * <p>inputMode says how the servant feeds the first recipe's preprocessed output to the
+     * compiler (the fallback recipe always uses {@link InputMode#STDIN}). With
+     * {@link InputMode#FILE_AS_SOURCE} (gcc -g recording its switches) remoteArgs are the user's
+     * compile options plus {@code -x LANG -c|-S}, nothing else: the servant edits the stream,
+     * writes it to a file named inputPath below its own directory, and appends the
+     * {@code -fdebug-prefix-map} options that map that directory back to clientCwd (there is
+     * no placeholder in remoteArgs; see {@code dev.vxcc.daemon.servant.SourceInput}). inputPath
+     * is the source as the command line spelled it and clientCwd the invocation's directory;
+     * both are empty for STDIN.
      */
     record Remote(CompilerFamily family, String language, String sourcePath, Path outputPath, String outputSuffix,
                   List<String> preprocessArgs, List<String> fallbackPreprocessArgs,
-                  List<String> remoteArgs, List<String> fallbackRemoteArgs, List<String> extraOutputs)
+                  List<String> remoteArgs, List<String> fallbackRemoteArgs, List<String> extraOutputs,
+                  InputMode inputMode, String inputPath, String clientCwd)
             implements Decision {
         public Remote {
+            Objects.requireNonNull(inputMode, "inputMode");
+            inputPath = inputPath == null ? "" : inputPath;
+            clientCwd = clientCwd == null ? "" : clientCwd;
             preprocessArgs = List.copyOf(preprocessArgs);
             fallbackPreprocessArgs = List.copyOf(fallbackPreprocessArgs);
             remoteArgs = List.copyOf(remoteArgs);
@@ -54,8 +68,18 @@ public sealed interface Decision permits Decision.Local, Decision.Remote {
             extraOutputs = List.copyOf(extraOutputs);
         }
 
+        public boolean fileAsSource() {
+            return inputMode == InputMode.FILE_AS_SOURCE;
+        }
+
         public boolean hasFallback() {
             return !fallbackPreprocessArgs.isEmpty();
         }
+    }
+
+    /** How the servant passes the preprocessed source to the compiler. */
+    enum InputMode {
+        STDIN,
+        FILE_AS_SOURCE
     }
 }

@@ -158,9 +158,13 @@ public final class OptionTable {
                 "-rtlib=", "-unwindlib=", "--unwindlib=")) {
             spec(p, Arity.JOINED, Role.COMPILE, null, false, p.equals("-Wa,") ? OptionTable::checkAssembler : null, null);
         }
-        for (String p : List.of("--std", "--param", "-target", "-Xassembler", "-Xlinker", "-z", "-T", "-u", "-mllvm")) {
+        for (String p : List.of("--std", "--param", "-target", "-Xassembler", "-Xlinker", "-z", "-T", "-u")) {
             spec(p, Arity.SEPARATE, Role.COMPILE, null, false, p.equals("-Xassembler") ? OptionTable::checkAssembler : null, null);
         }
+        spec("-mllvm", Arity.SEPARATE, Role.COMPILE, null, false, OptionTable::checkBackendOption, null);
+        // gcc reads "@file" values of some options; a seed never needs one.
+        spec("-frandom-seed=", Arity.JOINED, Role.COMPILE, null, false,
+                (family, v) -> v.startsWith("@") ? LocalReason.UNSUPPORTED_OPTION : null, null);
         spec("-Xclang", Arity.SEPARATE, Role.COMPILE, null, false, OptionTable::checkXclang, null);
         spec("-L", Arity.JOINED_OR_SEPARATE, Role.COMPILE, null, true, null, null);
         spec("-l", Arity.JOINED_OR_SEPARATE, Role.COMPILE, null, false, null, null);
@@ -246,6 +250,8 @@ public final class OptionTable {
                 "-fimplicit-modules", "-fimplicit-module-maps", "-gmodules", "-fmodules-ts", "-fmodule-header")) {
             local(p, Arity.JOINED, LocalReason.MODULES);
         }
+        // Compiles twice and leaves .gk dump files behind on a mismatch.
+        local("-fcompare-debug", Arity.JOINED, LocalReason.EXTRA_OUTPUT_FILES);
         local("-frecord-gcc-switches", Arity.FLAG, LocalReason.DEBUG_INFO_RECORDS_SWITCHES);
         local("-frecord-command-line", Arity.FLAG, LocalReason.DEBUG_INFO_RECORDS_SWITCHES);
         local("-fpreprocessed", Arity.FLAG, LocalReason.ALREADY_PREPROCESSED);
@@ -321,7 +327,8 @@ public final class OptionTable {
     private static LocalReason checkAssembler(CompilerFamily family, String value) {
         for (String part : value.split(",")) {
             // Listings (-a...) and assembler dependency files are written next to the servant's files.
-            if (part.startsWith("-a") || part.startsWith("--MD") || part.startsWith("-MD") || part.startsWith("@")) {
+            if (part.startsWith("-a") || part.startsWith("--MD") || part.startsWith("-MD") || part.startsWith("@")
+                    || part.startsWith("-o")) {
                 return LocalReason.EXTRA_OUTPUT_FILES;
             }
         }
@@ -333,7 +340,17 @@ public final class OptionTable {
             case "-load", "-plugin", "-add-plugin", "-plugin-arg" -> LocalReason.PLUGIN_OR_SPECS;
             case "-include-pch", "-emit-pch" -> LocalReason.PRECOMPILED_HEADER;
             case "-main-file-name", "-dependency-file", "-MT", "-fdebug-compilation-dir" -> LocalReason.UNSUPPORTED_OPTION;
-            default -> value.startsWith("-plugin") ? LocalReason.PLUGIN_OR_SPECS : null;
+            default -> value.startsWith("-plugin") ? LocalReason.PLUGIN_OR_SPECS : namesFile(value) ? LocalReason.LOCAL_FILE_INPUT : null;
         };
+    }
+
+    /** LLVM options that read or write files (-info-output-file=, -stats-json paths, ...). */
+    private static LocalReason checkBackendOption(CompilerFamily family, String value) {
+        return namesFile(value) ? LocalReason.LOCAL_FILE_INPUT : null;
+    }
+
+    private static boolean namesFile(String value) {
+        String v = value.toLowerCase(java.util.Locale.ROOT);
+        return v.contains("file") || v.contains("/") || v.startsWith("@") || v.startsWith("-o");
     }
 }

@@ -175,9 +175,14 @@ final class CompileFlow {
     }
     String sourceDigest = Digests.hex(source);
     // Everything that decides the object: compiler, arguments (in order), preprocessed source.
-    String taskDigest = TaskDigest.of(t.compilerDigest, remoteArgs, t.decision.outputSuffix(), sourceDigest);
+    // vxcc-gdebug: as a file, the source's name and the client cwd end up in the object too.
+    boolean fileAsSource = t.preprocessAttempt == 0 && t.decision.fileAsSource();
+    String taskDigest = TaskDigest.of(t.compilerDigest, remoteArgs, t.decision.outputSuffix(), sourceDigest,
+        fileAsSource ? t.decision.inputPath() : null, fileAsSource ? t.decision.clientCwd() : null);
     return new RemoteJob(t.compilerDigest, remoteArgs, Zstd.compress(source), taskDigest, t.decision.sourcePath(),
-        t.decision.outputSuffix(), t.disallowCacheFill);
+        t.decision.outputSuffix(), t.disallowCacheFill,
+        fileAsSource ? Decision.InputMode.FILE_AS_SOURCE : Decision.InputMode.STDIN,
+        fileAsSource ? t.decision.inputPath() : "", fileAsSource ? t.decision.clientCwd() : "");
   }
 
   /** A cached result for this task, unless the wrapper's environment said not to read the cache. */

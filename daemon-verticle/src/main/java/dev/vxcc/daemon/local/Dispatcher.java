@@ -1,6 +1,7 @@
 package dev.vxcc.daemon.local;
 
 import com.google.protobuf.ByteString;
+import dev.vxcc.api.v1.InputMode;
 import dev.vxcc.api.v1.OutputFile;
 import dev.vxcc.api.v1.QueueTaskRequest;
 import dev.vxcc.api.v1.ServantGrpcClient;
@@ -16,6 +17,7 @@ import dev.vxcc.common.bus.KeepAliveRequest;
 import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.common.util.Zstd;
 import dev.vxcc.daemon.DaemonConfig;
+import dev.vxcc.daemon.args.Decision;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -191,6 +193,10 @@ final class Dispatcher {
         .setDisallowCacheFill(job.disallowCacheFill())
         .setOutputSuffix(job.outputSuffix())
         .setProtocolVersion(DaemonConfig.PROTOCOL_VERSION)
+        // vxcc-gdebug
+        .setInputMode(job.inputMode() == Decision.InputMode.FILE_AS_SOURCE ? InputMode.INPUT_MODE_FILE_AS_SOURCE : InputMode.INPUT_MODE_STDIN)
+        .setInputPath(job.inputPath())
+        .setClientCwd(job.clientCwd())
         .build();
     return client.queueTask(req)
         .timeout(30_000, TimeUnit.MILLISECONDS)

@@ -92,7 +92,9 @@ final class GrantKeeper {
     }
     fetching = true;
     long before = System.currentTimeMillis();
-    GrantRequest req = new GrantRequest(token, host, compilerDigest, waiters.size(), 1, SCHEDULER_WAIT_MS, GRANT_LEASE_MS, 0);
+    // Only servants that speak our protocol: an older one could mis-handle what we send.
+    GrantRequest req = new GrantRequest(token, host, compilerDigest, waiters.size(), 1, SCHEDULER_WAIT_MS, GRANT_LEASE_MS,
+        dev.vxcc.daemon.DaemonConfig.PROTOCOL_VERSION);
     vertx.eventBus().request(Addresses.SCHEDULER_GRANT, req.toJson(), new DeliveryOptions().setSendTimeout(SCHEDULER_WAIT_MS + 5_000))
         .map(m -> GrantReply.fromJson(JsonBody.of(m)))
         .onComplete(ar -> {

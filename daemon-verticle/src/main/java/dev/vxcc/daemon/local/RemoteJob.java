@@ -1,5 +1,6 @@
 package dev.vxcc.daemon.local;
 
+import dev.vxcc.daemon.args.Decision;
 import java.util.List;
 
 /** What the dispatcher sends to a servant: everything that decides the object, nothing else. */
@@ -10,4 +11,8 @@ record RemoteJob(
     String taskDigest,
     String sourcePath,
     String outputSuffix,
-    boolean disallowCacheFill) {}
+    boolean disallowCacheFill,
+    // vxcc-gdebug: how the servant feeds the source to the compiler; path and cwd are "" for STDIN.
+    Decision.InputMode inputMode,
+    String inputPath,
+    String clientCwd) {}

@@ -10,6 +10,7 @@ import dev.vxcc.common.util.Zstd;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +44,15 @@ public final class ExecutionEngine {
     }
   }
 
+  /**
+   * @param fileInput null: the source goes to stdin; otherwise it is compiled as ordinary source
+   *                  from a file, see {@link SourceInput}
+   */
   public record Job(Path compiler, String compilerDigest, List<String> args, byte[] sourceZstd, long grantId, String taskDigest,
-      String outputSuffix, boolean disallowCacheFill) {}
+      String outputSuffix, boolean disallowCacheFill, FileInput fileInput) {}
+
+  /** The client's spelling of the source path and its working directory, both validated. */
+  public record FileInput(String path, String clientCwd) {}
 
   /** Told about every clean compile (exit 0, nothing printed): the shared cache's only writer. */
   public interface ResultListener {
@@ -124,22 +132,28 @@ public final class ExecutionEngine {
   private Process start(CompileJob cj, Job job) throws IOException {
     Path io = Files.createDirectories(cj.workDir.resolve("io"));
     Path out = Files.createDirectories(cj.workDir.resolve("out"));
-    Path src = io.resolve("source");
+    Path output = out.resolve("out" + job.outputSuffix());
     byte[] source = Zstd.decompress(job.sourceZstd());
     // Digest of what we compile, not what the client claims: the cache key must not be forgeable.
     cj.sourceDigest = Digests.hex(source);
-    Files.write(src, source);
-    List<String> cmd = new ArrayList<>();
-    cmd.add(job.compiler().toString());
-    cmd.addAll(job.args());
-    cmd.add("-");
-    cmd.add("-o");
-    cmd.add(out.resolve("out" + job.outputSuffix()).toString());
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .directory(out.toFile())
-        .redirectInput(src.toFile())
-        .redirectOutput(io.resolve("stdout").toFile())
-        .redirectError(io.resolve("stderr").toFile());
+    ProcessBuilder pb;
+    if (job.fileInput() == null) {
+      Path src = io.resolve("source");
+      Files.write(src, source);
+      List<String> cmd = new ArrayList<>();
+      cmd.add(job.compiler().toString());
+      cmd.addAll(job.args());
+      cmd.add("-");
+      cmd.add("-o");
+      cmd.add(output.toString());
+      pb = new ProcessBuilder(cmd).directory(out.toFile()).redirectInput(src.toFile());
+    } else {
+      // Kept apart from out/: only files named out* there are shipped back.
+      SourceInput.Prepared p = SourceInput.prepare(cj.workDir.resolve("src"), job.compiler(), job.args(),
+          job.fileInput().path(), job.fileInput().clientCwd(), output, source);
+      pb = new ProcessBuilder(p.command()).directory(p.cwd().toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    }
+    pb.redirectOutput(io.resolve("stdout").toFile()).redirectError(io.resolve("stderr").toFile());
     Map<String, String> env = pb.environment();
     // These change what gcc emits; the submitter's environment decides, not ours.
     env.remove("GCC_COMPARE_DEBUG");

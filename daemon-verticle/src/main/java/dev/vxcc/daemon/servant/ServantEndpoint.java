@@ -54,8 +54,26 @@ final class ServantEndpoint extends ServantService {
     if (!suffix.matches("\\.[A-Za-z0-9]{1,8}")) {
       return Future.failedFuture(new StatusException(GrpcStatus.INVALID_ARGUMENT, "bad output suffix " + suffix));
     }
+    ExecutionEngine.FileInput fileInput = null;
+    switch (req.getInputMode()) {
+      case INPUT_MODE_STDIN -> { }
+      case INPUT_MODE_FILE_AS_SOURCE -> {
+        String bad = SourceInput.pathProblem(req.getInputPath());
+        if (bad == null) {
+          bad = SourceInput.cwdProblem(req.getClientCwd());
+        }
+        if (bad != null) {
+          return Future.failedFuture(new StatusException(GrpcStatus.INVALID_ARGUMENT, bad));
+        }
+        fileInput = new ExecutionEngine.FileInput(req.getInputPath(), req.getClientCwd());
+      }
+      // A newer delegate asking for something this servant does not know must not get a stdin compile.
+      default -> {
+        return Future.failedFuture(new StatusException(GrpcStatus.INVALID_ARGUMENT, "unsupported input mode " + req.getInputModeValue()));
+      }
+    }
     return engine.queue(new ExecutionEngine.Job(compiler.get(), req.getCompilerDigest(), req.getArgsList(),
-            req.getSourceZstd().toByteArray(), req.getGrantId(), req.getTaskDigest(), suffix, req.getDisallowCacheFill()))
+            req.getSourceZstd().toByteArray(), req.getGrantId(), req.getTaskDigest(), suffix, req.getDisallowCacheFill(), fileInput))
         .recover(err -> Future.failedFuture(err instanceof ExecutionEngine.Overloaded
             ? new StatusException(GrpcStatus.RESOURCE_EXHAUSTED, err.getMessage())
             : new StatusException(GrpcStatus.INTERNAL, String.valueOf(err.getMessage()))))

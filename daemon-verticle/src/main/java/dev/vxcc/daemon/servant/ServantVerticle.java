@@ -124,7 +124,9 @@ public final class ServantVerticle extends VerticleBase {
 
   /** A clean result goes to the shared cache under the key of what we actually compiled. */
   private void store(ExecutionEngine.Job job, String sourceDigest, WaitTaskResponse result) {
-    String key = TaskDigest.cacheKey(TaskDigest.of(job.compilerDigest(), job.args(), job.outputSuffix(), sourceDigest));
+    ExecutionEngine.FileInput in = job.fileInput();
+    String key = TaskDigest.cacheKey(TaskDigest.of(job.compilerDigest(), job.args(), job.outputSuffix(), sourceDigest,
+        in == null ? null : in.path(), in == null ? null : in.clientCwd()));
     CompileResult entry = CompileResult.newBuilder()
         .setExitCode(result.getExitCode())
         .setStdout(com.google.protobuf.ByteString.copyFrom(Zstd.decompress(result.getStdoutZstd().toByteArray())))

@@ -283,16 +283,40 @@ class ArgumentClassifierTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "-g | DEBUG_INFO_RECORDS_SWITCHES", "-O2 -g | DEBUG_INFO_RECORDS_SWITCHES",
-            "-O2 -g1 | DEBUG_INFO_RECORDS_SWITCHES", "-ggdb | DEBUG_INFO_RECORDS_SWITCHES",
-            "-gdwarf-4 | DEBUG_INFO_RECORDS_SWITCHES",
-            "-gno-record-gcc-switches -g -grecord-gcc-switches | DEBUG_INFO_RECORDS_SWITCHES",
+            "-g -undef | DEBUG_INFO_RECORDS_SWITCHES", "-O2 -g -fdebug-prefix-map=/a=/b | DEBUG_INFO_RECORDS_SWITCHES",
+            "-g -fno-working-directory | DEBUG_INFO_RECORDS_SWITCHES", "-g -H | DEBUG_INFO_RECORDS_SWITCHES",
+            "-g3 | DEBUG_MACRO_INFO",
             "-g3 -gno-record-gcc-switches | DEBUG_MACRO_INFO", "-ggdb3 -gno-record-gcc-switches | DEBUG_MACRO_INFO",
             "-g -gno-record-gcc-switches -fno-working-directory | DEBUG_INFO_PATHS"})
     void gccDebugLocal(String args, LocalReason reason) {
         List<String> a = new ArrayList<>(split(args));
         a.addAll(List.of("-c", "a.c"));
         local(gcc(a.toArray(String[]::new)), reason);
+    }
+
+    /** Switches recorded in DW_AT_producer: compiled remotely as ordinary source from a file. */
+    @ParameterizedTest
+    @ValueSource(strings = {"-g", "-O2 -g", "-O2 -g1", "-ggdb", "-gdwarf-4", "-g2 -gdwarf-5",
+            "-gno-record-gcc-switches -g -grecord-gcc-switches"})
+    void gccDebugRecordingSwitchesCompilesAsSource(String args) {
+        List<String> a = new ArrayList<>(split(args));
+        a.addAll(List.of("-DX=1", "-Iinc", "-c", "src/a.c", "-o", "out/a.o"));
+        Decision.Remote r = remote(gcc(a.toArray(String[]::new)));
+        assertEquals(Decision.InputMode.FILE_AS_SOURCE, r.inputMode());
+        assertEquals("src/a.c", r.inputPath());
+        assertEquals("/work/proj", r.clientCwd());
+        List<String> expected = new ArrayList<>(split(args));
+        expected.addAll(List.of("-c", "-x", "c"));
+        assertEquals(expected, r.remoteArgs());
+        assertEquals(List.of(), r.fallbackRemoteArgs());
+    }
+
+    @Test
+    void stdinModeCarriesNoPath() {
+        Decision.Remote r = remote(gcc("-O2", "-g", "-gno-record-gcc-switches", "-c", "a.c"));
+        assertEquals(Decision.InputMode.STDIN, r.inputMode());
+        assertEquals("", r.inputPath());
+        assertEquals("", r.clientCwd());
     }
 
     @ParameterizedTest

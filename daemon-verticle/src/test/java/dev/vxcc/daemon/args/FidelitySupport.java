@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import dev.vxcc.daemon.servant.SourceInput;
 
 /** Runs the real compiler the way the wrapper and the servant would, to check byte-identity. */
 final class FidelitySupport {
@@ -75,6 +76,36 @@ final class FidelitySupport {
         return proj;
     }
 
+    /**
+     * Like {@link #writeProject} plus what debug info and the file-as-source recipe are sensitive
+     * to: a source in a subdirectory, __FILE__/__LINE__/__COUNTER__, diagnostic pragmas in both
+     * spellings (the build uses -Wall -Werror), #pragma once in the main file, a command-line
+     * macro used in code and a header that is included twice.
+     */
+    static Path writeDebugProject(Path root, String ext) throws IOException {
+        Path proj = writeProject(root, ext);
+        Files.createDirectories(proj.resolve("build"));
+        String lang = ext.equals("c") ? "" : "static_assert(sizeof(int) >= 2, \"int\");\n";
+        Files.writeString(proj.resolve("src/d." + ext), """
+                #include "a.h"
+                #include "a.h"
+                #include "b.h"
+                #pragma GCC diagnostic push
+                #pragma GCC diagnostic ignored "-Wunused-variable"
+                _Pragma("GCC diagnostic ignored \\"-Wunused-parameter\\"")
+                static const char *where(int unused_param) { int unused_var; return __FILE__; }
+                #pragma GCC diagnostic pop
+                struct pos { const char *file; int line; int counter; };
+                struct pos here(void) { struct pos p = { __FILE__, __LINE__, __COUNTER__ }; return p; }
+                int g(int y) {
+                    LOG(SQUARE(y) +
+                        twice(y));
+                    return NVAL + __COUNTER__ + (where(y) != 0);
+                }
+                """ + lang);
+        return proj;
+    }
+
     static String run(List<String> command, Path dir, Path stdin, Path stdout) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new File("/dev/null"))
@@ -131,8 +162,15 @@ final class FidelitySupport {
                     Files.readString(proj.resolve(depFile), StandardCharsets.UTF_8));
         }
         Path work = Files.createDirectories(servantDir.resolve("work"));
-        run(cmd(compiler, remote, "-", "-o", "out" + r.outputSuffix()), work, preprocessed, null);
-        byte[] remoteObject = Files.readAllBytes(work.resolve("out" + r.outputSuffix()));
+        Path remoteOutput = work.resolve("out" + r.outputSuffix());
+        if (r.fileAsSource() && !fallback) {
+            SourceInput.Prepared p = SourceInput.prepare(servantDir.resolve("src"), compiler, remote, r.inputPath(),
+                    r.clientCwd(), remoteOutput, Files.readAllBytes(preprocessed));
+            run(p.command(), p.cwd(), null, null);
+        } else {
+            run(cmd(compiler, remote, "-", "-o", "out" + r.outputSuffix()), work, preprocessed, null);
+        }
+        byte[] remoteObject = Files.readAllBytes(remoteOutput);
         assertArrayEquals(localObject, remoteObject, () -> "object differs for " + args + " (fallback=" + fallback + ")");
         assertTrue(Files.notExists(proj.resolve(output)), "preprocessing must not write the object");
     }
