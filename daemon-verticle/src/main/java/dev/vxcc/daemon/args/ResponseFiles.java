@@ -22,6 +22,8 @@ public final class ResponseFiles {
 
     // gcc's libiberty stops after a fixed number of expansions to break @a -> @a loops.
     private static final int MAX_EXPANSIONS = 2000;
+    /** Real builds nest one or two levels; a deeper chain is a loop, and recursion must stay shallow. */
+    private static final int MAX_DEPTH = 32;
     private static final long MAX_FILE_BYTES = 64L << 20;
 
     private ResponseFiles() {
@@ -34,12 +36,12 @@ public final class ResponseFiles {
     public static List<String> expand(List<String> args, Path cwd, CompilerFamily family) throws UnreadableException {
         List<String> out = new ArrayList<>(args.size());
         int[] budget = {MAX_EXPANSIONS};
-        expandInto(args, cwd, cwd, family, out, budget);
+        expandInto(args, cwd, cwd, family, out, budget, 0);
         return out;
     }
 
     private static void expandInto(List<String> args, Path cwd, Path base, CompilerFamily family, List<String> out,
-                                   int[] budget) throws UnreadableException {
+                                   int[] budget, int depth) throws UnreadableException {
         for (String arg : args) {
             if (arg == null) {
                 throw new UnreadableException("null argument");
@@ -48,7 +50,7 @@ public final class ResponseFiles {
                 out.add(arg);
                 continue;
             }
-            if (--budget[0] < 0) {
+            if (--budget[0] < 0 || depth >= MAX_DEPTH) {
                 throw new UnreadableException("too many nested response files (loop?) at " + arg);
             }
             Path file;
@@ -70,7 +72,7 @@ public final class ResponseFiles {
                 throw new UnreadableException("cannot read response file " + file + ": " + e.getMessage());
             }
             Path nestedBase = family == CompilerFamily.CLANG && file.getParent() != null ? file.getParent() : cwd;
-            expandInto(tokenize(text), cwd, nestedBase, family, out, budget);
+            expandInto(tokenize(text), cwd, nestedBase, family, out, budget, depth + 1);
         }
     }
 

@@ -1,0 +1,163 @@
+package dev.vxcc.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vxcc.testkit.Commands;
+import dev.vxcc.testkit.LoopbackCluster;
+import dev.vxcc.testkit.NodeProcess;
+import dev.vxcc.testkit.Sources;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The shared cache on a loopback cluster of separate JVMs (scheduler, cache, two daemons): a
+ * clean rebuild is all hits with identical objects; a corrupted entry on disk is a miss, not a
+ * wrong object; with the cache node down builds still work, and hits come back with it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class CacheBuildTest {
+  static LoopbackCluster cluster;
+  static NodeProcess cacheNode;
+  static NodeProcess submitter;
+  static Path work;
+  static Path cacheDir;
+  static Path src;
+  static Path links;
+  static Map<String, byte[]> reference;
+
+  @BeforeAll
+  static void start() throws Exception {
+    work = E2e.work("cache");
+    links = E2e.symlinks(work);
+    cacheDir = work.resolve("cache-store");
+    src = Sources.debian("ninja-build");
+    cluster = new LoopbackCluster(E2e.dist(), work.resolve("logs"), 5);
+    cluster.start("scheduler", LoopbackCluster.config("sched", 0));
+    // No memory tier: every hit is read back from disk, so corruption on disk is what we test.
+    cacheNode = cluster.start("cache", LoopbackCluster.cacheConfig(cacheDir, 1));
+    submitter = cluster.start("daemon", LoopbackCluster.config("node-a", 0));
+    NodeProcess servant = cluster.start("daemon", LoopbackCluster.config("node-b", 4));
+    E2e.awaitServantAt(submitter.localApi(), servant.info("serving"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  static JsonObject stats() throws Exception {
+    return E2e.stats(submitter.localApi());
+  }
+
+  /** A clean build of ninja's library in one fixed directory (its path is part of nothing we compare). */
+  static Map<String, byte[]> cleanBuild() throws Exception {
+    Path build = work.resolve("build");
+    Commands.run(work, Map.of(), 60, List.of("rm", "-rf", build.toString())).orFail("rm");
+    Map<String, String> env = E2e.env(links, submitter.localApi());
+    Commands.run(work, env, 300, List.of("cmake", "-S", src.toString(), "-B", build.toString(), "-DCMAKE_BUILD_TYPE=None",
+        "-DCMAKE_CXX_FLAGS=-O2 -DNDEBUG", "-DCMAKE_CXX_COMPILER=" + links.resolve("g++"))).orFail("cmake");
+    Commands.run(build, env, 900, List.of("make", "-j8", "libninja")).orFail("make libninja through vxcc");
+    Map<String, byte[]> objects = E2e.objects(build.resolve("CMakeFiles/libninja.dir"));
+    assertTrue(objects.size() >= 20, "libninja has dozens of objects: " + objects.keySet());
+    return objects;
+  }
+
+  /** Puts become visible to the delegate through its Bloom filter on its next fetch (every 2 s). */
+  static void awaitBloomRefreshAfter(long millis) throws Exception {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (stats().getJsonObject("cache").getLong("bloomFetchedAt", 0L) <= millis + 100) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("the daemon never refreshed its Bloom filter: " + stats().encodePrettily());
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  static long counter(String name) throws Exception {
+    return stats().getLong(name, 0L);
+  }
+
+  static void assertSameObjects(Map<String, byte[]> expected, Map<String, byte[]> actual) {
+    assertEquals(expected.keySet(), actual.keySet());
+    List<String> different = new ArrayList<>();
+    expected.forEach((k, v) -> {
+      if (!Arrays.equals(v, actual.get(k))) {
+        different.add(k);
+      }
+    });
+    assertEquals(List.of(), different, "objects that differ");
+  }
+
+  @Test
+  @Order(1)
+  void aCleanRebuildIsAllCacheHitsWithIdenticalObjects() throws Exception {
+    long remoteBefore = counter("remote");
+    reference = cleanBuild();
+    long compiled = counter("remote") - remoteBefore;
+    assertEquals(reference.size(), compiled, "every object compiled remotely the first time: " + stats().encodePrettily());
+    awaitBloomRefreshAfter(System.currentTimeMillis());
+
+    long hitsBefore = counter("cacheHits");
+    long remoteBeforeSecond = counter("remote");
+    Map<String, byte[]> again = cleanBuild();
+    assertEquals(reference.size(), counter("cacheHits") - hitsBefore, "all hits: " + stats().encodePrettily());
+    assertEquals(0, counter("remote") - remoteBeforeSecond, "nothing compiled again");
+    assertSameObjects(reference, again);
+  }
+
+  @Test
+  @Order(2)
+  void aCorruptedEntryOnDiskIsAMissAndTheObjectIsStillRight() throws Exception {
+    Path victim;
+    try (Stream<Path> s = Files.walk(cacheDir)) {
+      victim = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(victim);
+    bytes[bytes.length / 2] ^= 0x5a;
+    Files.write(victim, bytes);
+
+    long hitsBefore = counter("cacheHits");
+    long remoteBefore = counter("remote");
+    Map<String, byte[]> again = cleanBuild();
+    assertEquals(reference.size() - 1, counter("cacheHits") - hitsBefore, stats().encodePrettily());
+    assertEquals(1, counter("remote") - remoteBefore, "the corrupted entry was compiled again");
+    assertSameObjects(reference, again);
+  }
+
+  @Test
+  @Order(3)
+  void buildsSucceedWithTheCacheDownAndHitAgainWhenItIsBack() throws Exception {
+    cacheNode.close();
+    long remoteBefore = counter("remote");
+    assertSameObjects(reference, cleanBuild());
+    assertTrue(counter("remote") - remoteBefore > 0, "compiled remotely while the cache was down");
+
+    cacheNode = cluster.start("cache", LoopbackCluster.cacheConfig(cacheDir, 1));
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (stats().getJsonObject("cache").getValue("location") == null || !stats().getJsonObject("cache").getBoolean("bloomFresh")) {
+      assertTrue(System.currentTimeMillis() < deadline, "the daemon did not find the cache again: " + stats().encodePrettily());
+      Thread.sleep(200);
+    }
+    long hitsBefore = counter("cacheHits");
+    assertSameObjects(reference, cleanBuild());
+    assertEquals(reference.size(), counter("cacheHits") - hitsBefore, "hits again from the store that survived the restart");
+  }
+}
