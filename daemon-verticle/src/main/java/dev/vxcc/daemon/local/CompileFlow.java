@@ -99,6 +99,7 @@ final class CompileFlow {
           LocalTask t = new LocalTask(nextTaskId++, pid, compiler, digest, r, "0".equals(cacheControl), System.currentTimeMillis());
           // 0: neither read nor fill; 2: fill only (refresh entries without trusting them).
           t.cacheRead = "1".equals(cacheControl);
+          t.sourceDateEpoch = env.getOrDefault("SOURCE_DATE_EPOCH", "");
           tasks.put(t.id, t);
           return Directives.preprocess(t.id, argv(compiler, r.preprocessArgs()), quota.tryAcquire(pid, true));
         })
@@ -177,17 +178,24 @@ final class CompileFlow {
     // Everything that decides the object: compiler, arguments (in order), preprocessed source.
     // vxcc-gdebug: as a file, the source's name and the client cwd end up in the object too.
     boolean fileAsSource = t.preprocessAttempt == 0 && t.decision.fileAsSource();
+    // A source that reads the clock gives a different object every time: never cache it, and let
+    // the servant see the submitter's SOURCE_DATE_EPOCH, which pins the clock as it would here.
+    boolean readsClock = CLOCK_MACROS.stream().anyMatch(m -> contains(source, m));
+    String epoch = readsClock ? t.sourceDateEpoch : "";
     String taskDigest = TaskDigest.of(t.compilerDigest, remoteArgs, t.decision.outputSuffix(), sourceDigest,
         fileAsSource ? t.decision.inputPath() : null, fileAsSource ? t.decision.clientCwd() : null);
+    if (!epoch.isEmpty()) {
+      taskDigest = Digests.hexOfParts(taskDigest.getBytes(StandardCharsets.UTF_8), epoch.getBytes(StandardCharsets.UTF_8));
+    }
     return new RemoteJob(t.compilerDigest, remoteArgs, Zstd.compress(source), taskDigest, t.decision.sourcePath(),
         t.decision.outputSuffix(), t.disallowCacheFill,
         fileAsSource ? Decision.InputMode.FILE_AS_SOURCE : Decision.InputMode.STDIN,
-        fileAsSource ? t.decision.inputPath() : "", fileAsSource ? t.decision.clientCwd() : "");
+        fileAsSource ? t.decision.inputPath() : "", fileAsSource ? t.decision.clientCwd() : "", epoch, !readsClock);
   }
 
   /** A cached result for this task, unless the wrapper's environment said not to read the cache. */
   private Future<Optional<RemoteResult>> fromCache(LocalTask t, RemoteJob job) {
-    if (!t.cacheRead) {
+    if (!t.cacheRead || !job.cacheable()) {
       return Future.succeededFuture(Optional.empty());
     }
     return cache.get(TaskDigest.cacheKey(job.taskDigest()))
@@ -207,6 +215,10 @@ final class CompileFlow {
   }
 
   private static final byte[] BASE_FILE = "__BASE_FILE__".getBytes(StandardCharsets.US_ASCII);
+  private static final List<byte[]> CLOCK_MACROS = List.of(
+      "__DATE__".getBytes(StandardCharsets.US_ASCII),
+      "__TIME__".getBytes(StandardCharsets.US_ASCII),
+      "__TIMESTAMP__".getBytes(StandardCharsets.US_ASCII));
 
   static boolean contains(byte[] haystack, byte[] needle) {
     outer:

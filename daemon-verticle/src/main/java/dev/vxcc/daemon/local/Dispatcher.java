@@ -190,13 +190,14 @@ final class Dispatcher {
         .addAllArgs(job.args())
         .setSourceZstd(ByteString.copyFrom(job.sourceZstd()))
         .setTaskDigest(job.taskDigest())
-        .setDisallowCacheFill(job.disallowCacheFill())
+        .setDisallowCacheFill(job.disallowCacheFill() || !job.cacheable())
         .setOutputSuffix(job.outputSuffix())
         .setProtocolVersion(DaemonConfig.PROTOCOL_VERSION)
         // vxcc-gdebug
         .setInputMode(job.inputMode() == Decision.InputMode.FILE_AS_SOURCE ? InputMode.INPUT_MODE_FILE_AS_SOURCE : InputMode.INPUT_MODE_STDIN)
         .setInputPath(job.inputPath())
         .setClientCwd(job.clientCwd())
+        .setSourceDateEpoch(job.sourceDateEpoch())
         .build();
     return client.queueTask(req)
         .timeout(30_000, TimeUnit.MILLISECONDS)

@@ -22,6 +22,8 @@ final class LocalTask {
   int preprocessAttempt;
   /** False for VXCC_CACHE_CONTROL 0 (cache off) and 2 (fill only). */
   boolean cacheRead = true;
+  /** The wrapper's SOURCE_DATE_EPOCH, or "". */
+  String sourceDateEpoch = "";
   Promise<Buffer> directive;
 
   LocalTask(long id, long pid, Path compiler, String compilerDigest, Decision.Remote decision, boolean disallowCacheFill, long createdAt) {

@@ -15,4 +15,8 @@ record RemoteJob(
     // vxcc-gdebug: how the servant feeds the source to the compiler; path and cwd are "" for STDIN.
     Decision.InputMode inputMode,
     String inputPath,
-    String clientCwd) {}
+    String clientCwd,
+    // "" unless the submitter set it and the source reads the clock.
+    String sourceDateEpoch,
+    // false when the source reads the clock (__DATE__, __TIME__, __TIMESTAMP__): never cached.
+    boolean cacheable) {}

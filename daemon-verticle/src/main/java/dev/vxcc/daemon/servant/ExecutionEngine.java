@@ -49,7 +49,7 @@ public final class ExecutionEngine {
    *                  from a file, see {@link SourceInput}
    */
   public record Job(Path compiler, String compilerDigest, List<String> args, byte[] sourceZstd, long grantId, String taskDigest,
-      String outputSuffix, boolean disallowCacheFill, FileInput fileInput) {}
+      String outputSuffix, boolean disallowCacheFill, FileInput fileInput, String sourceDateEpoch) {}
 
   /** The client's spelling of the source path and its working directory, both validated. */
   public record FileInput(String path, String clientCwd) {}
@@ -158,6 +158,9 @@ public final class ExecutionEngine {
     // These change what gcc emits; the submitter's environment decides, not ours.
     env.remove("GCC_COMPARE_DEBUG");
     env.remove("SOURCE_DATE_EPOCH");
+    if (!job.sourceDateEpoch().isEmpty()) {
+      env.put("SOURCE_DATE_EPOCH", job.sourceDateEpoch());
+    }
     env.remove("DEPENDENCIES_OUTPUT");
     env.remove("SUNPRO_DEPENDENCIES");
     env.put("LC_ALL", "C");

@@ -73,11 +73,17 @@ final class ServantEndpoint extends ServantService {
       }
     }
     return engine.queue(new ExecutionEngine.Job(compiler.get(), req.getCompilerDigest(), req.getArgsList(),
-            req.getSourceZstd().toByteArray(), req.getGrantId(), req.getTaskDigest(), suffix, req.getDisallowCacheFill(), fileInput))
+            req.getSourceZstd().toByteArray(), req.getGrantId(), req.getTaskDigest(), suffix, req.getDisallowCacheFill(), fileInput,
+            epochProblem(req.getSourceDateEpoch()) ? "" : req.getSourceDateEpoch()))
         .recover(err -> Future.failedFuture(err instanceof ExecutionEngine.Overloaded
             ? new StatusException(GrpcStatus.RESOURCE_EXHAUSTED, err.getMessage())
             : new StatusException(GrpcStatus.INTERNAL, String.valueOf(err.getMessage()))))
         .map(id -> QueueTaskResponse.newBuilder().setTaskId(id).build());
+  }
+
+  /** SOURCE_DATE_EPOCH is a decimal count of seconds; anything else is not passed to the compiler. */
+  static boolean epochProblem(String epoch) {
+    return epoch.isEmpty() || !epoch.matches("[0-9]{1,19}");
   }
 
   @Override

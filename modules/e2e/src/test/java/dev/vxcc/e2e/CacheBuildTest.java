@@ -67,17 +67,22 @@ class CacheBuildTest {
     return E2e.stats(submitter.localApi());
   }
 
+  /** What one build's make step did; CMake's configure-time probes are left out. */
+  record Build(Map<String, byte[]> objects, long remote, long hits) {}
+
   /** A clean build of ninja's library in one fixed directory (its path is part of nothing we compare). */
-  static Map<String, byte[]> cleanBuild() throws Exception {
+  static Build cleanBuild() throws Exception {
     Path build = work.resolve("build");
     Commands.run(work, Map.of(), 60, List.of("rm", "-rf", build.toString())).orFail("rm");
     Map<String, String> env = E2e.env(links, submitter.localApi());
     Commands.run(work, env, 300, List.of("cmake", "-S", src.toString(), "-B", build.toString(), "-DCMAKE_BUILD_TYPE=None",
         "-DCMAKE_CXX_FLAGS=-O2 -DNDEBUG", "-DCMAKE_CXX_COMPILER=" + links.resolve("g++"))).orFail("cmake");
+    long remote = counter("remote");
+    long hits = counter("cacheHits");
     Commands.run(build, env, 900, List.of("make", "-j8", "libninja")).orFail("make libninja through vxcc");
     Map<String, byte[]> objects = E2e.objects(build.resolve("CMakeFiles/libninja.dir"));
     assertTrue(objects.size() >= 20, "libninja has dozens of objects: " + objects.keySet());
-    return objects;
+    return new Build(objects, counter("remote") - remote, counter("cacheHits") - hits);
   }
 
   /** Puts become visible to the delegate through its Bloom filter on its next fetch (every 2 s). */
@@ -109,46 +114,44 @@ class CacheBuildTest {
   @Test
   @Order(1)
   void aCleanRebuildIsAllCacheHitsWithIdenticalObjects() throws Exception {
-    long remoteBefore = counter("remote");
-    reference = cleanBuild();
-    long compiled = counter("remote") - remoteBefore;
-    assertEquals(reference.size(), compiled, "every object compiled remotely the first time: " + stats().encodePrettily());
+    Build first = cleanBuild();
+    reference = first.objects();
+    assertEquals(reference.size(), first.remote(), "every object compiled remotely the first time: " + stats().encodePrettily());
     awaitBloomRefreshAfter(System.currentTimeMillis());
 
-    long hitsBefore = counter("cacheHits");
-    long remoteBeforeSecond = counter("remote");
-    Map<String, byte[]> again = cleanBuild();
-    assertEquals(reference.size(), counter("cacheHits") - hitsBefore, "all hits: " + stats().encodePrettily());
-    assertEquals(0, counter("remote") - remoteBeforeSecond, "nothing compiled again");
-    assertSameObjects(reference, again);
+    Build second = cleanBuild();
+    assertEquals(reference.size(), second.hits(), "all hits: " + stats().encodePrettily());
+    assertEquals(0, second.remote(), "nothing compiled again");
+    assertSameObjects(reference, second.objects());
   }
 
   @Test
   @Order(2)
   void aCorruptedEntryOnDiskIsAMissAndTheObjectIsStillRight() throws Exception {
+    // Hits touch their entries, so the newest file is one the last make step read (CMake's
+    // configure probes, compiled earlier under random names, are older).
     Path victim;
     try (Stream<Path> s = Files.walk(cacheDir)) {
-      victim = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+      victim = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+          .max(java.util.Comparator.comparingLong(p -> p.toFile().lastModified())).orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(victim);
     bytes[bytes.length / 2] ^= 0x5a;
     Files.write(victim, bytes);
 
-    long hitsBefore = counter("cacheHits");
-    long remoteBefore = counter("remote");
-    Map<String, byte[]> again = cleanBuild();
-    assertEquals(reference.size() - 1, counter("cacheHits") - hitsBefore, stats().encodePrettily());
-    assertEquals(1, counter("remote") - remoteBefore, "the corrupted entry was compiled again");
-    assertSameObjects(reference, again);
+    Build again = cleanBuild();
+    assertEquals(reference.size() - 1, again.hits(), stats().encodePrettily());
+    assertEquals(1, again.remote(), "the corrupted entry was compiled again");
+    assertSameObjects(reference, again.objects());
   }
 
   @Test
   @Order(3)
   void buildsSucceedWithTheCacheDownAndHitAgainWhenItIsBack() throws Exception {
     cacheNode.close();
-    long remoteBefore = counter("remote");
-    assertSameObjects(reference, cleanBuild());
-    assertTrue(counter("remote") - remoteBefore > 0, "compiled remotely while the cache was down");
+    Build down = cleanBuild();
+    assertSameObjects(reference, down.objects());
+    assertEquals(reference.size(), down.remote(), "all compiled remotely while the cache was down");
 
     cacheNode = cluster.start("cache", LoopbackCluster.cacheConfig(cacheDir, 1));
     long deadline = System.currentTimeMillis() + 60_000;
@@ -156,8 +159,8 @@ class CacheBuildTest {
       assertTrue(System.currentTimeMillis() < deadline, "the daemon did not find the cache again: " + stats().encodePrettily());
       Thread.sleep(200);
     }
-    long hitsBefore = counter("cacheHits");
-    assertSameObjects(reference, cleanBuild());
-    assertEquals(reference.size(), counter("cacheHits") - hitsBefore, "hits again from the store that survived the restart");
+    Build back = cleanBuild();
+    assertSameObjects(reference, back.objects());
+    assertEquals(reference.size(), back.hits(), "hits again from the store that survived the restart");
   }
 }
