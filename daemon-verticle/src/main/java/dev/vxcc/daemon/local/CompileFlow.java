@@ -85,7 +85,7 @@ final class CompileFlow {
     if (available == null) {
       return Future.succeededFuture(local(pid, "scheduler-unreachable", false));
     }
-    return vertx.executeBlocking(() -> digests.digestOf(compiler), false)
+    return vertx.executeBlocking(() -> dev.vxcc.daemon.identity.CompilerIdentity.using(digests).identity(compiler), false)
         .map(digest -> {
           if (!available.contains(digest)) {
             return local(pid, "no-servant-for-compiler", false);
@@ -163,13 +163,20 @@ final class CompileFlow {
       // gcc expands __BASE_FILE__ to "" when compiling preprocessed stdin: the object would differ.
       return null;
     }
-    String sourceDigest = Digests.hex(source);
-    // Everything that decides the object: compiler, arguments (in order), preprocessed source.
-    String taskDigest = Digests.hexOfParts(TASK_DIGEST_VERSION.getBytes(StandardCharsets.UTF_8),
-        t.compilerDigest.getBytes(StandardCharsets.UTF_8),
-        String.join("\0", remoteArgs).getBytes(StandardCharsets.UTF_8),
-        t.decision.outputSuffix().getBytes(StandardCharsets.UTF_8),
-        sourceDigest.getBytes(StandardCharsets.UTF_8));
+    // Everything that decides the object: compiler, arguments (in order), preprocessed source,
+    // with checkout and compiler prefixes replaced where the object provably cannot show them.
+    String baseDir = cfg.baseDir();
+    java.nio.file.Path prefix = null;
+    if (!baseDir.isEmpty()) {
+      try {
+        prefix = dev.vxcc.daemon.identity.CompilerIdentity.using(digests).of(t.compiler).prefix();
+      } catch (java.io.IOException e) {
+        // The compiler changed since compile(): its paths simply stay in the key.
+      }
+    }
+    String taskDigest = dev.vxcc.daemon.identity.TaskKey.of(new dev.vxcc.daemon.identity.TaskKey.Input(t.compilerDigest, prefix,
+        remoteArgs, t.decision.outputSuffix(), source, null, t.decision.sourcePath(), t.decision,
+        baseDir, () -> dev.vxcc.daemon.identity.Expansion.run(t.compiler, remoteArgs, source))).hex();
     return new RemoteJob(t.compilerDigest, remoteArgs, Zstd.compress(source), taskDigest, t.decision.sourcePath(),
         t.decision.outputSuffix(), t.disallowCacheFill);
   }
