@@ -21,6 +21,8 @@ import java.util.List;
  * @param maxGrantWaitMs how long a task waits for a free servant before it compiles here instead
  * @param exactDiagnostics re-run locally when a remote compile printed anything, so that users see
  *     exactly the local diagnostics (the servant cannot show source snippets it has no file for)
+ * @param baseDir checkout root whose path task keys ignore where the object cannot show it (like
+ *     ccache's base_dir), so checkouts in different directories share results; "" = off
  */
 public record DaemonConfig(
     String token,
@@ -43,7 +45,8 @@ public record DaemonConfig(
     long minRemoteSourceBytes,
     boolean exactDiagnostics,
     boolean reportLoad,
-    long maxGrantWaitMs) {
+    long maxGrantWaitMs,
+    String baseDir) {
 
   public static final String SECTION = "daemon";
   /** 2: servants compile gcc -g sources as files (QueueTaskRequest.input_mode). */
@@ -93,7 +96,15 @@ public record DaemonConfig(
         j.getLong("minRemoteSourceBytes", 0L),
         j.getBoolean("exactDiagnostics", true),
         j.getBoolean("reportLoad", true),
-        j.getLong("maxGrantWaitMs", 20_000L));
+        j.getLong("maxGrantWaitMs", 20_000L),
+        baseDir(j.getString("baseDir", "")));
+  }
+
+  private static String baseDir(String dir) {
+    if (!dir.isEmpty() && dev.vxcc.daemon.identity.TaskKey.usableRoot(dir) == null) {
+      throw new IllegalArgumentException("daemon.baseDir must be an absolute, normalised directory other than /, not " + dir);
+    }
+    return dir.isEmpty() ? "" : dev.vxcc.daemon.identity.TaskKey.usableRoot(dir);
   }
 
   private static String defaultHost() {

@@ -41,6 +41,15 @@ public final class TaskDigest {
         inputPath.getBytes(StandardCharsets.UTF_8), clientCwd.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Adds what a file-as-source compile embeds besides the text (see {@link #of(String, List, String, String, String, String)}). */
+  public static String withInput(String key, String inputPath, String clientCwd) {
+    if (inputPath == null) {
+      return key;
+    }
+    return Digests.hexOfParts(key.getBytes(StandardCharsets.UTF_8), "file-as-source".getBytes(StandardCharsets.UTF_8),
+        inputPath.getBytes(StandardCharsets.UTF_8), clientCwd.getBytes(StandardCharsets.UTF_8));
+  }
+
   public static String cacheKey(String taskDigest) {
     return CACHE_KEY_PREFIX + taskDigest;
   }

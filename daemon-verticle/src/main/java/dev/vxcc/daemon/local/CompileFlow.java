@@ -90,7 +90,7 @@ final class CompileFlow {
     if (available == null) {
       return Future.succeededFuture(local(pid, "scheduler-unreachable", false));
     }
-    return vertx.executeBlocking(() -> digests.digestOf(compiler), false)
+    return vertx.executeBlocking(() -> dev.vxcc.daemon.identity.CompilerIdentity.using(digests).identity(compiler), false)
         .map(digest -> {
           if (!available.contains(digest)) {
             return local(pid, "no-servant-for-compiler", false);
@@ -174,23 +174,36 @@ final class CompileFlow {
       // gcc expands __BASE_FILE__ to "" when compiling preprocessed stdin: the object would differ.
       return null;
     }
-    String sourceDigest = Digests.hex(source);
-    // Everything that decides the object: compiler, arguments (in order), preprocessed source.
+    // Everything that decides the object: compiler, arguments (in order), preprocessed source,
+    // with checkout and compiler prefixes replaced where the object provably cannot show them.
+    String baseDir = cfg.baseDir();
+    java.nio.file.Path prefix = null;
+    if (!baseDir.isEmpty()) {
+      try {
+        prefix = dev.vxcc.daemon.identity.CompilerIdentity.using(digests).of(t.compiler).prefix();
+      } catch (java.io.IOException e) {
+        // The compiler changed since compile(): its paths simply stay in the key.
+      }
+    }
+    java.nio.file.Path keyPrefix = prefix;
+    String key = dev.vxcc.daemon.identity.TaskKey.of(new dev.vxcc.daemon.identity.TaskKey.Input(t.compilerDigest, keyPrefix,
+        remoteArgs, t.decision.outputSuffix(), source, null, t.decision.sourcePath(), t.decision,
+        baseDir, () -> dev.vxcc.daemon.identity.Expansion.run(t.compiler, remoteArgs, source))).hex();
     // vxcc-gdebug: as a file, the source's name and the client cwd end up in the object too.
     boolean fileAsSource = t.preprocessAttempt == 0 && t.decision.fileAsSource();
+    String taskDigest = TaskDigest.withInput(key, fileAsSource ? t.decision.inputPath() : null, fileAsSource ? t.decision.clientCwd() : null);
     // A source that reads the clock gives a different object every time: never cache it, and let
     // the servant see the submitter's SOURCE_DATE_EPOCH, which pins the clock as it would here.
     boolean readsClock = CLOCK_MACROS.stream().anyMatch(m -> contains(source, m));
     String epoch = readsClock ? t.sourceDateEpoch : "";
-    String taskDigest = TaskDigest.of(t.compilerDigest, remoteArgs, t.decision.outputSuffix(), sourceDigest,
-        fileAsSource ? t.decision.inputPath() : null, fileAsSource ? t.decision.clientCwd() : null);
     if (!epoch.isEmpty()) {
       taskDigest = Digests.hexOfParts(taskDigest.getBytes(StandardCharsets.UTF_8), epoch.getBytes(StandardCharsets.UTF_8));
     }
     return new RemoteJob(t.compilerDigest, remoteArgs, Zstd.compress(source), taskDigest, t.decision.sourcePath(),
         t.decision.outputSuffix(), t.disallowCacheFill,
         fileAsSource ? Decision.InputMode.FILE_AS_SOURCE : Decision.InputMode.STDIN,
-        fileAsSource ? t.decision.inputPath() : "", fileAsSource ? t.decision.clientCwd() : "", epoch, !readsClock);
+        fileAsSource ? t.decision.inputPath() : "", fileAsSource ? t.decision.clientCwd() : "", epoch, !readsClock,
+        baseDir, keyPrefix == null ? "" : keyPrefix.toString());
   }
 
   /** A cached result for this task, unless the wrapper's environment said not to read the cache. */

@@ -198,6 +198,8 @@ final class Dispatcher {
         .setInputPath(job.inputPath())
         .setClientCwd(job.clientCwd())
         .setSourceDateEpoch(job.sourceDateEpoch())
+        .setKeyBaseDir(job.keyBaseDir())
+        .setKeyCompilerPrefix(job.keyCompilerPrefix())
         .build();
     return client.queueTask(req)
         .timeout(30_000, TimeUnit.MILLISECONDS)

@@ -19,4 +19,7 @@ record RemoteJob(
     // "" unless the submitter set it and the source reads the clock.
     String sourceDateEpoch,
     // false when the source reads the clock (__DATE__, __TIME__, __TIMESTAMP__): never cached.
-    boolean cacheable) {}
+    boolean cacheable,
+    // How the key was normalised (TaskKey): the servant recomputes it from what it compiles.
+    String keyBaseDir,
+    String keyCompilerPrefix) {}

@@ -14,8 +14,6 @@ final class CompileJob {
   final Path workDir;
   final long startedAt;
   int references = 1;
-  /** Set on a worker before the compiler starts; read on the event loop after it exits. */
-  volatile String sourceDigest;
   Process process;
   WaitTaskResponse result;
   long finishedAt;

@@ -1,6 +1,7 @@
 package dev.vxcc.daemon.servant;
 
 import dev.vxcc.common.util.FileDigestCache;
+import dev.vxcc.daemon.identity.CompilerIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The compilers this servant can run, identified by a digest of their binary: a servant compiles
- * only with a byte-identical compiler, so that its objects equal the submitter's.
+ * The compilers this servant can run, keyed by {@link CompilerIdentity}: a servant compiles only
+ * with a compiler whose identity equals the submitter's, so that its objects do too.
  */
 public final class CompilerRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(CompilerRegistry.class);
@@ -24,14 +25,18 @@ public final class CompilerRegistry {
       Pattern.compile("^([\\w.-]+-)?(gcc|g\\+\\+|clang|clang\\+\\+|cc|c\\+\\+)(-[0-9.]+)?$");
   private static final List<String> WRAPPER_NAMES = List.of("ccache", "distcc", "icecc", "sccache", "vxcc");
 
-  private final FileDigestCache digests;
+  private final CompilerIdentity identities;
   private volatile Map<String, Path> byDigest = Map.of();
 
   public CompilerRegistry(FileDigestCache digests) {
-    this.digests = digests;
+    this.identities = new CompilerIdentity(digests);
   }
 
-  /** Blocking (reads binaries): call from a worker. Replaces the map atomically. */
+  /**
+   * Blocking (reads binaries, runs each new compiler once): call from a worker. Replaces the map
+   * atomically. The path kept is the name found, not its target: clang derives its mode and
+   * default target from that name, and the identity was computed with it.
+   */
   public Map<String, Path> rescan(List<Path> dirs) {
     Map<String, Path> found = new LinkedHashMap<>();
     for (Path dir : dirs) {
@@ -59,8 +64,9 @@ public final class CompilerRegistry {
       if (WRAPPER_NAMES.stream().anyMatch(name::endsWith) || !Files.isExecutable(real) || !Files.isRegularFile(real)) {
         return Optional.empty();
       }
-      return Optional.of(digests.digestOf(real));
+      return Optional.of(identities.identity(candidate));
     } catch (IOException | SecurityException e) {
+      LOG.debug("{} is not a usable compiler: {}", candidate, e.getMessage());
       return Optional.empty();
     }
   }

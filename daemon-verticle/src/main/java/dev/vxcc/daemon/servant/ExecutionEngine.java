@@ -5,7 +5,6 @@ import dev.vxcc.api.v1.OutputFile;
 import dev.vxcc.api.v1.TaskStatus;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.bus.RunningTask;
-import dev.vxcc.common.util.Digests;
 import dev.vxcc.common.util.Zstd;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -49,14 +48,15 @@ public final class ExecutionEngine {
    *                  from a file, see {@link SourceInput}
    */
   public record Job(Path compiler, String compilerDigest, List<String> args, byte[] sourceZstd, long grantId, String taskDigest,
-      String outputSuffix, boolean disallowCacheFill, FileInput fileInput, String sourceDateEpoch) {}
+      String outputSuffix, boolean disallowCacheFill, FileInput fileInput, String sourceDateEpoch, String sourcePath,
+      String keyBaseDir, String keyCompilerPrefix) {}
 
   /** The client's spelling of the source path and its working directory, both validated. */
   public record FileInput(String path, String clientCwd) {}
 
   /** Told about every clean compile (exit 0, nothing printed): the shared cache's only writer. */
   public interface ResultListener {
-    void compiled(Job job, String sourceDigest, WaitTaskResponse result);
+    void compiled(Job job, WaitTaskResponse result);
   }
 
   private final Vertx vertx;
@@ -67,7 +67,7 @@ public final class ExecutionEngine {
   private final long timeoutMs;
   private final InstantSource clock;
   private final Map<Long, CompileJob> jobs = new HashMap<>();
-  private ResultListener listener = (job, digest, result) -> { };
+  private ResultListener listener = (job, result) -> { };
   private long nextId = 1;
   private long runEver;
 
@@ -117,7 +117,7 @@ public final class ExecutionEngine {
               .onComplete(ar -> {
                 finish(cj, ar.succeeded() ? ar.result() : failure(ar.cause().getMessage()));
                 if (!job.disallowCacheFill() && cj.result.getExitCode() == 0 && isEmptyFrame(cj.result.getStderrZstd())) {
-                  listener.compiled(job, cj.sourceDigest, cj.result);
+                  listener.compiled(job, cj.result);
                 }
               });
         })
@@ -134,8 +134,6 @@ public final class ExecutionEngine {
     Path out = Files.createDirectories(cj.workDir.resolve("out"));
     Path output = out.resolve("out" + job.outputSuffix());
     byte[] source = Zstd.decompress(job.sourceZstd());
-    // Digest of what we compile, not what the client claims: the cache key must not be forgeable.
-    cj.sourceDigest = Digests.hex(source);
     ProcessBuilder pb;
     if (job.fileInput() == null) {
       Path src = io.resolve("source");

@@ -74,7 +74,8 @@ final class ServantEndpoint extends ServantService {
     }
     return engine.queue(new ExecutionEngine.Job(compiler.get(), req.getCompilerDigest(), req.getArgsList(),
             req.getSourceZstd().toByteArray(), req.getGrantId(), req.getTaskDigest(), suffix, req.getDisallowCacheFill(), fileInput,
-            epochProblem(req.getSourceDateEpoch()) ? "" : req.getSourceDateEpoch()))
+            epochProblem(req.getSourceDateEpoch()) ? "" : req.getSourceDateEpoch(), req.getSourcePath(),
+            req.getKeyBaseDir(), req.getKeyCompilerPrefix()))
         .recover(err -> Future.failedFuture(err instanceof ExecutionEngine.Overloaded
             ? new StatusException(GrpcStatus.RESOURCE_EXHAUSTED, err.getMessage())
             : new StatusException(GrpcStatus.INTERNAL, String.valueOf(err.getMessage()))))

@@ -12,6 +12,9 @@ import dev.vxcc.common.util.Zstd;
 import dev.vxcc.daemon.DaemonConfig;
 import dev.vxcc.daemon.ResultCache;
 import dev.vxcc.daemon.TaskDigest;
+import dev.vxcc.daemon.args.CompilerFamily;
+import dev.vxcc.daemon.identity.Expansion;
+import dev.vxcc.daemon.identity.TaskKey;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -122,17 +125,33 @@ public final class ServantVerticle extends VerticleBase {
         });
   }
 
-  /** A clean result goes to the shared cache under the key of what we actually compiled. */
-  private void store(ExecutionEngine.Job job, String sourceDigest, WaitTaskResponse result) {
-    ExecutionEngine.FileInput in = job.fileInput();
-    String key = TaskDigest.cacheKey(TaskDigest.of(job.compilerDigest(), job.args(), job.outputSuffix(), sourceDigest,
-        in == null ? null : in.path(), in == null ? null : in.clientCwd()));
-    CompileResult entry = CompileResult.newBuilder()
-        .setExitCode(result.getExitCode())
-        .setStdout(com.google.protobuf.ByteString.copyFrom(Zstd.decompress(result.getStdoutZstd().toByteArray())))
-        .addAllFiles(result.getFilesList())
-        .build();
-    cache.put(key, entry.toByteArray());
+  /**
+   * A clean result goes to the shared cache under the key of what we actually compiled: the
+   * delegate's normalisation parameters are applied to our copy of the source, never its claim.
+   */
+  private void store(ExecutionEngine.Job job, WaitTaskResponse result) {
+    vertx.executeBlocking(() -> {
+      byte[] source = Zstd.decompress(job.sourceZstd());
+      Path prefix = job.keyCompilerPrefix().isEmpty() ? null : Path.of(job.keyCompilerPrefix());
+      CompilerFamily family = CompilerFamily.detect(job.compiler().getFileName().toString(), job.compiler()).orElse(CompilerFamily.GCC);
+      // Side outputs name source paths: any second file keeps the key raw.
+      List<String> sideOutputs = result.getFilesCount() > 1 ? List.of("side") : List.of();
+      String key = TaskKey.of(new TaskKey.Input(job.compilerDigest(), prefix, job.args(), job.outputSuffix(), source, null,
+          job.sourcePath(), family, sideOutputs, job.keyBaseDir(), () -> Expansion.run(job.compiler(), job.args(), source))).hex();
+      ExecutionEngine.FileInput in = job.fileInput();
+      key = TaskDigest.withInput(key, in == null ? null : in.path(), in == null ? null : in.clientCwd());
+      if (!key.equals(job.taskDigest())) {
+        LOG.debug("task {} recomputed as {}: stored under ours", job.taskDigest(), key);
+      }
+      CompileResult entry = CompileResult.newBuilder()
+          .setExitCode(result.getExitCode())
+          .setStdout(com.google.protobuf.ByteString.copyFrom(Zstd.decompress(result.getStdoutZstd().toByteArray())))
+          .addAllFiles(result.getFilesList())
+          .build();
+      return Map.entry(TaskDigest.cacheKey(key), entry.toByteArray());
+    }, false)
+        .onSuccess(e -> cache.put(e.getKey(), e.getValue()))
+        .onFailure(e -> LOG.debug("not cached: {}", e.toString()));
   }
 
   private JsonObject stats() {

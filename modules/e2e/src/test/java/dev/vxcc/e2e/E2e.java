@@ -63,7 +63,8 @@ final class E2e {
    * await, so this polls, with a bound.
    */
   static void awaitCompilerInCluster(String daemon, Path compiler) throws Exception {
-    String digest = dev.vxcc.common.util.Digests.hexOfFile(compiler.toRealPath());
+    // Servants advertise compilers by identity (binary, compiler proper, configuration), not by file digest.
+    String digest = new dev.vxcc.daemon.identity.CompilerIdentity(new dev.vxcc.common.util.FileDigestCache()).identity(compiler);
     awaitServant(daemon, s -> s.getJsonArray("compilerDigests").contains(digest), "a servant with " + compiler);
   }
 
