@@ -100,10 +100,23 @@ final class CompileFlow {
           // 0: neither read nor fill; 2: fill only (refresh entries without trusting them).
           t.cacheRead = "1".equals(cacheControl);
           t.sourceDateEpoch = env.getOrDefault("SOURCE_DATE_EPOCH", "");
+          t.baseDir = baseDir(env.get("VXCC_BASE_DIR"));
           tasks.put(t.id, t);
           return Directives.preprocess(t.id, argv(compiler, r.preprocessArgs()), quota.tryAcquire(pid, true));
         })
         .otherwise(err -> local(pid, "compiler-unreadable", false));
+  }
+
+  /**
+   * The checkout root for path-independent keys: the build's VXCC_BASE_DIR (like CCACHE_BASEDIR),
+   * else the daemon's configuration. Anything but a clean absolute directory turns it off.
+   */
+  private String baseDir(String fromEnv) {
+    if (fromEnv == null || fromEnv.isEmpty()) {
+      return cfg.baseDir();
+    }
+    Path p = Path.of(fromEnv);
+    return p.isAbsolute() && p.normalize().equals(p) && p.getNameCount() > 0 ? p.toString() : "";
   }
 
   private static List<String> argv(Path compiler, List<String> args) {
@@ -176,7 +189,7 @@ final class CompileFlow {
     }
     // Everything that decides the object: compiler, arguments (in order), preprocessed source,
     // with checkout and compiler prefixes replaced where the object provably cannot show them.
-    String baseDir = cfg.baseDir();
+    String baseDir = t.baseDir;
     java.nio.file.Path prefix = null;
     if (!baseDir.isEmpty()) {
       try {

@@ -24,6 +24,8 @@ final class LocalTask {
   boolean cacheRead = true;
   /** The wrapper's SOURCE_DATE_EPOCH, or "". */
   String sourceDateEpoch = "";
+  /** Checkout root whose paths task keys ignore where objects cannot show them; "" for none. */
+  String baseDir = "";
   Promise<Buffer> directive;
 
   LocalTask(long id, long pid, Path compiler, String compilerDigest, Decision.Remote decision, boolean disallowCacheFill, long createdAt) {

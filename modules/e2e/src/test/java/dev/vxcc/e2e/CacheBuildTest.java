@@ -72,9 +72,13 @@ class CacheBuildTest {
 
   /** A clean build of ninja's library in one fixed directory (its path is part of nothing we compare). */
   static Build cleanBuild() throws Exception {
-    Path build = work.resolve("build");
+    return cleanBuild(src, work.resolve("build"), Map.of());
+  }
+
+  static Build cleanBuild(Path src, Path build, Map<String, String> extraEnv) throws Exception {
     Commands.run(work, Map.of(), 60, List.of("rm", "-rf", build.toString())).orFail("rm");
     Map<String, String> env = E2e.env(links, submitter.localApi());
+    env.putAll(extraEnv);
     Commands.run(work, env, 300, List.of("cmake", "-S", src.toString(), "-B", build.toString(), "-DCMAKE_BUILD_TYPE=None",
         "-DCMAKE_CXX_FLAGS=-O2 -DNDEBUG", "-DCMAKE_CXX_COMPILER=" + links.resolve("g++"))).orFail("cmake");
     long remote = counter("remote");
@@ -145,8 +149,32 @@ class CacheBuildTest {
     assertSameObjects(reference, again.objects());
   }
 
+  /**
+   * The same tree checked out in two directories: with VXCC_BASE_DIR naming each checkout's root,
+   * the second checkout's build is all hits (the objects cannot contain those paths at -O2).
+   */
   @Test
   @Order(3)
+  void aSecondCheckoutInAnotherDirectoryHitsTheFirstOnesEntries() throws Exception {
+    Path first = work.resolve("checkout-one/ninja");
+    Path second = work.resolve("elsewhere/checkout-two/ninja");
+    for (Path co : List.of(first, second)) {
+      Files.createDirectories(co.getParent());
+      Commands.run(work, Map.of(), 120, List.of("cp", "-a", src.toString(), co.toString())).orFail("copy the checkout");
+    }
+    Build one = cleanBuild(first, first.resolve("build"), Map.of("VXCC_BASE_DIR", first.toString()));
+    assertEquals(reference.size(), one.remote(), "new keys: everything compiled once: " + stats().encodePrettily());
+    assertSameObjects(reference, one.objects());
+    awaitBloomRefreshAfter(System.currentTimeMillis());
+
+    Build two = cleanBuild(second, second.resolve("build"), Map.of("VXCC_BASE_DIR", second.toString()));
+    assertEquals(reference.size(), two.hits(), "the other checkout's entries were reused: " + stats().encodePrettily());
+    assertEquals(0, two.remote());
+    assertSameObjects(reference, two.objects());
+  }
+
+  @Test
+  @Order(4)
   void buildsSucceedWithTheCacheDownAndHitAgainWhenItIsBack() throws Exception {
     cacheNode.close();
     Build down = cleanBuild();
