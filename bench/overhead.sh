@@ -21,10 +21,10 @@ tu="$src/src/build.cc"
 "$BENCH_DIST/bin/vxcc" install-symlinks "$work/links" > /dev/null
 
 bench_cluster_ports 3
-bench_start_node "$work/scheduler.log" scheduler "$(bench_conf sched 0)" > /dev/null
-submitter=$(bench_start_node "$work/submitter.log" daemon "$(bench_conf client 0)")
-bench_start_node "$work/servant.log" daemon "$(bench_conf server 2)" > /dev/null
-daemon=$(sed -n 's/.* local=\([^ ]*\).*/\1/p' <<<"$submitter")
+bench_start_node "$work/scheduler.log" scheduler "$(bench_conf sched 0)"
+bench_start_node "$work/submitter.log" daemon "$(bench_conf client 0)"
+daemon=$(bench_local_addr "$BENCH_READY")
+bench_start_node "$work/servant.log" daemon "$(bench_conf server 2)"
 
 direct() { (cd "$work" && /usr/bin/g++ -O2 -std=c++11 -c "$tu" -o direct.o); }
 viavxcc() { (cd "$work" && PATH="$work/links:$PATH" VXCC_DAEMON=$daemon g++ -O2 -std=c++11 -c "$tu" -o vxcc.o); }

@@ -4,6 +4,8 @@ BENCH_DIST="${BENCH_DIST:-$root/target/vxcc}"
 BENCH_CLUSTER="bench-$$-$(date +%s)"
 BENCH_PIDS=()
 BENCH_HZ_PORTS=()
+BENCH_LOGS=()
+BENCH_READY=""
 
 bench_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -15,22 +17,42 @@ bench_cluster_ports() {
   for ((i = 0; i < $1; i++)); do BENCH_HZ_PORTS+=("$(bench_free_port)"); done
 }
 
-# bench_start_node LOG ROLES CONF_JSON: starts the next node; prints its ready line.
-bench_start_node() {
+# bench_launch_node LOG ROLES CONF_JSON: starts the next node in the background, does not wait.
+# Must run in the calling shell (not in $(...)), or its pid and port index are lost.
+# VXCC_JAVA_OPTS from the environment reaches the JVM (heap, -XX:ActiveProcessorCount, ...).
+bench_launch_node() {
   local log=$1 roles=$2 conf=$3 index=${#BENCH_PIDS[@]} members
+  [ "$index" -lt "${#BENCH_HZ_PORTS[@]}" ] || bench_cluster_ports 1
   members=$(printf '127.0.0.1:%s,' "${BENCH_HZ_PORTS[@]}"); members=${members%,}
   "$BENCH_DIST/bin/vxcc-node" run "$roles" -conf "$conf" -cluster -cluster-host 127.0.0.1 \
     -cluster-port "${BENCH_HZ_PORTS[$index]}" -cluster-members "$members" -cluster-name "$BENCH_CLUSTER" > "$log" 2>&1 &
   BENCH_PIDS+=($!)
-  local _
-  for _ in $(seq 1 180); do
-    if grep -q '^vxcc-node ready:' "$log"; then grep '^vxcc-node ready:' "$log"; return 0; fi
+  BENCH_LOGS+=("$log")
+}
+
+# bench_wait_ready INDEX: waits for node INDEX's ready line; sets BENCH_READY to it.
+bench_wait_ready() {
+  local index=$1 log=${BENCH_LOGS[$1]} _
+  for _ in $(seq 1 360); do
+    if grep -q '^vxcc-node ready:' "$log"; then BENCH_READY=$(grep -m1 '^vxcc-node ready:' "$log"); return 0; fi
     kill -0 "${BENCH_PIDS[$index]}" 2>/dev/null || break
     sleep 0.5
   done
-  echo "bench: node $index ($roles) did not start; see $log" >&2
+  echo "bench: node $index did not start; see $log" >&2
+  tail -20 "$log" >&2
   return 1
 }
+
+# bench_start_node LOG ROLES CONF_JSON: starts the next node and waits for it; sets BENCH_READY to
+# its ready line (e.g. "vxcc-node ready: ... local=127.0.0.1:PORT ..."). Call it directly, never
+# in $(...): a subshell would lose the pid (the node would outlive the benchmark).
+bench_start_node() {
+  bench_launch_node "$@"
+  bench_wait_ready $((${#BENCH_PIDS[@]} - 1))
+}
+
+# the local API address (host:port) in a ready line
+bench_local_addr() { sed -n 's/.* local=\([^ ]*\).*/\1/p' <<<"$1"; }
 
 bench_stop_cluster() {
   local i
@@ -39,11 +61,13 @@ bench_stop_cluster() {
     wait "${BENCH_PIDS[$i]}" 2>/dev/null || true
   done
   BENCH_PIDS=()
+  BENCH_LOGS=()
 }
 
-# bench_conf HOST MAX_REMOTE_TASKS: node config for a loopback cluster sharing one machine's CPUs.
+# bench_conf HOST MAX_REMOTE_TASKS [EXTRA]: node config for a loopback cluster sharing one machine's
+# CPUs; EXTRA is appended to the daemon section, e.g. ',"maxLocalTasks":8'.
 bench_conf() {
-  printf '{"scheduler":{"userTokens":["bench"],"servantTokens":["bench"]},"daemon":{"token":"bench","host":"%s","localPort":0,"servingPort":0,"maxRemoteTasks":%s,"reportLoad":false}}' "$1" "$2"
+  printf '{"scheduler":{"userTokens":["bench"],"servantTokens":["bench"]},"daemon":{"token":"bench","host":"%s","localPort":0,"servingPort":0,"maxRemoteTasks":%s,"reportLoad":false%s}}' "$1" "$2" "${3:-}"
 }
 
 # median of numbers on stdin
