@@ -3,7 +3,7 @@
 #   STAMP-suite.md (table + what each figure is), STAMP-suite.svg (chart of the main ratios) and
 #   STAMP-suite.tsv (raw rows), STAMP = UTC date and time.
 # Usage: bench/run-all.sh [--quick|--full] [--with-cache]
-#   --quick (default, ~10 min): per-task 3 rounds; scale 128 tasks x 1 s over 32 slots on 2 servant
+#   --quick (default, ~10 min): per-task 5 rounds; scale 128 tasks x 1 s over 32 slots on 2 servant
 #           JVMs; scheduler 3 s per point; real build 1 round
 #   --full  (~30 min): per-task 10 rounds; scale 2,000 tasks x 1 s over 256 slots on 8 servant JVMs,
 #           2 rounds; scheduler 10 s per point; real build 3 rounds
@@ -26,7 +26,7 @@ done
 if [ "$mode" = full ]; then
   pertask=(--rounds 10) scale=(--big --rounds 2) sched=(--seconds 10 --servants "500 5000") build=(--rounds 3)
 else
-  pertask=(--rounds 3) scale=(--tasks 128 --slots 32 --servants 2 --rounds 1) sched=(--seconds 3 --servants "500 5000") build=(--rounds 1)
+  pertask=(--rounds 5) scale=(--tasks 128 --slots 32 --servants 2 --rounds 1) sched=(--seconds 3 --servants "500 5000") build=(--rounds 1)
 fi
 stamp=$(date -u +%Y-%m-%dT%H%MZ)
 logs="$root/target/bench/run-all"; mkdir -p "$logs" "$root/bench/results"

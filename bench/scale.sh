@@ -72,14 +72,19 @@ sed -i 's/echo "${first#\/\/ task } $s $e $mode"/[ "$mode" = compile ] \&\& mode
 
 # --- the project: TASKS one-line sources and a Makefile whose recipe logs each compile's start/end
 gen_project() {  # DIR COUNT PREFIX
-  local dir=$1 n=$2 i
+  local dir=$1 n=$2 i id
   mkdir -p "$dir/src"
-  for ((i = 0; i < n; i++)); do printf '// task %s%05d\nint f%s%05d(void) { return %d; }\n' "$3" "$i" "$3" "$i" "$i" > "$dir/src/t$i.cc"; done
+  for ((i = 0; i < n; i++)); do
+    id=$(printf '%st%05d' "$3" "$i")
+    printf '// task %s\nint f_%s(void) { return %d; }\n' "$id" "$id" "$i" > "$dir/src/$id.cc"
+  done
+  # bash's EPOCHREALTIME: the timing costs no extra process per task (the stand-in's floor)
   cat > "$dir/Makefile" <<'MK'
+SHELL := /bin/bash
 OBJS := $(patsubst %.cc,%.o,$(wildcard src/*.cc))
 all: $(OBJS)
 %.o: %.cc
-	@s=$$(date +%s%N); g++ -O2 -c $< -o $@ && echo "$(PREFIX)$$(sed -n '1s,^// task $(PREFIX),,p' $<) $$s $$(date +%s%N) shim" >> $(LOG)
+	@s=$${EPOCHREALTIME/./}; g++ -O2 -c $< -o $@ && e=$${EPOCHREALTIME/./} && echo "$(notdir $*) $${s}000 $${e}000 shim" >> $(LOG)
 clean:
 	rm -f src/*.o
 MK
@@ -108,10 +113,10 @@ export VXCC_DAEMON=$daemon
 vpath="$work/links:$work/standin:$PATH"
 run_make() {  # DIR LOG PATH -> wall ms
   make -s -C "$1" clean > /dev/null
-  bench_time_ms env PATH="$3" make -s -C "$1" -j"$slots" LOG="$2" PREFIX="${4:-}" all
+  bench_time_ms env PATH="$3" make -s -C "$1" -j"$slots" LOG="$2" all
 }
 echo "scale: warm-up ($slots tasks)" >&2
-run_make "$work/warm" "$work/warm.log" "$vpath" w > /dev/null
+run_make "$work/warm" "$work/warm.log" "$vpath" > /dev/null
 
 ideal=$(awk -v t="$tasks" -v d="$duration" -v s="$slots" 'BEGIN{printf "%.3f", t*d*1000/s}')
 # ideal rounds up to whole waves when tasks do not divide evenly

@@ -5,6 +5,9 @@ BENCH_CLUSTER="bench-$$-$(date +%s)"
 BENCH_PIDS=()
 BENCH_HZ_PORTS=()
 BENCH_LOGS=()
+BENCH_ROLES=()
+BENCH_CONFS=()
+BENCH_OPTS=()
 BENCH_READY=""
 
 bench_free_port() {
@@ -21,25 +24,43 @@ bench_cluster_ports() {
 # Must run in the calling shell (not in $(...)), or its pid and port index are lost.
 # VXCC_JAVA_OPTS from the environment reaches the JVM (heap, -XX:ActiveProcessorCount, ...).
 bench_launch_node() {
-  local log=$1 roles=$2 conf=$3 index=${#BENCH_PIDS[@]} members
+  local index=${#BENCH_PIDS[@]}
   [ "$index" -lt "${#BENCH_HZ_PORTS[@]}" ] || bench_cluster_ports 1
-  members=$(printf '127.0.0.1:%s,' "${BENCH_HZ_PORTS[@]}"); members=${members%,}
-  "$BENCH_DIST/bin/vxcc-node" run "$roles" -conf "$conf" -cluster -cluster-host 127.0.0.1 \
-    -cluster-port "${BENCH_HZ_PORTS[$index]}" -cluster-members "$members" -cluster-name "$BENCH_CLUSTER" > "$log" 2>&1 &
-  BENCH_PIDS+=($!)
-  BENCH_LOGS+=("$log")
+  BENCH_LOGS[$index]=$1; BENCH_ROLES[$index]=$2; BENCH_CONFS[$index]=$3; BENCH_OPTS[$index]=${VXCC_JAVA_OPTS:-}
+  bench_spawn_node "$index"
 }
 
-# bench_wait_ready INDEX: waits for node INDEX's ready line; sets BENCH_READY to it.
+# bench_spawn_node INDEX: (re)starts node INDEX from its recorded log, roles, config and JVM options.
+bench_spawn_node() {
+  local index=$1 members
+  members=$(printf '127.0.0.1:%s,' "${BENCH_HZ_PORTS[@]}"); members=${members%,}
+  VXCC_JAVA_OPTS=${BENCH_OPTS[$index]} "$BENCH_DIST/bin/vxcc-node" run "${BENCH_ROLES[$index]}" -conf "${BENCH_CONFS[$index]}" \
+    -cluster -cluster-host 127.0.0.1 -cluster-port "${BENCH_HZ_PORTS[$index]}" -cluster-members "$members" \
+    -cluster-name "$BENCH_CLUSTER" > "${BENCH_LOGS[$index]}" 2>&1 &
+  BENCH_PIDS[$index]=$!
+}
+
+# bench_wait_ready INDEX: waits for node INDEX's ready line; sets BENCH_READY to it. A node that
+# dies before printing anything (seen once on the shared machine: an empty log, killed from
+# outside) is started once more on a fresh port.
 bench_wait_ready() {
-  local index=$1 log=${BENCH_LOGS[$1]} _
-  for _ in $(seq 1 360); do
-    if grep -q '^vxcc-node ready:' "$log"; then BENCH_READY=$(grep -m1 '^vxcc-node ready:' "$log"); return 0; fi
-    kill -0 "${BENCH_PIDS[$index]}" 2>/dev/null || break
-    sleep 0.5
+  local index=$1 _ attempt status
+  for attempt in 1 2; do
+    for _ in $(seq 1 360); do
+      if grep -q '^vxcc-node ready:' "${BENCH_LOGS[$index]}"; then
+        BENCH_READY=$(grep -m1 '^vxcc-node ready:' "${BENCH_LOGS[$index]}"); return 0
+      fi
+      kill -0 "${BENCH_PIDS[$index]}" 2>/dev/null || break
+      sleep 0.5
+    done
+    status=0; wait "${BENCH_PIDS[$index]}" 2>/dev/null || status=$?
+    echo "bench: node $index (${BENCH_ROLES[$index]}) exited with status $status before it was ready (attempt $attempt); log ${BENCH_LOGS[$index]}:" >&2
+    tail -20 "${BENCH_LOGS[$index]}" >&2
+    [ "$attempt" = 1 ] || break
+    BENCH_HZ_PORTS[$index]=$(bench_free_port)
+    cp "${BENCH_LOGS[$index]}" "${BENCH_LOGS[$index]}.failed" 2>/dev/null || true
+    bench_spawn_node "$index"
   done
-  echo "bench: node $index did not start; see $log" >&2
-  tail -20 "$log" >&2
   return 1
 }
 
