@@ -26,7 +26,7 @@ flags="-O2 -DNDEBUG -Wno-deprecated -std=c++11"
 bench_cluster_ports 3
 bench_start_node "$work/scheduler.log" scheduler "$(bench_conf sched 0)"
 bench_start_node "$work/submitter.log" daemon "$(bench_conf client 0)"
-daemon=$(sed -n 's/.* local=\([^ ]*\).*/\1/p' <<<"$BENCH_READY")
+daemon=$(bench_local_addr "$BENCH_READY")
 bench_start_node "$work/servant.log" daemon "$(bench_conf server 2)"
 
 direct() { (cd "$work" && /usr/bin/g++ $flags -c "$tu" -o direct.o); }

@@ -4,6 +4,11 @@ BENCH_DIST="${BENCH_DIST:-$root/target/vxcc}"
 BENCH_CLUSTER="bench-$$-$(date +%s)"
 BENCH_PIDS=()
 BENCH_HZ_PORTS=()
+BENCH_LOGS=()
+BENCH_ROLES=()
+BENCH_CONFS=()
+BENCH_OPTS=()
+BENCH_READY=""
 
 # A free port below Linux's ephemeral range (32768+), so that the many outgoing loopback
 # connections of a build cannot take it between this check and the server's bind.
@@ -28,24 +33,60 @@ bench_cluster_ports() {
   for ((i = 0; i < $1; i++)); do BENCH_HZ_PORTS+=("$(bench_free_port)"); done
 }
 
-# bench_start_node LOG ROLES CONF_JSON: starts the next node and sets BENCH_READY to its ready
-# line. Call it directly, never in $(...): it records the pid in this shell.
-BENCH_READY=""
-bench_start_node() {
-  local log=$1 roles=$2 conf=$3 index=${#BENCH_PIDS[@]} members
+# bench_launch_node LOG ROLES CONF_JSON: starts the next node in the background, does not wait.
+# Must run in the calling shell (not in $(...)), or its pid and port index are lost.
+# VXCC_JAVA_OPTS from the environment reaches the JVM (heap, -XX:ActiveProcessorCount, ...).
+bench_launch_node() {
+  local index=${#BENCH_PIDS[@]}
+  [ "$index" -lt "${#BENCH_HZ_PORTS[@]}" ] || bench_cluster_ports 1
+  BENCH_LOGS[$index]=$1; BENCH_ROLES[$index]=$2; BENCH_CONFS[$index]=$3; BENCH_OPTS[$index]=${VXCC_JAVA_OPTS:-}
+  bench_spawn_node "$index"
+}
+
+# bench_spawn_node INDEX: (re)starts node INDEX from its recorded log, roles, config and JVM options.
+bench_spawn_node() {
+  local index=$1 members
   members=$(printf '127.0.0.1:%s,' "${BENCH_HZ_PORTS[@]}"); members=${members%,}
-  "$BENCH_DIST/bin/vxcc-node" run "$roles" -conf "$conf" -cluster -cluster-host 127.0.0.1 \
-    -cluster-port "${BENCH_HZ_PORTS[$index]}" -cluster-members "$members" -cluster-name "$BENCH_CLUSTER" > "$log" 2>&1 &
-  BENCH_PIDS+=($!)
-  local _
-  for _ in $(seq 1 180); do
-    if grep -q '^vxcc-node ready:' "$log"; then BENCH_READY=$(grep '^vxcc-node ready:' "$log"); return 0; fi
-    kill -0 "${BENCH_PIDS[$index]}" 2>/dev/null || break
-    sleep 0.5
+  VXCC_JAVA_OPTS=${BENCH_OPTS[$index]} "$BENCH_DIST/bin/vxcc-node" run "${BENCH_ROLES[$index]}" -conf "${BENCH_CONFS[$index]}" \
+    -cluster -cluster-host 127.0.0.1 -cluster-port "${BENCH_HZ_PORTS[$index]}" -cluster-members "$members" \
+    -cluster-name "$BENCH_CLUSTER" > "${BENCH_LOGS[$index]}" 2>&1 &
+  BENCH_PIDS[$index]=$!
+}
+
+# bench_wait_ready INDEX: waits for node INDEX's ready line; sets BENCH_READY to it. A node that
+# dies before printing anything (seen once on the shared machine: an empty log, killed from
+# outside) is started once more on a fresh port.
+bench_wait_ready() {
+  local index=$1 _ attempt status
+  for attempt in 1 2; do
+    for _ in $(seq 1 360); do
+      if grep -q '^vxcc-node ready:' "${BENCH_LOGS[$index]}"; then
+        BENCH_READY=$(grep -m1 '^vxcc-node ready:' "${BENCH_LOGS[$index]}"); return 0
+      fi
+      kill -0 "${BENCH_PIDS[$index]}" 2>/dev/null || break
+      sleep 0.5
+    done
+    status=0; wait "${BENCH_PIDS[$index]}" 2>/dev/null || status=$?
+    echo "bench: node $index (${BENCH_ROLES[$index]}) exited with status $status before it was ready (attempt $attempt); log ${BENCH_LOGS[$index]}:" >&2
+    tail -20 "${BENCH_LOGS[$index]}" >&2
+    [ "$attempt" = 1 ] || break
+    BENCH_HZ_PORTS[$index]=$(bench_free_port)
+    cp "${BENCH_LOGS[$index]}" "${BENCH_LOGS[$index]}.failed" 2>/dev/null || true
+    bench_spawn_node "$index"
   done
-  echo "bench: node $index ($roles) did not start; see $log" >&2
   return 1
 }
+
+# bench_start_node LOG ROLES CONF_JSON: starts the next node and waits for it; sets BENCH_READY to
+# its ready line (e.g. "vxcc-node ready: ... local=127.0.0.1:PORT ..."). Call it directly, never
+# in $(...): a subshell would lose the pid (the node would outlive the benchmark).
+bench_start_node() {
+  bench_launch_node "$@"
+  bench_wait_ready $((${#BENCH_PIDS[@]} - 1))
+}
+
+# the local API address (host:port) in a ready line
+bench_local_addr() { sed -n 's/.* local=\([^ ]*\).*/\1/p' <<<"$1"; }
 
 bench_stop_cluster() {
   local i
@@ -54,11 +95,13 @@ bench_stop_cluster() {
     wait "${BENCH_PIDS[$i]}" 2>/dev/null || true
   done
   BENCH_PIDS=()
+  BENCH_LOGS=()
 }
 
-# bench_conf HOST MAX_REMOTE_TASKS: node config for a loopback cluster sharing one machine's CPUs.
+# bench_conf HOST MAX_REMOTE_TASKS [EXTRA]: node config for a loopback cluster sharing one machine's
+# CPUs; EXTRA is appended to the daemon section, e.g. ',"maxLocalTasks":8'.
 bench_conf() {
-  printf '{"scheduler":{"userTokens":["bench"],"servantTokens":["bench"]},"cache":{"userTokens":["bench"],"servantTokens":["bench"],"port":0},"daemon":{"token":"bench","host":"%s","localPort":0,"servingPort":0,"maxRemoteTasks":%s,"reportLoad":false}}' "$1" "$2"
+  printf '{"scheduler":{"userTokens":["bench"],"servantTokens":["bench"]},"cache":{"userTokens":["bench"],"servantTokens":["bench"],"port":0},"daemon":{"token":"bench","host":"%s","localPort":0,"servingPort":0,"maxRemoteTasks":%s,"reportLoad":false%s}}' "$1" "$2" "${3:-}"
 }
 
 # median of numbers on stdin

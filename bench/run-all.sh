@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The whole benchmark suite in one command; prints one table and writes, under bench/results/,
+#   STAMP-suite.md (table + what each figure is), STAMP-suite.svg (chart of the main ratios) and
+#   STAMP-suite.tsv (raw rows), STAMP = UTC date and time.
+# Usage: bench/run-all.sh [--quick|--full] [--with-cache]
+#   --quick (default, ~10 min): per-task 5 rounds; scale 128 tasks x 1 s over 32 slots on 2 servant
+#           JVMs; scheduler 3 s per point; real build 1 round
+#   --full  (~30 min): per-task 10 rounds; scale 2,000 tasks x 1 s over 256 slots on 8 servant JVMs,
+#           2 rounds; scheduler 10 s per point; real build 3 rounds
+#   --with-cache: measure vxcc cache hits even if auto-detection finds no cache-hit counter
+# Sections: per-task overhead + cache (pertask.sh), orchestration at scale (scale.sh), the
+# scheduler alone (scheduler.sh), a real build (build.sh). Each runs separately; a section that
+# fails is reported as failed and the suite goes on.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/lib/common.sh"
+mode=quick cache_flag=()
+for a in "$@"; do
+  case $a in
+    --quick) mode=quick ;;
+    --full) mode=full ;;
+    --with-cache) cache_flag=(--with-cache) ;;
+    *) echo "usage: $0 [--quick|--full] [--with-cache]" >&2; exit 2 ;;
+  esac
+done
+if [ "$mode" = full ]; then
+  pertask=(--rounds 10) scale=(--big --rounds 2) sched=(--seconds 10 --servants "500 5000") build=(--rounds 3)
+else
+  pertask=(--rounds 5) scale=(--tasks 128 --slots 32 --servants 2 --rounds 1) sched=(--seconds 3 --servants "500 5000") build=(--rounds 1)
+fi
+stamp=$(date -u +%Y-%m-%dT%H%MZ)
+logs="$root/target/bench/run-all"; mkdir -p "$logs" "$root/bench/results"
+base="$root/bench/results/$stamp-suite"
+export BENCH_TSV="$base.tsv"
+printf 'section\tcase\tvalue\tunit\truns\tratio\trange\twhat\n' > "$BENCH_TSV"
+load0=$(cut -d' ' -f1-3 /proc/loadavg); t0=$(date +%s)
+bench_build_dist
+
+section() {  # NAME SCRIPT ARGS...
+  local name=$1 script=$2 s0; shift 2
+  s0=$(date +%s)
+  echo "== $name: bench/$script $* (log: ${logs#$root/}/$name.log)" >&2
+  if "$root/bench/$script" "$@" > "$logs/$name.log" 2>&1; then
+    echo "   done in $(( $(date +%s) - s0 )) s" >&2
+  else
+    echo "   FAILED after $(( $(date +%s) - s0 )) s; last lines:" >&2; tail -5 "$logs/$name.log" >&2
+    bench_row "$name" "section failed" "n/a" "" 0 "n/a" "-" "bench/$script $* failed; see ${logs#$root/}/$name.log"
+  fi
+}
+section per-task pertask.sh "${pertask[@]}" "${cache_flag[@]}"
+section scale scale.sh "${scale[@]}"
+section scheduler scheduler.sh "${sched[@]}"
+section build build.sh "${build[@]}" "${cache_flag[@]}"
+
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+python3 "$root/bench/lib/report.py" "$BENCH_TSV" "$base.md" "$base.svg" "vxcc benchmark suite ($mode), $stamp" \
+  "command: \`bench/run-all.sh --$mode${cache_flag:+ --with-cache}\` at commit $commit (results file written before it was committed)" \
+  "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(g++ --version | head -1)" \
+  "SHARED machine: other engineers' builds ran at the same time; load average at start $load0, at end $load1. Trust ratios of interleaved runs, not absolute times." \
+  "total suite time: $(( $(date +%s) - t0 )) s" \
+  "raw rows: ${base#$root/}.tsv; chart: ${base#$root/}.svg"
+echo "written: ${base#$root/}.md .svg .tsv" >&2
