@@ -10,8 +10,6 @@ import dev.vxcc.testkit.Sources;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -105,14 +103,7 @@ class CacheBuildTest {
   }
 
   static void assertSameObjects(Map<String, byte[]> expected, Map<String, byte[]> actual) {
-    assertEquals(expected.keySet(), actual.keySet());
-    List<String> different = new ArrayList<>();
-    expected.forEach((k, v) -> {
-      if (!Arrays.equals(v, actual.get(k))) {
-        different.add(k);
-      }
-    });
-    assertEquals(List.of(), different, "objects that differ");
+    E2e.assertIdentical(expected, actual, "rebuild vs the first build");
   }
 
   @Test

@@ -78,19 +78,8 @@ class DistributedBuildTest {
     Commands.Result build = Commands.run(viaVxcc, env, 1200, List.of("make", "-j8")).orFail("build through vxcc");
 
     Map<String, byte[]> expected = E2e.objects(local);
-    Map<String, byte[]> actual = E2e.objects(viaVxcc);
-    // CMake's own configure-time probe of -flto support: LTO objects are never reproducible.
-    expected.keySet().removeIf(k -> k.contains("_CMakeLTOTest"));
-    actual.keySet().removeIf(k -> k.contains("_CMakeLTOTest"));
     assertTrue(expected.size() >= 30, "ninja has dozens of objects, found " + expected.size());
-    assertEquals(expected.keySet(), actual.keySet());
-    List<String> different = new ArrayList<>();
-    expected.forEach((name, bytes) -> {
-      if (!java.util.Arrays.equals(bytes, actual.get(name))) {
-        different.add(name);
-      }
-    });
-    assertEquals(List.of(), different, "objects that differ from a local compile");
+    E2e.assertIdentical(expected, E2e.objects(viaVxcc), "-O2 build through the cluster vs a local one");
 
     JsonObject s = stats(submitter);
     String servantLocation = servant.info("serving");
@@ -129,6 +118,33 @@ class DistributedBuildTest {
     assertTrue(direct.stderr().contains("unused"), direct.stderr());
     assertEquals(direct.stderr(), viaVxcc.stderr());
     assertArrayEquals(Files.readAllBytes(dir.resolve("direct.o")), Files.readAllBytes(dir.resolve("vxcc.o")));
+  }
+
+  /** gcc -g: the servant compiles the source as a file in a directory mapped to ours. */
+  @Test
+  @Order(4)
+  @Timeout(value = 15, unit = TimeUnit.MINUTES)
+  void debugBuildThroughTheClusterIsByteIdentical() throws Exception {
+    Path src = Sources.debian("ninja-build");
+    // DW_AT_comp_dir is the build directory, so both builds must happen at the same path.
+    Path build = work.resolve("build-g");
+    List<String> cmake = List.of("cmake", "-S", src.toString(), "-B", build.toString(), "-DCMAKE_BUILD_TYPE=None",
+        "-DCMAKE_CXX_FLAGS=-O2 -g");
+    Commands.run(work, Map.of(), 300, concat(cmake, "-DCMAKE_CXX_COMPILER=/usr/bin/g++")).orFail("cmake (local)");
+    Commands.run(build, Map.of(), 1200, List.of("make", "-j2")).orFail("local build");
+    Map<String, byte[]> expected = E2e.objects(build);
+    Files.move(build, work.resolve("build-g-local"));
+
+    Map<String, String> env = E2e.env(symlinks, submitter.localApi());
+    Commands.run(work, env, 300, concat(cmake, "-DCMAKE_CXX_COMPILER=" + symlinks.resolve("g++"))).orFail("cmake (through vxcc)");
+    long remoteBefore = stats(submitter).getLong("remote");
+    Commands.run(build, env, 1200, List.of("make", "-j4")).orFail("build through vxcc");
+    E2e.assertIdentical(expected, E2e.objects(build), "-O2 -g build through the cluster vs a local one");
+    long remote = stats(submitter).getLong("remote") - remoteBefore;
+    assertTrue(remote >= expected.size() / 2, "most -g compiles should be remote, were " + remote + ": " + stats(submitter).encodePrettily());
+    if (Files.exists(build.resolve("ninja_test"))) {
+      Commands.run(build, Map.of(), 600, List.of(build.resolve("ninja_test").toString())).orFail("ninja's own test suite");
+    }
   }
 
   static List<String> concat(List<String> a, String... more) {

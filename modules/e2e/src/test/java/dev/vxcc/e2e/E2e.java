@@ -97,4 +97,23 @@ final class E2e {
     }
     return out;
   }
+
+  /**
+   * Asserts two builds' objects are byte-identical, leaving out CMake's configure-time probe of
+   * -flto support: LTO objects are never reproducible, not even between two local compiles.
+   */
+  static void assertIdentical(Map<String, byte[]> expected, Map<String, byte[]> actual, String what) {
+    Map<String, byte[]> e = new TreeMap<>(expected);
+    Map<String, byte[]> a = new TreeMap<>(actual);
+    e.keySet().removeIf(k -> k.contains("_CMakeLTOTest"));
+    a.keySet().removeIf(k -> k.contains("_CMakeLTOTest"));
+    org.junit.jupiter.api.Assertions.assertEquals(e.keySet(), a.keySet(), what + ": the same objects");
+    List<String> different = new java.util.ArrayList<>();
+    e.forEach((name, bytes) -> {
+      if (!java.util.Arrays.equals(bytes, a.get(name))) {
+        different.add(name);
+      }
+    });
+    org.junit.jupiter.api.Assertions.assertEquals(List.of(), different, what + ": objects that differ");
+  }
 }

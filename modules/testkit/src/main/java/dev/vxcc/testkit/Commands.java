@@ -25,6 +25,12 @@ public final class Commands {
     }
   }
 
+  /** Kills a process and everything it started (compilers fork cc1plus and as; nodes fork nothing, but still). */
+  public static void killTree(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+  }
+
   /** A command running in the background; {@link #await} collects it like {@link #run}. */
   public static final class Async {
     private final Process process;
@@ -44,16 +50,14 @@ public final class Commands {
 
     /** Kills the command and everything it started, like a user's Ctrl-C gone wrong. */
     public void kill() throws InterruptedException {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
+      Commands.killTree(process);
       process.waitFor(30, TimeUnit.SECONDS);
     }
 
     public Result await(long timeoutSeconds) throws IOException, InterruptedException {
       try {
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-          process.descendants().forEach(ProcessHandle::destroyForcibly);
-          process.destroyForcibly();
+          Commands.killTree(process);
           throw new AssertionError("timed out after " + timeoutSeconds + " s");
         }
         return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
@@ -84,8 +88,7 @@ public final class Commands {
       long t0 = System.nanoTime();
       Process p = pb.start();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+        Commands.killTree(p);
         throw new AssertionError("timed out after " + timeoutSeconds + " s: " + cmd);
       }
       long ms = (System.nanoTime() - t0) / 1_000_000;

@@ -45,8 +45,7 @@ public final class NodeProcess implements AutoCloseable {
       Map<String, String> info = ready.get(90, TimeUnit.SECONDS);
       return new NodeProcess(p, log, info);
     } catch (Exception e) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
+      Commands.killTree(p);
       throw new IOException("node did not become ready (" + e + "); log:\n" + tail(log), e);
     }
   }
@@ -112,8 +111,7 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Like a crash: no goodbye to the cluster. */
   public void kill() throws InterruptedException {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
+    Commands.killTree(process);
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
