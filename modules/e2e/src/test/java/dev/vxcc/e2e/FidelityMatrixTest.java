@@ -1,0 +1,322 @@
+package dev.vxcc.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vxcc.testkit.Commands;
+import dev.vxcc.testkit.LoopbackCluster;
+import dev.vxcc.testkit.NodeProcess;
+import dev.vxcc.testkit.Sources;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Compiler fidelity matrix: two real projects from Debian source packages (ninja-build and
+ * leveldb) built with gcc and with clang, at -O2 and at -g, through a scheduler and two daemons
+ * (separate JVMs on loopback). Every configuration is built twice at the same path, first with the
+ * real compiler, then through the wrapper; every object must be byte-identical, the project's own
+ * tests must pass on the build made through vxcc, and the share of compiles that ran remotely is
+ * recorded with the reasons for the rest. The table goes to stdout and to
+ * {@code target/fidelity-matrix.txt}.
+ *
+ * <p>leveldb builds its library, leveldbutil and a few of its test executables (each test
+ * recompiles util/testutil.cc against gtest/gmock, and all 30 would double the run time on a
+ * 2-core CI machine); {@code -Dvxcc.matrix.leveldbTargets=all} builds every test. Its tests link
+ * Debian's googletest and benchmark (libgtest-dev, libgmock-dev, libbenchmark-dev), as Debian's
+ * own packaging does (patch 0120-external_testing).
+ */
+class FidelityMatrixTest {
+  /** leveldb targets built by default; "all" in the property builds everything. */
+  static final List<String> LEVELDB_TARGETS = List.of("leveldb", "leveldbutil", "c_test", "coding_test", "table_test", "status_test");
+
+  static LoopbackCluster cluster;
+  static NodeProcess submitter;
+  static NodeProcess servant;
+  static Path work;
+  static Path symlinks;
+
+  record Compiler(String name, String cc, String cxx) {}
+
+  record Row(String project, String compiler, String flags, int objects, long remote, long local, Map<String, Long> localReasons,
+      long links, List<String> different, Map<String, String> whyDifferent, String tests, long seconds) {
+    boolean identical() {
+      return different.isEmpty();
+    }
+  }
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    work = E2e.work("matrix");
+    symlinks = E2e.symlinks(work);
+    cluster = new LoopbackCluster(E2e.dist(), work.resolve("logs"), 4);
+    cluster.start("scheduler", LoopbackCluster.config("sched", 0));
+    submitter = cluster.start("daemon", LoopbackCluster.config("node-a", 2));
+    servant = cluster.start("daemon", LoopbackCluster.config("node-b", 4));
+    E2e.awaitServantAt(submitter.localApi(), servant.info("serving"));
+    for (String c : List.of("gcc", "g++", "clang", "clang++")) {
+      E2e.awaitCompilerInCluster(submitter.localApi(), Path.of("/usr/bin", c));
+    }
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Timeout(value = 35, unit = TimeUnit.MINUTES)
+  void twoProjectsTwoCompilersTwoLevelsAreByteIdenticalThroughTheCluster() throws Exception {
+    long t0 = System.nanoTime();
+    Path ninjaSrc = Sources.debian("ninja-build");
+    Path leveldbSrc = Sources.debian("leveldb");
+    List<Compiler> compilers = List.of(new Compiler("gcc", "gcc", "g++"), new Compiler("clang", "clang", "clang++"));
+    List<String> levels = List.of("-O2", "-g");
+    String leveldbTargets = System.getProperty("vxcc.matrix.leveldbTargets", String.join(",", LEVELDB_TARGETS));
+
+    List<Row> rows = new ArrayList<>();
+    for (Compiler c : compilers) {
+      for (String flags : levels) {
+        rows.add(build("ninja", ninjaSrc, List.of(), List.of(), c, flags));
+        List<String> targets = "all".equals(leveldbTargets) ? List.of() : List.of(leveldbTargets.split(","));
+        rows.add(build("leveldb", leveldbSrc, List.of("-DLEVELDB_BUILD_TESTS=ON", "-DLEVELDB_BUILD_BENCHMARKS=OFF"), targets, c, flags));
+      }
+    }
+    long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+    String table = table(rows, seconds, leveldbTargets);
+    System.out.println(table);
+    Path out = Path.of("target/fidelity-matrix.txt").toAbsolutePath();
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, table);
+
+    List<String> failures = new ArrayList<>();
+    for (Row r : rows) {
+      String cfg = r.project + " " + r.compiler + " " + r.flags;
+      if (!r.identical()) {
+        failures.add(cfg + ": " + r.different.size() + " objects differ: " + r.whyDifferent);
+      }
+      if (!r.tests.startsWith("pass")) {
+        failures.add(cfg + ": tests " + r.tests);
+      }
+      // clang -g (DWARF 5) compiles locally on purpose; everything else must really be distributed.
+      boolean distributable = !(r.compiler.equals("clang") && r.flags.contains("-g"));
+      if (distributable && r.remote < r.objects / 2) {
+        failures.add(cfg + ": only " + r.remote + " of " + r.objects + " compiles ran remotely, local " + r.localReasons);
+      }
+    }
+    assertEquals(List.of(), failures, "fidelity matrix (see " + out + "):\n" + table);
+  }
+
+  /** One configuration: a local build with the real compiler, then one through vxcc, at the same path. */
+  Row build(String project, Path src, List<String> cmakeArgs, List<String> targets, Compiler c, String flags) throws Exception {
+    long t0 = System.nanoTime();
+    String cfg = project + "-" + c.name + flags.replace(" ", "");
+    // Debug info records the build directory, so both builds happen at this same path in turn.
+    Path build = work.resolve("build-" + project);
+    Path localTree = work.resolve("local-" + cfg);
+    Commands.run(work, Map.of(), 300, List.of("rm", "-rf", build.toString(), localTree.toString())).orFail("clean");
+    List<String> cmake = new ArrayList<>(List.of("cmake", "-G", "Ninja", "-S", src.toString(), "-B", build.toString(),
+        "-DCMAKE_BUILD_TYPE=None", "-DCMAKE_C_FLAGS=" + flags, "-DCMAKE_CXX_FLAGS=" + flags));
+    cmake.addAll(cmakeArgs);
+    List<String> ninja = new ArrayList<>(List.of("ninja"));
+    ninja.addAll(targets);
+
+    // 1. The real compiler.
+    List<String> local = new ArrayList<>(cmake);
+    local.add("-DCMAKE_C_COMPILER=/usr/bin/" + c.cc);
+    local.add("-DCMAKE_CXX_COMPILER=/usr/bin/" + c.cxx);
+    Commands.run(work, Map.of(), 300, local).orFail("cmake (local) " + cfg);
+    Commands.run(build, Map.of(), 1800, concat(ninja, "-j2")).orFail("local build " + cfg);
+    Files.move(build, localTree);
+
+    // 2. Through vxcc: the shim's symlinks, no shared cache.
+    Map<String, String> env = new HashMap<>(E2e.env(symlinks, submitter.localApi()));
+    env.put("VXCC_CACHE_CONTROL", "0");
+    List<String> viaVxcc = new ArrayList<>(cmake);
+    viaVxcc.add("-DCMAKE_C_COMPILER=" + symlinks.resolve(c.cc));
+    viaVxcc.add("-DCMAKE_CXX_COMPILER=" + symlinks.resolve(c.cxx));
+    Commands.run(work, env, 300, viaVxcc).orFail("cmake (through vxcc) " + cfg);
+    JsonObject before = E2e.stats(submitter.localApi());
+    Commands.Result built = Commands.run(build, env, 1800, E2e.onPath(concat(ninja, "-j6").toArray(String[]::new)))
+        .orFail("build through vxcc " + cfg);
+    JsonObject after = E2e.stats(submitter.localApi());
+
+    // 3. Compare every object.
+    Set<String> expected = objects(localTree);
+    Set<String> actual = objects(build);
+    assertTrue(expected.size() >= 20, cfg + ": expected dozens of objects, found " + expected.size());
+    assertEquals(expected, actual, cfg + ": the two builds made different sets of objects");
+    List<String> different = new ArrayList<>();
+    Map<String, String> why = new LinkedHashMap<>();
+    for (String o : expected) {
+      byte[] a = Files.readAllBytes(localTree.resolve(o));
+      byte[] b = Files.readAllBytes(build.resolve(o));
+      if (!Arrays.equals(a, b)) {
+        different.add(o);
+        if (why.size() < 5) {
+          why.put(o, "sections " + differingSections(a, b));
+        }
+      }
+    }
+
+    // 4. The project's own tests, on the build made through vxcc.
+    String tests = runTests(project, build, targets);
+
+    // 5. Where the compiles of this build ran.
+    long remote = after.getLong("remote") - before.getLong("remote");
+    Map<String, Long> reasons = new TreeMap<>();
+    JsonObject rb = before.getJsonObject("localByReason");
+    after.getJsonObject("localByReason").forEach(e -> {
+      long d = ((Number) e.getValue()).longValue() - rb.getLong(e.getKey(), 0L);
+      if (d > 0) {
+        reasons.put(e.getKey(), d);
+      }
+    });
+    long links = reasons.getOrDefault("not-a-compile", 0L);
+    long localCompiles = reasons.values().stream().mapToLong(Long::longValue).sum() - links;
+    long cacheHits = after.getLong("cacheHits", 0L) - before.getLong("cacheHits", 0L);
+    if (cacheHits > 0) {
+      reasons.put("(cache hits!)", cacheHits);
+    }
+    if (different.isEmpty()) {
+      // Keep the trees of a mismatch for analysis; otherwise save the disk.
+      Commands.run(work, Map.of(), 300, List.of("rm", "-rf", localTree.toString())).orFail("clean");
+    } else {
+      System.out.println(cfg + ": differing objects " + different + "\nbuild through vxcc:\n" + built.stdout());
+    }
+    long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+    Row row = new Row(project, c.name, flags, expected.size(), remote, localCompiles, reasons, links, different, why, tests, seconds);
+    System.out.println("matrix: " + row);
+    return row;
+  }
+
+  static String runTests(String project, Path build, List<String> targets) throws Exception {
+    Commands.Result r;
+    if (project.equals("ninja")) {
+      r = Commands.run(build, Map.of(), 900, List.of(build.resolve("ninja_test").toString()));
+      String last = r.stdout().lines().reduce("", (a, b) -> b.isBlank() ? a : b);
+      return (r.exit() == 0 ? "pass" : "FAIL(" + r.exit() + ")") + " ninja_test " + last.replaceAll(".*\\] ", "").trim();
+    }
+    List<String> ctest = new ArrayList<>(List.of("ctest", "--output-on-failure", "--timeout", "600"));
+    List<String> tests = targets.stream().filter(t -> t.endsWith("_test")).toList();
+    if (!targets.isEmpty()) {
+      ctest.add("-R");
+      ctest.add("^(" + String.join("|", tests) + ")$");
+    }
+    r = Commands.run(build, Map.of(), 1200, ctest);
+    String summary = r.stdout().lines().filter(l -> l.contains("tests passed")).findFirst().orElse("?").trim();
+    if (r.exit() != 0) {
+      System.out.println("ctest failed:\n" + r.stdout() + r.stderr());
+    }
+    return (r.exit() == 0 ? "pass" : "FAIL(" + r.exit() + ")") + " ctest: " + summary;
+  }
+
+  /** Object files relative to the build tree, without CMake's -flto probe (LTO objects are never reproducible). */
+  static Set<String> objects(Path tree) throws IOException {
+    try (Stream<Path> s = Files.walk(tree)) {
+      Set<String> out = new TreeSet<>();
+      s.filter(p -> p.toString().endsWith(".o") && Files.isRegularFile(p))
+          .map(p -> tree.relativize(p).toString())
+          .filter(p -> !p.contains("_CMakeLTOTest"))
+          .forEach(out::add);
+      return out;
+    }
+  }
+
+  /** Names of the ELF sections whose contents differ (or "headers" when only the layout does). */
+  static List<String> differingSections(byte[] a, byte[] b) {
+    try {
+      Map<String, byte[]> sa = sections(a);
+      Map<String, byte[]> sb = sections(b);
+      List<String> out = new ArrayList<>();
+      Set<String> names = new TreeSet<>(sa.keySet());
+      names.addAll(sb.keySet());
+      for (String n : names) {
+        if (!Arrays.equals(sa.get(n), sb.get(n))) {
+          out.add(n + (sa.containsKey(n) && sb.containsKey(n) ? "(" + sa.get(n).length + "/" + sb.get(n).length + " bytes)" : "(only one)"));
+        }
+      }
+      return out.isEmpty() ? List.of("headers") : out;
+    } catch (RuntimeException e) {
+      return List.of("not ELF64: " + e);
+    }
+  }
+
+  private static Map<String, byte[]> sections(byte[] elf) {
+    ByteBuffer bb = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
+    long shoff = bb.getLong(0x28);
+    int shentsize = bb.getShort(0x3A) & 0xffff;
+    int shnum = bb.getShort(0x3C) & 0xffff;
+    int shstrndx = bb.getShort(0x3E) & 0xffff;
+    long strOff = bb.getLong((int) (shoff + (long) shstrndx * shentsize + 0x18));
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    for (int i = 1; i < shnum; i++) {
+      int h = (int) (shoff + (long) i * shentsize);
+      int nameOff = bb.getInt(h);
+      int type = bb.getInt(h + 4);
+      long off = bb.getLong(h + 0x18);
+      long size = bb.getLong(h + 0x20);
+      int end = (int) strOff + nameOff;
+      while (elf[end] != 0) {
+        end++;
+      }
+      String name = new String(elf, (int) strOff + nameOff, end - (int) strOff - nameOff, StandardCharsets.UTF_8);
+      byte[] content = type == 8 /* SHT_NOBITS */ ? new byte[0] : Arrays.copyOfRange(elf, (int) off, (int) (off + size));
+      out.merge(name, content, (x, y) -> {
+        byte[] z = Arrays.copyOf(x, x.length + y.length);
+        System.arraycopy(y, 0, z, x.length, y.length);
+        return z;
+      });
+    }
+    return out;
+  }
+
+  static String table(List<Row> rows, long seconds, String leveldbTargets) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Compiler fidelity matrix: scheduler + 2 daemons on loopback, no shared cache (VXCC_CACHE_CONTROL=0)\n");
+    sb.append("leveldb targets: ").append(leveldbTargets).append("; total ").append(seconds).append(" s\n");
+    String fmt = "%-8s | %-6s | %-6s | %7s | %-10s | %-50s | %-9s | %s%n";
+    sb.append(String.format(fmt, "project", "cc", "flags", "objects", "remote", "local compiles (reasons); links", "identical", "tests"));
+    for (Row r : rows) {
+      Map<String, Long> reasons = new TreeMap<>(r.localReasons);
+      reasons.remove("not-a-compile");
+      String remote = r.remote + " (" + (r.objects == 0 ? 0 : Math.round(100.0 * r.remote / r.objects)) + "%)";
+      String local = r.local + " " + reasons + "; " + r.links + " links";
+      String identical = (r.objects - r.different.size()) + "/" + r.objects;
+      sb.append(String.format(fmt, r.project, r.compiler, r.flags, r.objects, remote, local, identical, r.tests + " [" + r.seconds + " s]"));
+    }
+    for (Row r : rows) {
+      if (!r.identical()) {
+        sb.append(r.project).append(' ').append(r.compiler).append(' ').append(r.flags).append(" differs: ").append(r.whyDifferent).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  static List<String> concat(List<String> a, String... more) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(List.of(more));
+    return out;
+  }
+}
