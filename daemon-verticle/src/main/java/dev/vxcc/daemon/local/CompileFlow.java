@@ -81,22 +81,24 @@ final class CompileFlow {
     if ("0".equals(env.get("VXCC_DISTRIBUTE"))) {
       return Future.succeededFuture(local(pid, "disabled-by-env", false));
     }
-    Decision d = ArgumentClassifier.classify(f.text("tool", compiler.getFileName().toString()), compiler, f.texts("arg"), cwd);
-    if (d instanceof Decision.Local l) {
-      return Future.succeededFuture(local(pid, l.reason().code(), l.lightweight()));
-    }
-    Decision.Remote r = (Decision.Remote) d;
     Set<String> available = clusterCompilers.get();
-    if (available == null) {
-      return Future.succeededFuture(local(pid, "scheduler-unreachable", false));
-    }
-    return vertx.executeBlocking(() -> dev.vxcc.daemon.identity.CompilerIdentity.using(digests).identity(compiler), false)
-        .map(digest -> {
-          if (!available.contains(digest)) {
+    String tool = f.text("tool", compiler.getFileName().toString());
+    List<String> args = f.texts("arg");
+    // Classifying may read response files and look for precompiled headers: blocking, so on a worker.
+    return vertx.executeBlocking(() -> classify(tool, compiler, args, cwd, available != null), false)
+        .map(c -> {
+          if (c.decision() instanceof Decision.Local l) {
+            return local(pid, l.reason().code(), l.lightweight());
+          }
+          Decision.Remote r = (Decision.Remote) c.decision();
+          if (available == null) {
+            return local(pid, "scheduler-unreachable", false);
+          }
+          if (!available.contains(c.compilerIdentity())) {
             return local(pid, "no-servant-for-compiler", false);
           }
           String cacheControl = env.getOrDefault("VXCC_CACHE_CONTROL", "1");
-          LocalTask t = new LocalTask(nextTaskId++, pid, compiler, digest, r, "0".equals(cacheControl), System.currentTimeMillis());
+          LocalTask t = new LocalTask(nextTaskId++, pid, compiler, c.compilerIdentity(), r, "0".equals(cacheControl), System.currentTimeMillis());
           // 0: neither read nor fill; 2: fill only (refresh entries without trusting them).
           t.cacheRead = "1".equals(cacheControl);
           t.sourceDateEpoch = env.getOrDefault("SOURCE_DATE_EPOCH", "");
@@ -105,6 +107,17 @@ final class CompileFlow {
           return Directives.preprocess(t.id, argv(compiler, r.preprocessArgs()), quota.tryAcquire(pid, true));
         })
         .otherwise(err -> local(pid, "compiler-unreadable", false));
+  }
+
+  private record Classified(Decision decision, String compilerIdentity) {}
+
+  /** Worker: the decision, and for remote ones (when a cluster is there) the compiler's identity. */
+  private Classified classify(String tool, Path compiler, List<String> args, Path cwd, boolean clusterKnown) throws java.io.IOException {
+    Decision d = ArgumentClassifier.classify(tool, compiler, args, cwd);
+    if (!(d instanceof Decision.Remote) || !clusterKnown) {
+      return new Classified(d, "");
+    }
+    return new Classified(d, dev.vxcc.daemon.identity.CompilerIdentity.using(digests).identity(compiler));
   }
 
   /**

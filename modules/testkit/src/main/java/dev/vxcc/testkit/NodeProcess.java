@@ -72,7 +72,13 @@ public final class NodeProcess implements AutoCloseable {
     } catch (IOException e) {
       ready.completeExceptionally(e);
     }
-    ready.completeExceptionally(new IOException("node exited with " + p.exitValue()));
+    // Output ends a moment before the process does: wait for it, or exitValue() throws.
+    try {
+      p.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    ready.completeExceptionally(new IOException("node exited" + (p.isAlive() ? "" : " with " + p.exitValue())));
   }
 
   public static String tail(Path log) {
