@@ -48,6 +48,8 @@ for a in "$@"; do
     -E) [ "$mode" = remote ] || mode=pre ;;
     -c|-S) [ "$mode" = other ] && mode=compile ;;
     --version|-dumpversion|-dumpfullversion|-dumpmachine) [ "$mode" = other ] && mode=info ;;
+    # vxcc identifies a compiler by what its driver would run: answer like gcc, at once.
+    -\#\#\#) mode=probe ;;
     -) src=- ;;
     -*) ;;
     *) case "$prev" in -o|-x|-MF|-MQ|-MT|-include|-I) ;; *) src=$a ;; esac ;;
@@ -63,6 +65,8 @@ case $mode in
     [ "$mode" = compile ] && mode=local
     /bin/cp "$OBJ" "${out:-a.o}" ;;
   info) echo "g++ (vxcc bench stand-in) 12.2.0" ;;
+  probe) echo 'Target: x86_64-linux-gnu' >&2; echo 'gcc version 12.2.0 (vxcc bench stand-in)' >&2
+         echo " \"$0\" \"-quiet\" \"-o\" \"/dev/null\"" >&2 ;;
   *) [ -n "$out" ] && : > "$out" ;;
 esac
 exit 0

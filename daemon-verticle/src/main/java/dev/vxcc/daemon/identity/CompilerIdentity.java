@@ -52,7 +52,6 @@ public final class CompilerIdentity {
   private static final List<Path> LIBRARY_DIRS = List.of(Path.of("/lib/x86_64-linux-gnu"), Path.of("/usr/lib/x86_64-linux-gnu"),
       Path.of("/lib/aarch64-linux-gnu"), Path.of("/usr/lib/aarch64-linux-gnu"), Path.of("/lib64"), Path.of("/usr/lib64"),
       Path.of("/lib"), Path.of("/usr/lib"), Path.of("/usr/local/lib"));
-  private static final Map<FileDigestCache, CompilerIdentity> BY_CACHE = new ConcurrentHashMap<>();
 
   /**
    * @param hex the identity
@@ -72,6 +71,11 @@ public final class CompilerIdentity {
 
   private final FileDigestCache files;
   private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+  /**
+   * Probes that failed (not a compiler, a wrapper that hangs on -###), by the file's stamp: without
+   * this every compile through such a "compiler" would pay the failed probe again.
+   */
+  private final Map<String, Map.Entry<FileDigestCache.Key, String>> failures = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final String searchPath;
   private final java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
@@ -84,14 +88,6 @@ public final class CompilerIdentity {
   public CompilerIdentity(FileDigestCache files, String searchPath) {
     this.files = files;
     this.searchPath = searchPath;
-  }
-
-  /**
-   * One instance per file digest cache, so that callers holding only the cache (CompileFlow)
-   * share the identity cache and the probe runs once per compiler per process.
-   */
-  public static CompilerIdentity using(FileDigestCache files) {
-    return BY_CACHE.computeIfAbsent(files, CompilerIdentity::new);
   }
 
   /** How many times a compiler was run: the cache is supposed to keep this at one per installation. */
@@ -116,7 +112,19 @@ public final class CompilerIdentity {
       if (e != null && fresh(e, compiler)) {
         return e.identity();
       }
-      Entry computed = compute(compiler);
+      FileDigestCache.Key stamp = FileDigestCache.keyOf(compiler.toRealPath());
+      Map.Entry<FileDigestCache.Key, String> failed = failures.get(key);
+      if (failed != null && failed.getKey().equals(stamp)) {
+        throw new IOException(failed.getValue());
+      }
+      Entry computed;
+      try {
+        computed = compute(compiler);
+      } catch (IOException ex) {
+        failures.put(key, Map.entry(stamp, String.valueOf(ex.getMessage())));
+        throw ex;
+      }
+      failures.remove(key);
       cache.put(key, computed);
       return computed.identity();
     }

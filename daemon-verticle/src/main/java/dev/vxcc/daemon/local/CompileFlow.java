@@ -41,22 +41,22 @@ final class CompileFlow {
   private final LocalQuota quota;
   private final Dispatcher dispatcher;
   private final DelegateStats stats;
-  private final FileDigestCache digests;
   /** Compiler digests some servant has; null while the scheduler is unreachable. */
   private final Supplier<Set<String>> clusterCompilers;
   private final ResultCache cache;
+  private final dev.vxcc.daemon.identity.CompilerIdentity identities;
   private final Map<Long, LocalTask> tasks = new HashMap<>();
   private long nextTaskId = 1;
 
   CompileFlow(Vertx vertx, DaemonConfig cfg, LocalQuota quota, Dispatcher dispatcher, DelegateStats stats,
       FileDigestCache digests, Supplier<Set<String>> clusterCompilers, ResultCache cache) {
     this.cache = cache;
+    this.identities = new dev.vxcc.daemon.identity.CompilerIdentity(digests);
     this.vertx = vertx;
     this.cfg = cfg;
     this.quota = quota;
     this.dispatcher = dispatcher;
     this.stats = stats;
-    this.digests = digests;
     this.clusterCompilers = clusterCompilers;
   }
 
@@ -117,7 +117,7 @@ final class CompileFlow {
     if (!(d instanceof Decision.Remote) || !clusterKnown) {
       return new Classified(d, "");
     }
-    return new Classified(d, dev.vxcc.daemon.identity.CompilerIdentity.using(digests).identity(compiler));
+    return new Classified(d, identities.identity(compiler));
   }
 
   /**
@@ -206,7 +206,7 @@ final class CompileFlow {
     java.nio.file.Path prefix = null;
     if (!baseDir.isEmpty()) {
       try {
-        prefix = dev.vxcc.daemon.identity.CompilerIdentity.using(digests).of(t.compiler).prefix();
+        prefix = identities.of(t.compiler).prefix();
       } catch (java.io.IOException e) {
         // The compiler changed since compile(): its paths simply stay in the key.
       }
