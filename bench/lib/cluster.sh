@@ -9,6 +9,9 @@ BENCH_ROLES=()
 BENCH_CONFS=()
 BENCH_OPTS=()
 BENCH_READY=""
+# Every run gets an empty cache store: a "cold" build must not hit what an earlier run stored.
+BENCH_CACHE_DIR="${BENCH_CACHE_DIR:-$root/target/bench/cache-store-$$}"
+rm -rf "$BENCH_CACHE_DIR"
 
 # A free port below Linux's ephemeral range (32768+), so that the many outgoing loopback
 # connections of a build cannot take it between this check and the server's bind.
@@ -101,7 +104,7 @@ bench_stop_cluster() {
 # bench_conf HOST MAX_REMOTE_TASKS [EXTRA]: node config for a loopback cluster sharing one machine's
 # CPUs; EXTRA is appended to the daemon section, e.g. ',"maxLocalTasks":8'.
 bench_conf() {
-  printf '{"scheduler":{"userTokens":["bench"],"servantTokens":["bench"]},"cache":{"userTokens":["bench"],"servantTokens":["bench"],"port":0},"daemon":{"token":"bench","host":"%s","localPort":0,"servingPort":0,"maxRemoteTasks":%s,"reportLoad":false%s}}' "$1" "$2" "${3:-}"
+  printf '{"scheduler":{"userTokens":["bench"],"servantTokens":["bench"]},"cache":{"userTokens":["bench"],"servantTokens":["bench"],"port":0,"dir":"'"$BENCH_CACHE_DIR"'"},"daemon":{"token":"bench","host":"%s","localPort":0,"servingPort":0,"maxRemoteTasks":%s,"reportLoad":false%s}}' "$1" "$2" "${3:-}"
 }
 
 # median of numbers on stdin
