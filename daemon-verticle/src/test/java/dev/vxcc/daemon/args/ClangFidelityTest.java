@@ -1,10 +1,11 @@
 package dev.vxcc.daemon.args;
 
+import static dev.vxcc.daemon.args.FidelitySupport.args;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,14 +25,6 @@ class ClangFidelityTest {
         clangxx = FidelitySupport.onPath("clang++").orElse(null);
         clang = FidelitySupport.onPath("clang").orElse(null);
         Assumptions.assumeTrue(clangxx != null && clang != null, "clang not installed");
-    }
-
-    private static List<String> args(String template, Path proj) {
-        List<String> out = new ArrayList<>();
-        for (String a : template.trim().split(" +")) {
-            out.add(a.replace("$PROJ", proj.toString()));
-        }
-        return out;
     }
 
     @ParameterizedTest(name = "[{index}] {0} fallback={3}")

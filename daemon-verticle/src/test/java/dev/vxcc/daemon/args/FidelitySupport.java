@@ -174,4 +174,13 @@ final class FidelitySupport {
         assertArrayEquals(localObject, remoteObject, () -> "object differs for " + args + " (fallback=" + fallback + ")");
         assertTrue(Files.notExists(proj.resolve(output)), "preprocessing must not write the object");
     }
+
+    /** A test's argument template with {@code $PROJ} replaced by the project directory. */
+    static List<String> args(String template, Path proj) {
+        List<String> out = new ArrayList<>();
+        for (String a : template.trim().split(" +")) {
+            out.add(a.replace("$PROJ", proj.toString()));
+        }
+        return out;
+    }
 }

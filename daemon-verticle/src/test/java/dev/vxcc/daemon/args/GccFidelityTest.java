@@ -1,5 +1,7 @@
 package dev.vxcc.daemon.args;
 
+import static dev.vxcc.daemon.args.FidelitySupport.args;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -9,7 +11,6 @@ import dev.vxcc.daemon.servant.SourceInput;
 import java.nio.file.Files;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,14 +30,6 @@ class GccFidelityTest {
         gxx = FidelitySupport.onPath("g++").orElse(null);
         gcc = FidelitySupport.onPath("gcc").orElse(null);
         Assumptions.assumeTrue(gxx != null && gcc != null, "gcc not installed");
-    }
-
-    private static List<String> args(String template, Path proj) {
-        List<String> out = new ArrayList<>();
-        for (String a : template.trim().split(" +")) {
-            out.add(a.replace("$PROJ", proj.toString()));
-        }
-        return out;
     }
 
     @ParameterizedTest(name = "[{index}] {0} fallback={3}")
