@@ -121,6 +121,11 @@ public final class TaskDispatcher {
     if (waitMs == 0) {
       return CompletableFuture.failedFuture(noQuota(req));
     }
+    if (waiters.waitingFor(req.token()) >= config.maxGrantsPerToken()) {
+      // Each waiter is memory held for up to maxWaitMs; the grant limit bounds those of one token too.
+      return CompletableFuture.failedFuture(new SchedulerException(FailureCodes.GRANT_LIMIT, "this token already has "
+          + waiters.waitingFor(req.token()) + " grant requests waiting, the most scheduler.maxGrantsPerToken allows"));
+    }
     return waiters.add(req, clock.instant().plusMillis(waitMs)).reply();
   }
 

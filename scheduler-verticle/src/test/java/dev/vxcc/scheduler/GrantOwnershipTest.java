@@ -19,6 +19,7 @@ import dev.vxcc.common.bus.GrantRequest;
 import dev.vxcc.common.bus.KeepAliveRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,7 +74,9 @@ class GrantOwnershipTest {
     long id = grantIds(ALICE, "laptop-of-alice", 1).get(0);
 
     clock.advanceMs(10_000);
-    assertEquals(List.of(false), renew(ALICE, "laptop-of-mallory", List.of(id)));
+    // The attack: renew every id there could be, hoping to pin everyone's slots.
+    List<Long> everyId = LongStream.rangeClosed(1, 100).boxed().toList();
+    assertTrue(renew(ALICE, "laptop-of-mallory", everyId).stream().noneMatch(b -> b));
     assertEquals(List.of(false), renew(ALICE, "", List.of(id)));
     clock.advanceMs(5_000);
     dispatcher.heartbeat(servant("a").tasks(task(id)).build());
@@ -168,6 +171,24 @@ class GrantOwnershipTest {
 
     assertEquals(FailureCodes.GRANT_LIMIT, failure(waiting).code());
     assertEquals(3, dispatcher.liveGrants());
+  }
+
+  @Test
+  void aTokenMayHaveAtMostItsLimitOfRequestsWaiting() {
+    dispatcher.heartbeat(servant("a").cpus(1).maxTasks(1).load(1).build());
+    for (int i = 0; i < 3; i++) {
+      assertFalse(dispatcher.waitForGrants(new GrantRequest(ALICE, "dev", GCC, 1, 0, 5_000, 15_000, 0, "a" + i)).isDone());
+    }
+
+    SchedulerException e = failure(dispatcher.waitForGrants(new GrantRequest(ALICE, "dev", GCC, 1, 0, 5_000, 15_000, 0, "a")));
+
+    assertEquals(FailureCodes.GRANT_LIMIT, e.code());
+    assertFalse(dispatcher.waitForGrants(new GrantRequest(MALLORY, "dev", GCC, 1, 0, 5_000, 15_000, 0, "m")).isDone());
+    clock.advanceMs(5_000);
+    dispatcher.expireWaiters();
+    assertEquals(0, dispatcher.pendingWaiters());
+    assertFalse(dispatcher.waitForGrants(new GrantRequest(ALICE, "dev", GCC, 1, 0, 5_000, 15_000, 0, "a")).isDone(),
+        "expired waiters no longer count");
   }
 
   @Test
