@@ -18,7 +18,8 @@ import java.util.Set;
  * @param sweepIntervalMs period of the lease sweep
  * @param tokenRotationMs how long each daemon-to-daemon token stays the active one
  * @param maxGrantsPerToken most grants (zombies included) all holders of one user token may hold at
- *     once, so that one token cannot take every slot of the cluster
+ *     once, so that one token cannot take every slot of the cluster; also the most grant requests of one
+ *     token that may wait at once
  */
 public record SchedulerConfig(
     Set<String> userTokens,
