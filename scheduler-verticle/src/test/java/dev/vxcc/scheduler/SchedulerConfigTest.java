@@ -28,6 +28,16 @@ class SchedulerConfigTest {
     assertEquals(1L << 30, c.servantMinMemoryBytes());
     assertEquals(1_000, c.sweepIntervalMs());
     assertEquals(3_600_000, c.tokenRotationMs());
+    assertEquals(1024, c.maxGrantsPerToken());
+  }
+
+  @Test
+  void grantLimitMustBePositiveBecauseThereIsNoUnlimited() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> SchedulerConfig.fromJson(tokens().put("maxGrantsPerToken", 0)));
+
+    assertTrue(e.getMessage().contains("maxGrantsPerToken"), e.getMessage());
+    assertEquals(7, SchedulerConfig.fromJson(tokens().put("maxGrantsPerToken", 7)).maxGrantsPerToken());
   }
 
   @Test
