@@ -107,17 +107,9 @@ public final class NodeMain {
       return 0;
     }
 
-    private JsonObject loadConfig() throws Exception {
-      if (conf == null) {
-        Path def = Installation.file("conf/vxcc.json");
-        return Files.exists(def) ? new JsonObject(Files.readString(def)) : new JsonObject();
-      }
-      String text = conf.trim().startsWith("{") ? conf : Files.readString(Path.of(conf));
-      try {
-        return new JsonObject(text);
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("-conf is not valid JSON: " + e.getMessage());
-      }
+    private JsonObject loadConfig() {
+      JsonObject merged = NodeConfig.load(Installation.file("conf/vxcc.json"), conf);
+      return cluster ? merged : NodeConfig.withProcessTokens(merged);
     }
   }
 }
