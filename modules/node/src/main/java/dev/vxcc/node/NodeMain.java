@@ -94,10 +94,12 @@ public final class NodeMain {
       CountDownLatch closed = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         // Undeploying lets servants say goodbye and delegates free their grants.
+        System.err.println("vxcc-node: stopping " + roles + " (signal received): undeploying");
         try {
           vertx.close().await(20, TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-          // exiting anyway
+          System.err.println("vxcc-node: stopped");
+        } catch (Exception e) {
+          System.err.println("vxcc-node: stopped without a clean undeploy: " + e.getMessage());
         }
         closed.countDown();
       }, "vxcc-node-shutdown"));
