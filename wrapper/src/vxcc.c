@@ -47,7 +47,8 @@ extern char **environ;
 #define RELEASE_MS 2000
 #define STATS_MS 5000
 
-static const char *const k_symlink_names[] = {"gcc", "g++", "cc", "c++", "clang", "clang++"};
+/* "vxcc" too: after `export PATH=DIR:$PATH`, `vxcc --stats` and `CMAKE_CXX_COMPILER_LAUNCHER=vxcc` must work. */
+static const char *const k_symlink_names[] = {"gcc", "g++", "cc", "c++", "clang", "clang++", "vxcc"};
 
 static bool g_debug;
 
@@ -1283,7 +1284,7 @@ static void usage(FILE *f)
 {
     fputs("usage: vxcc COMPILER [ARGS...]      compile through the vxcc daemon (e.g. vxcc g++ -c a.cc)\n"
           "       vxcc --stats [--json]        print the local daemon's statistics\n"
-          "       vxcc install-symlinks DIR    create gcc, g++, cc, c++, clang, clang++ -> vxcc in DIR\n"
+          "       vxcc install-symlinks DIR    create gcc, g++, cc, c++, clang, clang++, vxcc -> vxcc in DIR\n"
           "       vxcc --version | --help\n"
           "Symlinked under a compiler's name (put DIR first in PATH), vxcc stands in for that compiler.\n"
           "Environment: VXCC_DAEMON (host:port, default " DEFAULT_DAEMON "), VXCC_DISABLE=1,\n"

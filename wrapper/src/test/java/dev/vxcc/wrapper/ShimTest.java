@@ -429,10 +429,13 @@ class ShimTest {
         var r = box.run(List.of(Sandbox.SHIM.toString(), "install-symlinks", dir.toString()));
         assertEquals(0, r.exit(), r.stderr());
         Path self = Sandbox.SHIM.toRealPath();
-        for (String name : List.of("gcc", "g++", "cc", "c++", "clang", "clang++")) {
+        for (String name : List.of("gcc", "g++", "cc", "c++", "clang", "clang++", "vxcc")) {
             assertEquals(self, Files.readSymbolicLink(dir.resolve(name)), name);
         }
         assertTrue(r.stdout().contains("created"));
+        // With only DIR on PATH the README's next step, `vxcc --stats`, and launcher use must find vxcc.
+        var viaLink = box.run(List.of(dir.resolve("vxcc").toString(), "--version"));
+        assertEquals(0, viaLink.exit(), viaLink.stderr());
 
         Files.delete(dir.resolve("cc"));
         Files.createSymbolicLink(dir.resolve("cc"), Path.of("/usr/bin/ccache"));
