@@ -11,8 +11,15 @@ import java.util.Map;
 public final class DefaultStoreDir {
   private DefaultStoreDir() {}
 
-  /** A service (root) uses the FHS cache directory; a user, the XDG cache directory. */
+  /**
+   * Under systemd with {@code CacheDirectory=} the unit's directory; a service (root) otherwise uses
+   * the FHS cache directory; a user, the XDG cache directory.
+   */
   public static Path of(String userName, Map<String, String> env) {
+    String systemd = env.getOrDefault("CACHE_DIRECTORY", "").split(":", -1)[0];
+    if (systemd.startsWith("/")) {
+      return Path.of(systemd);
+    }
     if ("root".equals(userName)) {
       return Path.of("/var/cache/vxcc");
     }

@@ -31,6 +31,7 @@ class CacheConfigTest {
     assertEquals(Path.of("/x/vxcc"), DefaultStoreDir.of("ann", Map.of("XDG_CACHE_HOME", "/x", "HOME", "/home/ann")));
     assertEquals(Path.of("/home/ann/.cache/vxcc"), DefaultStoreDir.of("ann", Map.of("XDG_CACHE_HOME", "rel", "HOME", "/home/ann")));
     assertEquals(Path.of("/var/tmp/vxcc-ann/cache"), DefaultStoreDir.of("ann", Map.of()));
+    assertEquals(Path.of("/var/cache/vxcc-unit"), DefaultStoreDir.of("root", Map.of("CACHE_DIRECTORY", "/var/cache/vxcc-unit:/x")));
     assertTrue(!DefaultStoreDir.forThisProcess().startsWith(Path.of(System.getProperty("java.io.tmpdir"))));
   }
 

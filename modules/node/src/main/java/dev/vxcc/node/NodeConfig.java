@@ -22,13 +22,35 @@ final class NodeConfig {
    * @throws IllegalArgumentException with a one-line message a user can act on
    */
   static JsonObject load(Path defaults, String conf) {
-    JsonObject base = Files.exists(defaults) ? parse(read(defaults), defaults.toString()) : new JsonObject();
+    return merge(defaults(defaults), user(conf));
+  }
+
+  static JsonObject defaults(Path defaults) {
+    return Files.exists(defaults) ? parse(read(defaults), defaults.toString()) : new JsonObject();
+  }
+
+  /** What the user gave with {@code -conf}: null, a path, or inline JSON (starts with '{'). */
+  static JsonObject user(String conf) {
     if (conf == null) {
-      return base;
+      return new JsonObject();
     }
-    boolean inline = conf.trim().startsWith("{");
-    JsonObject user = inline ? parse(conf, "-conf") : parse(read(Path.of(conf)), "-conf " + conf);
-    return merge(base, user);
+    return conf.trim().startsWith("{") ? parse(conf, "-conf") : parse(read(Path.of(conf)), "-conf " + conf);
+  }
+
+  /**
+   * A clustered node's gRPC endpoints must be reachable, and their address is also what other nodes
+   * are told to dial: unless the user named them, they follow {@code -cluster-host} instead of the
+   * loopback default.
+   */
+  static JsonObject servingOnClusterHost(JsonObject merged, JsonObject user, String clusterHost) {
+    JsonObject out = merged.copy();
+    if (!(user.getValue("daemon") instanceof JsonObject d && d.containsKey("servingHost"))) {
+      section(out, "daemon").put("servingHost", clusterHost);
+    }
+    if (!(user.getValue("cache") instanceof JsonObject c && c.containsKey("host"))) {
+      section(out, "cache").put("host", clusterHost);
+    }
+    return out;
   }
 
   /** Objects merge recursively; any other value (arrays included) of the user replaces the default. */

@@ -110,8 +110,9 @@ public final class NodeMain {
     }
 
     private JsonObject loadConfig() {
-      JsonObject merged = NodeConfig.load(Installation.file("conf/vxcc.json"), conf);
-      return cluster ? merged : NodeConfig.withProcessTokens(merged);
+      JsonObject user = NodeConfig.user(conf);
+      JsonObject merged = NodeConfig.merge(NodeConfig.defaults(Installation.file("conf/vxcc.json")), user);
+      return cluster ? NodeConfig.servingOnClusterHost(merged, user, clusterHost) : NodeConfig.withProcessTokens(merged);
     }
   }
 }

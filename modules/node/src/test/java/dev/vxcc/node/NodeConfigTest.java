@@ -51,4 +51,18 @@ class NodeConfigTest {
     assertEquals(new JsonArray().add("r"), c.getJsonObject("scheduler").getJsonArray("servantTokens"));
     assertEquals(new JsonArray().add("r"), c.getJsonObject("cache").getJsonArray("servantTokens"));
   }
+
+  @Test
+  void clusteredEndpointsFollowTheClusterHostUnlessNamed() {
+    JsonObject merged = new JsonObject().put("daemon", new JsonObject().put("servingHost", "127.0.0.1"))
+        .put("cache", new JsonObject().put("host", "127.0.0.1"));
+
+    JsonObject c = NodeConfig.servingOnClusterHost(merged, new JsonObject(), "10.0.0.7");
+    JsonObject named = NodeConfig.servingOnClusterHost(merged,
+        new JsonObject().put("daemon", new JsonObject().put("servingHost", "0.0.0.0")), "10.0.0.7");
+
+    assertEquals("10.0.0.7", c.getJsonObject("daemon").getString("servingHost"));
+    assertEquals("10.0.0.7", c.getJsonObject("cache").getString("host"));
+    assertEquals("0.0.0.0", named.getJsonObject("daemon").getString("servingHost"));
+  }
 }
