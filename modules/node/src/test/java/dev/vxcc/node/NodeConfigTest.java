@@ -58,8 +58,8 @@ class NodeConfigTest {
         .put("cache", new JsonObject().put("host", "127.0.0.1"));
 
     JsonObject c = NodeConfig.servingOnClusterHost(merged, new JsonObject(), "10.0.0.7");
-    JsonObject named = NodeConfig.servingOnClusterHost(merged,
-        new JsonObject().put("daemon", new JsonObject().put("servingHost", "0.0.0.0")), "10.0.0.7");
+    JsonObject user = new JsonObject().put("daemon", new JsonObject().put("servingHost", "0.0.0.0"));
+    JsonObject named = NodeConfig.servingOnClusterHost(NodeConfig.merge(merged, user), user, "10.0.0.7");
 
     assertEquals("10.0.0.7", c.getJsonObject("daemon").getString("servingHost"));
     assertEquals("10.0.0.7", c.getJsonObject("cache").getString("host"));
