@@ -21,7 +21,12 @@ final class LocalSocketFile {
   static void prepare(Path socket) throws IOException {
     Path dir = socket.getParent();
     if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+      try {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+      } catch (IOException e) {
+        throw new IOException("cannot create " + dir + " for daemon.localSocket (" + e + "); create it for this user "
+            + "or set daemon.localSocket to a path in a directory only this user may write", e);
+      }
     }
     if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
       return;
