@@ -47,6 +47,7 @@ final class CompileFlow {
   private final dev.vxcc.daemon.identity.CompilerIdentity identities;
   private final Map<String, LocalTask> tasks = new HashMap<>();
   private final TaskIds taskIds = new TaskIds();
+  private final TrustedCompilers trustedCompilers = TrustedCompilers.forThisProcess();
 
   CompileFlow(Vertx vertx, DaemonConfig cfg, LocalQuota quota, Dispatcher dispatcher, DelegateStats stats,
       FileDigestCache digests, Supplier<Set<String>> clusterCompilers, ResultCache cache) {
@@ -84,9 +85,17 @@ final class CompileFlow {
     Set<String> available = clusterCompilers.get();
     String tool = f.text("tool", compiler.getFileName().toString());
     List<String> args = f.texts("arg");
+    // Response files would be read with the daemon's privileges, and their words sent back to the
+    // caller in the preprocess directive: only callers who could read anything get that.
+    if (caller.uid() != 0 && args.stream().anyMatch(a -> a.startsWith("@"))) {
+      return Future.succeededFuture(local(pid, "response-file", false));
+    }
     // Classifying may read response files and look for precompiled headers: blocking, so on a worker.
-    return vertx.executeBlocking(() -> classify(tool, compiler, args, cwd, available != null), false)
+    return vertx.executeBlocking(() -> trustedCompilers.trusted(compiler) ? classify(tool, compiler, args, cwd, available != null) : null, false)
         .map(c -> {
+          if (c == null) {
+            return local(pid, "untrusted-compiler", false);
+          }
           if (c.decision() instanceof Decision.Local l) {
             return local(pid, l.reason().code(), l.lightweight());
           }

@@ -184,6 +184,42 @@ class LocalApiVerticleTest {
   }
 
   @Test
+  void aCompilerAnotherUserCouldReplaceIsNeverRunByTheDaemon() throws Exception {
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path canary = dir.resolve("canary");
+    Path evil = shared.resolve("gcc");
+    Files.writeString(evil, "#!/bin/sh\nid > " + canary + "\nexec /usr/bin/gcc \"$@\"\n");
+    Files.setPosixFilePermissions(evil, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (LocalClient c = new LocalClient(socket)) {
+      Frames d = c.post("/local/compile", Frames.builder().add("cwd", dir.toString()).add("tool", "gcc")
+          .add("compiler", evil.toString()).addAll("arg", java.util.List.of("-c", "a.c", "-o", "a.o"))).frames();
+      assertEquals("local", d.text("action"));
+      assertEquals("untrusted-compiler", d.text("reason"));
+    }
+    assertTrue(!Files.exists(canary), "the daemon ran a compiler from a world-writable directory");
+  }
+
+  @Test
+  void responseFilesOfAnUnprivilegedCallerAreNotReadByTheDaemon() throws Exception {
+    Path rsp = dir.resolve("args.rsp");
+    Files.writeString(rsp, "-DFROM_RSP\n");
+    Files.setPosixFilePermissions(rsp, PosixFilePermissions.fromString("rw-------"));
+    Process p = new ProcessBuilder("setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups",
+        "curl", "-s", "--unix-socket", socket.toString(), "--data-binary", "@-", "http://localhost/local/compile")
+        .redirectErrorStream(true).start();
+    try (var in = p.getOutputStream()) {
+      in.write(Frames.builder().add("cwd", dir.toString()).add("tool", "gcc").add("compiler", GCC.toString())
+          .addAll("arg", java.util.List.of("-c", "a.c", "-o", "a.o", "@" + rsp)).build().getBytes());
+    }
+    Frames d = Frames.parse(io.vertx.core.buffer.Buffer.buffer(p.getInputStream().readAllBytes()));
+    p.waitFor();
+    assertEquals("local", d.text("action"));
+    assertEquals("response-file", d.text("reason"));
+    assertTrue(d.texts("arg").isEmpty());
+  }
+
+  @Test
   void malformedQueriesAndUnknownPathsGetAReason() throws Exception {
     try (LocalClient c = new LocalClient(socket)) {
       assertRefused(400, "malformed query string", c.call("GET", "/local/stats?format=%zz", io.vertx.core.buffer.Buffer.buffer()));
