@@ -68,7 +68,8 @@ public final class NodeMain {
         System.err.println("vxcc-node: " + e.getMessage());
         return 2;
       }
-      VertxOptions options = new VertxOptions().setHAEnabled(ha).setHAGroup(haGroup);
+      // Native transport: the local API is a Unix domain socket (LocalApiVerticle needs its peer credentials).
+      VertxOptions options = new VertxOptions().setHAEnabled(ha).setHAGroup(haGroup).setPreferNativeTransport(true);
       Future<Vertx> vertxFuture = cluster
           ? Clustering.start(options, clusterConfig != null ? clusterConfig : Installation.file("conf/cluster.xml"),
               clusterHost, clusterPort, clusterMembers, clusterName)
