@@ -2,7 +2,6 @@ package dev.vxcc.daemon.local;
 
 import dev.vxcc.common.bus.ClusterView;
 import dev.vxcc.common.wire.Frames;
-import dev.vxcc.daemon.DaemonConfig;
 import dev.vxcc.daemon.doctor.CacheCheck;
 import dev.vxcc.daemon.doctor.Check;
 import dev.vxcc.daemon.doctor.ClusterCheck;
@@ -53,8 +52,7 @@ final class DoctorService {
     return vertx.executeBlocking(() -> {
       PathSetup path = new PathSetup(shell, PathSetup.Executables.onDisk());
       List<Check> checks = new ArrayList<>(path.checks());
-      checks.add(Check.ok("daemon", "reachable at " + socket + " (protocol " + DaemonConfig.PROTOCOL_VERSION + ", "
-          + state.localSlots() + " local slots)"));
+      checks.add(Check.ok("daemon", "reachable at " + socket + ", " + state.localSlots() + " local compile slots"));
       checks.add(ClusterCheck.check(state.view(), state.viewError()));
       checks.addAll(CompilerCheck.checks(compilers(path), state.view()));
       checks.add(CacheCheck.check(state.cacheStats()));
