@@ -22,8 +22,9 @@ public final class ClusterCheck {
     }
     List<JsonObject> serving = servants(view).stream().filter(s -> s.getInteger("capacity", 0) > 0).toList();
     if (serving.isEmpty()) {
-      return Check.warn("scheduler", "reachable, " + view.servants().size() + " servants, but none offers a slot:"
-          + " compiles stay local: start `vxcc-node run servant` (or a daemon with servant slots) on the build machines");
+      return Check.warn("scheduler", "reachable, " + view.servants().size() + (view.servants().size() == 1 ? " servant" : " servants")
+          + ", but none offers a slot:"
+          + " compiles stay local: start `vxcc-node run daemon -cluster …` (daemon.maxRemoteTasks not 0) on the build machines");
     }
     int slots = serving.stream().mapToInt(s -> s.getInteger("capacity", 0)).sum();
     String each = serving.stream().map(s -> s.getString("location", "?") + " " + s.getInteger("capacity", 0))

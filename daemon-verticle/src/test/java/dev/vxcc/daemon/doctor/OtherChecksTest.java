@@ -34,8 +34,8 @@ class OtherChecksTest {
 
   @Test
   void schedulerWithoutSlots() {
-    assertEquals("WARN scheduler: reachable, 1 servants, but none offers a slot: compiles stay local: start `vxcc-node run servant`"
-        + " (or a daemon with servant slots) on the build machines", ClusterCheck.check(view(servant("a:1", 0)), "").line());
+    assertEquals("WARN scheduler: reachable, 1 servant, but none offers a slot: compiles stay local: start `vxcc-node run daemon -cluster …`"
+        + " (daemon.maxRemoteTasks not 0) on the build machines", ClusterCheck.check(view(servant("a:1", 0)), "").line());
   }
 
   private static final CompilerCheck.Local GXX = new CompilerCheck.Local(List.of("g++", "c++"), Path.of("/usr/bin/g++"),
