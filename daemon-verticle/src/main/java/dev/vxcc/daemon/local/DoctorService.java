@@ -45,12 +45,12 @@ final class DoctorService {
     this.trusted = trusted;
   }
 
-  Future<Buffer> run(Frames f, State state) {
+  Future<Buffer> run(PeerIdentity caller, Frames f, State state) {
     ShellView shell = shell(f);
     String socket = f.text("socket", state.socket());
     // Looking at files and running compilers blocks: on a worker.
     return vertx.executeBlocking(() -> {
-      PathSetup path = new PathSetup(shell, PathSetup.Executables.onDisk());
+      PathSetup path = new PathSetup(shell, asCaller(FileAccess.of(caller)));
       List<Check> checks = new ArrayList<>(path.checks());
       checks.add(Check.ok("daemon", "reachable at " + socket + ", " + state.localSlots() + " local compile slots"));
       checks.add(ClusterCheck.check(state.view(), state.viewError()));
@@ -58,6 +58,22 @@ final class DoctorService {
       checks.add(CacheCheck.check(state.cacheStats()));
       return Frames.builder().add("exit", String.valueOf(Check.exitCode(checks))).add("text", Check.render(checks)).build();
     }, false);
+  }
+
+  /**
+   * The daemon usually runs as root: it looks only at files the caller could read itself, so that
+   * doctor tells nobody about (or runs) compilers in directories closed to them.
+   */
+  private static PathSetup.Executables asCaller(FileAccess access) {
+    PathSetup.Executables disk = PathSetup.Executables.onDisk();
+    return candidate -> {
+      try {
+        access.readable(candidate);
+      } catch (IOException | Refusal | SecurityException e) {
+        return java.util.Optional.empty();
+      }
+      return disk.real(candidate);
+    };
   }
 
   static ShellView shell(Frames f) {

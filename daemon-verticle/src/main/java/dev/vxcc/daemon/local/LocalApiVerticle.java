@@ -110,7 +110,7 @@ public final class LocalApiVerticle extends VerticleBase {
     r.get("/local/stats").handler(this::stats);
     r.get("/local/version").handler(ctx -> ctx.response().end("vxcc daemon, protocol " + DaemonConfig.PROTOCOL_VERSION + "\n"));
     r.post("/local/file_digest").handler(ctx -> framed(ctx, this::fileDigest));
-    r.post("/local/doctor").handler(ctx -> framed(ctx, (peer, f) -> doctor.run(f,
+    r.post("/local/doctor").handler(ctx -> framed(ctx, (peer, f) -> doctor.run(peer, f,
         new DoctorService.State(api.socket().toString(), quota.maxHeavy(), freshView(), viewError, cache.stats()))));
     r.post("/local/explain").handler(ctx -> framed(ctx, this::explain));
     return r;
