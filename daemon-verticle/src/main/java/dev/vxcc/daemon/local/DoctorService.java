@@ -52,7 +52,7 @@ final class DoctorService {
     return vertx.executeBlocking(() -> {
       PathSetup path = new PathSetup(shell, asCaller(FileAccess.of(caller)));
       List<Check> checks = new ArrayList<>(path.checks());
-      checks.add(Check.ok("daemon", "reachable at " + socket + ", " + state.localSlots() + " local compile slots"));
+      checks.add(Check.ok("daemon", "reachable at " + socket + ", local compile slots: " + state.localSlots()));
       checks.add(ClusterCheck.check(state.view(), state.viewError()));
       checks.addAll(CompilerCheck.checks(compilers(path), state.view()));
       checks.add(CacheCheck.check(state.cacheStats()));

@@ -98,7 +98,7 @@ class DoctorExplainVerticleTest {
       Frames f = doctor(c, links + ":/usr/bin:/bin");
       List<String> lines = f.text("text").lines().toList();
       assertEquals("OK   path: gcc, g++, cc, c++, clang, clang++ resolve to vxcc (" + links + ")", lines.get(0), f.text("text"));
-      assertEquals("OK   daemon: reachable at " + socket + ", 1 local compile slots", lines.get(1));
+      assertEquals("OK   daemon: reachable at " + socket + ", local compile slots: 1", lines.get(1));
       assertEquals("OK   scheduler: reachable, 1 servant, 2 slots (farm-1:4001 2)", lines.get(2));
       String version = DoctorService.version(GCC);
       assertTrue(lines.stream().anyMatch(l -> l.matches("OK   compiler: gcc(, cc)? \\(\\Q" + version + "\\E\\): 1 of 1 servants have it \\(farm-1:4001\\)")),
