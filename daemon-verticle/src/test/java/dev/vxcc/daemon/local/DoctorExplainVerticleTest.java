@@ -150,7 +150,7 @@ class DoctorExplainVerticleTest {
   }
 
   @Test
-  void explainALinkStaysLocalWithItsReason() throws Exception {
+  void explainALinkOrAPreprocessStaysLocalWithItsReason() throws Exception {
     try (LocalClient c = new LocalClient(socket)) {
       String text = explain(c, "a.c", "-o", "a");
       assertEquals("compile: gcc a.c -o a\n"
@@ -160,6 +160,7 @@ class DoctorExplainVerticleTest {
           .add("tool", "gcc").add("compiler", GCC.toString()).addAll("arg", List.of("-c", "a.c")).add("env", "VXCC_CACHE_CONTROL=0"))
           .frames().text("text").lines().toList().get(3));
       assertFalse(Files.exists(dir.resolve("a")));
+      assertEquals("where:   local (preprocess-only): -E: only preprocessing is requested", explain(c, "-E", "a.c").lines().toList().get(1));
     }
   }
 
