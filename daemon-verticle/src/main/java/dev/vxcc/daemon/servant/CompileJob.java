@@ -4,7 +4,9 @@ import dev.vxcc.api.v1.WaitTaskResponse;
 import io.vertx.core.Promise;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** One task in the execution engine. Mutated only on the servant verticle's event loop. */
 final class CompileJob {
@@ -18,6 +20,11 @@ final class CompileJob {
   WaitTaskResponse result;
   long finishedAt;
   boolean killed;
+  /** Source bytes reserved against the servant's in-flight budget until the job finishes. */
+  long reservedBytes;
+  /** Servant paths to hide in stdout/stderr, most specific first, and what each becomes if not the placeholder. */
+  final List<String> scrub = new ArrayList<>();
+  final Map<String, String> scrubTo = new HashMap<>();
   final List<Promise<Void>> waiters = new ArrayList<>();
 
   CompileJob(long id, long grantId, String taskDigest, Path workDir, long startedAt) {

@@ -11,13 +11,18 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +41,19 @@ public final class ExecutionEngine {
   /** Results nobody collected are dropped after this long. */
   static final long RETAIN_DONE_MS = 60_000;
 
+  /** Stands for the job directory in everything a delegate sees. */
+  static final String JOB_PLACEHOLDER = "<servant-job>";
+
   /** Admission failure: the caller should try another servant. */
   public static final class Overloaded extends RuntimeException {
     Overloaded(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The task itself is unacceptable (its source frame): no servant will take it. */
+  public static final class BadTask extends RuntimeException {
+    BadTask(String message) {
       super(message, null, false, false);
     }
   }
@@ -60,7 +75,10 @@ public final class ExecutionEngine {
   }
 
   private final Vertx vertx;
-  private final Path tempRoot;
+  private final Path jobRoot;
+  private final Sandbox sandbox;
+  private final ServantLimits limits;
+  private final SecureRandom random = new SecureRandom();
   private final int maxTasks;
   private final LongSupplier availableMemory;
   private final long minMemory;
@@ -70,10 +88,18 @@ public final class ExecutionEngine {
   private ResultListener listener = (job, result) -> { };
   private long nextId = 1;
   private long runEver;
+  private long inFlightBytes;
 
-  public ExecutionEngine(Vertx vertx, Path tempRoot, int maxTasks, LongSupplier availableMemory, long minMemory, long timeoutMs, InstantSource clock) {
+  /**
+   * @param jobRoot private to this servant: job directories below it have unguessable names and
+   *                the root itself should not be listable by the compilers' user
+   */
+  public ExecutionEngine(Vertx vertx, Path jobRoot, int maxTasks, LongSupplier availableMemory, long minMemory, long timeoutMs,
+                         InstantSource clock, Sandbox sandbox, ServantLimits limits) {
     this.vertx = vertx;
-    this.tempRoot = tempRoot;
+    this.jobRoot = jobRoot;
+    this.sandbox = sandbox;
+    this.limits = limits;
     this.maxTasks = maxTasks;
     this.availableMemory = availableMemory;
     this.minMemory = minMemory;
@@ -101,8 +127,26 @@ public final class ExecutionEngine {
     if (mem > 0 && mem < minMemory) {
       return Future.failedFuture(new Overloaded("servant is short of memory: " + (mem >> 20) + " MiB available"));
     }
+    long declared;
+    try {
+      declared = Zstd.declaredSize(job.sourceZstd());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new BadTask("source_zstd is not a zstd frame"));
+    }
+    if (declared > limits.maxSourceBytes()) {
+      return Future.failedFuture(new BadTask("source of " + declared + " bytes exceeds this servant's bound of " + limits.maxSourceBytes()));
+    }
+    // Reserved until the job finishes: what we hold now plus the most its text may become.
+    long cost = job.sourceZstd().length + (declared >= 0 ? declared : limits.maxSourceBytes());
+    if (inFlightBytes + cost > limits.inFlightBytes()) {
+      return Future.failedFuture(new Overloaded("servant is short of buffer space: " + (inFlightBytes >> 20) + " MiB in flight"));
+    }
     long id = nextId++;
-    CompileJob cj = new CompileJob(id, job.grantId(), job.taskDigest(), tempRoot.resolve("vxcc-job-" + ProcessHandle.current().pid() + "-" + id), clock.millis());
+    byte[] name = new byte[16];
+    random.nextBytes(name);
+    CompileJob cj = new CompileJob(id, job.grantId(), job.taskDigest(), jobRoot.resolve("job-" + HexFormat.of().formatHex(name)), clock.millis());
+    cj.reservedBytes = cost;
+    inFlightBytes += cost;
     jobs.put(id, cj);
     runEver++;
     return vertx.executeBlocking(() -> start(cj, job), false)
@@ -115,7 +159,10 @@ public final class ExecutionEngine {
               .timeout(timeoutMs, TimeUnit.MILLISECONDS)
               .transform(ar -> collect(cj, job.outputSuffix(), ar.succeeded() ? ar.result().exitValue() : null))
               .onComplete(ar -> {
-                finish(cj, ar.succeeded() ? ar.result() : failure(ar.cause().getMessage()));
+                if (ar.failed()) {
+                  LOG.warn("task {}: outputs not collected: {}", cj.id, ar.cause().toString());
+                }
+                finish(cj, ar.succeeded() ? ar.result() : failure("outputs could not be collected"));
                 if (!job.disallowCacheFill() && cj.result.getExitCode() == 0 && isEmptyFrame(cj.result.getStderrZstd())) {
                   listener.compiled(job, cj.result);
                 }
@@ -123,17 +170,40 @@ public final class ExecutionEngine {
         })
         .recover(err -> {
           jobs.remove(id);
-          deleteQuietly(cj.workDir);
-          return Future.failedFuture(err);
+          release(cj);
+          vertx.executeBlocking(() -> {
+            deleteQuietly(cj.workDir);
+            return null;
+          }, false);
+          if (err instanceof BadTask) {
+            return Future.failedFuture(err);
+          }
+          // The cause names our directories: it stays in our log.
+          LOG.warn("task {} could not start: {}", id, err.toString());
+          return Future.failedFuture(new IllegalStateException("servant could not start the compiler"));
         })
         .map(p -> id);
   }
 
+  private void release(CompileJob cj) {
+    inFlightBytes -= cj.reservedBytes;
+    cj.reservedBytes = 0;
+  }
+
   private Process start(CompileJob cj, Job job) throws IOException {
-    Path io = Files.createDirectories(cj.workDir.resolve("io"));
-    Path out = Files.createDirectories(cj.workDir.resolve("out"));
+    byte[] source;
+    try {
+      source = Zstd.decompress(job.sourceZstd(), limits.maxSourceBytes());
+    } catch (IllegalArgumentException e) {
+      throw new BadTask("source_zstd: " + e.getMessage());
+    }
+    Files.createDirectory(cj.workDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+    // io/ is the servant's alone: the compiler reaches its files only through inherited descriptors.
+    Path io = Files.createDirectory(cj.workDir.resolve("io"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path out = privateDir(cj.workDir.resolve("out"));
+    Path tmp = privateDir(cj.workDir.resolve("tmp"));
     Path output = out.resolve("out" + job.outputSuffix());
-    byte[] source = Zstd.decompress(job.sourceZstd());
+    cj.scrub.add(cj.workDir.toString());
     ProcessBuilder pb;
     if (job.fileInput() == null) {
       Path src = io.resolve("source");
@@ -144,15 +214,25 @@ public final class ExecutionEngine {
       cmd.add("-");
       cmd.add("-o");
       cmd.add(output.toString());
-      pb = new ProcessBuilder(cmd).directory(out.toFile()).redirectInput(src.toFile());
+      pb = new ProcessBuilder(sandbox.command(cmd)).directory(out.toFile()).redirectInput(src.toFile());
     } else {
       // Kept apart from out/: only files named out* there are shipped back.
-      SourceInput.Prepared p = SourceInput.prepare(cj.workDir.resolve("src"), job.compiler(), job.args(),
+      Path srcBase = cj.workDir.resolve("src");
+      SourceInput.Prepared p = SourceInput.prepare(srcBase, job.compiler(), job.args(),
           job.fileInput().path(), job.fileInput().clientCwd(), output, source);
-      pb = new ProcessBuilder(p.command()).directory(p.cwd().toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      // Diagnostics then name the client's paths, as the prefix maps do for the debug info.
+      cj.scrub.add(0, srcBase.resolve("root").toString());
+      cj.scrub.add(1, p.cwd().toString());
+      cj.scrubTo.put(srcBase.resolve("root").toString(), "");
+      cj.scrubTo.put(p.cwd().toString(), job.fileInput().clientCwd());
+      pb = new ProcessBuilder(sandbox.command(p.command())).directory(p.cwd().toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     }
     pb.redirectOutput(io.resolve("stdout").toFile()).redirectError(io.resolve("stderr").toFile());
     Map<String, String> env = pb.environment();
+    // The compiler's own temp files and any dotfiles it looks for: nothing of the daemon's.
+    env.put("TMPDIR", tmp.toString());
+    env.put("HOME", tmp.toString());
     // These change what gcc emits; the submitter's environment decides, not ours.
     env.remove("GCC_COMPARE_DEBUG");
     env.remove("SOURCE_DATE_EPOCH");
@@ -163,6 +243,27 @@ public final class ExecutionEngine {
     env.remove("SUNPRO_DEPENDENCIES");
     env.put("LC_ALL", "C");
     return pb.start();
+  }
+
+  private Path privateDir(Path dir) throws IOException {
+    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    sandbox.handOver(dir);
+    return dir;
+  }
+
+  /** The job directory as the delegate may see it: client paths where we know them, else a placeholder. */
+  static byte[] scrub(byte[] text, List<String> paths, Map<String, String> to) {
+    if (paths.isEmpty()) {
+      return text;
+    }
+    String s = new String(text, StandardCharsets.ISO_8859_1);
+    String before = s;
+    for (String p : paths) {
+      String latin = new String(p.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+      String target = to.getOrDefault(p, JOB_PLACEHOLDER);
+      s = s.replace(latin, new String(target.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+    }
+    return s.equals(before) ? text : s.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /** Worker: read outputs and compress them; the exit code is null when the job timed out. */
@@ -179,13 +280,14 @@ public final class ExecutionEngine {
       WaitTaskResponse.Builder r = WaitTaskResponse.newBuilder()
           .setStatus(TaskStatus.TASK_STATUS_DONE)
           .setExitCode(exit)
-          .setStdoutZstd(ByteString.copyFrom(Zstd.compress(Files.readAllBytes(io.resolve("stdout")))))
-          .setStderrZstd(ByteString.copyFrom(Zstd.compress(Files.readAllBytes(io.resolve("stderr")))));
+          .setStdoutZstd(ByteString.copyFrom(Zstd.compress(scrub(Files.readAllBytes(io.resolve("stdout")), cj.scrub, cj.scrubTo))))
+          .setStderrZstd(ByteString.copyFrom(Zstd.compress(scrub(Files.readAllBytes(io.resolve("stderr")), cj.scrub, cj.scrubTo))));
       if (exit == 0) {
         try (Stream<Path> s = Files.list(cj.workDir.resolve("out"))) {
           for (Path f : s.sorted().toList()) {
             String name = f.getFileName().toString();
-            if (!name.startsWith("out") || !Files.isRegularFile(f)) {
+            // Never follow a link the compiler's user may have planted: it would ship our files.
+            if (!name.startsWith("out") || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
               continue;
             }
             r.addFiles(OutputFile.newBuilder()
@@ -207,11 +309,12 @@ public final class ExecutionEngine {
     return WaitTaskResponse.newBuilder()
         .setStatus(TaskStatus.TASK_STATUS_DONE)
         .setExitCode(-1)
-        .setStderrZstd(ByteString.copyFrom(Zstd.compress(("vxcc servant: " + why + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+        .setStderrZstd(ByteString.copyFrom(Zstd.compress(("vxcc servant: " + why + "\n").getBytes(StandardCharsets.UTF_8))))
         .build();
   }
 
   private void finish(CompileJob cj, WaitTaskResponse result) {
+    release(cj);
     cj.result = result;
     cj.finishedAt = clock.millis();
     cj.process = null;
