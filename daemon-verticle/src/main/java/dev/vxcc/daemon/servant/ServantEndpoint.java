@@ -14,6 +14,7 @@ import io.vertx.grpc.server.StatusException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** gRPC face of the execution engine: checks, then translates. */
@@ -21,10 +22,11 @@ final class ServantEndpoint extends ServantService {
   static final long MAX_WAIT_MS = 10_000;
 
   private final ExecutionEngine engine;
-  private final CompilerRegistry compilers;
+  private final Function<String, Optional<Path>> compilers;
   private final Supplier<Set<String>> acceptableTokens;
 
-  ServantEndpoint(ExecutionEngine engine, CompilerRegistry compilers, Supplier<Set<String>> acceptableTokens) {
+  /** @param compilers the local compiler with a digest, as {@link CompilerRegistry#pathOf} */
+  ServantEndpoint(ExecutionEngine engine, Function<String, Optional<Path>> compilers, Supplier<Set<String>> acceptableTokens) {
     this.engine = engine;
     this.compilers = compilers;
     this.acceptableTokens = acceptableTokens;
@@ -48,7 +50,7 @@ final class ServantEndpoint extends ServantService {
     if (refused.isPresent()) {
       return Future.failedFuture(new StatusException(GrpcStatus.INVALID_ARGUMENT, refused.get()));
     }
-    Optional<Path> compiler = compilers.pathOf(req.getCompilerDigest());
+    Optional<Path> compiler = compilers.apply(req.getCompilerDigest());
     if (compiler.isEmpty()) {
       return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION, "no compiler with digest " + req.getCompilerDigest()));
     }

@@ -101,7 +101,7 @@ public final class ServantVerticle extends VerticleBase {
 
   private Future<HttpServer> startServer() {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(cfg.servant().maxMessageBytes()));
-    grpc.addService(ServantGrpcService.of(new ServantEndpoint(engine, compilers, () -> acceptableTokens)));
+    grpc.addService(ServantGrpcService.of(new ServantEndpoint(engine, compilers::pathOf, () -> acceptableTokens)));
     server = vertx.createHttpServer(new HttpServerOptions().setHost(cfg.servingHost()).setPort(cfg.servingPort()));
     return server.requestHandler(grpc).listen();
   }
