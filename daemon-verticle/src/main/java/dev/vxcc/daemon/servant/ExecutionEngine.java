@@ -6,6 +6,7 @@ import dev.vxcc.api.v1.TaskStatus;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.common.util.Zstd;
+import dev.vxcc.daemon.args.CompilerFamily;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -196,6 +197,14 @@ public final class ExecutionEngine {
       source = Zstd.decompress(job.sourceZstd(), limits.maxSourceBytes());
     } catch (IllegalArgumentException e) {
       throw new BadTask("source_zstd: " + e.getMessage());
+    }
+    // gcc's preprocessor runs in both input modes; clang's rewrite-includes sources legitimately
+    // keep #include lines, so for clang only the sandbox limits what a directive can read.
+    if (CompilerFamily.detect(job.compiler().getFileName().toString(), job.compiler()).orElse(CompilerFamily.GCC) == CompilerFamily.GCC) {
+      String refused = SourceDirectives.problem(source);
+      if (refused != null) {
+        throw new BadTask(refused);
+      }
     }
     Files.createDirectory(cj.workDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
     // io/ is the servant's alone: the compiler reaches its files only through inherited descriptors.

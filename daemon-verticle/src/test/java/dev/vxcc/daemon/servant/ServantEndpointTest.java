@@ -149,7 +149,8 @@ class ServantEndpointTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(REAL_GCC), "needs gcc");
     StatusException e = refusal(endpoint(limits(1 << 20, 1 << 30)), fileTask("int x;\n", "@/etc/passwd").build());
     assertEquals(GrpcStatus.INVALID_ARGUMENT, e.status());
-    assertFalse(e.getMessage().contains("root:"), e.getMessage());
+    assertFalse(e.message().contains("root:"), e.message());
+    assertTrue(e.message().contains("'@'"), e.message());
     assertEquals(0, jobDirs(), "nothing was written");
   }
 
@@ -170,6 +171,20 @@ class ServantEndpointTest {
     WaitTaskResponse stdin = run(e, task(GCC, body, "-c", "-x", "c").build());
     assertNotEquals(0, stdin.getExitCode());
     assertFalse(Files.exists(canary), "no shell ran");
+  }
+
+  @Test
+  void includingServantFilesIsRefusedInBothModes() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(REAL_GCC), "needs gcc");
+    ServantEndpoint e = endpoint(limits(1 << 20, 1 << 30));
+    String source = "# 1 \"a.c\"\n#include \"/etc/passwd\"\nint x;\n";
+    for (QueueTaskRequest req : List.of(fileTask(source, "a.c").build(),
+        task(GCC, source, "-c", "-x", "c", "-fpreprocessed", "-fdirectives-only").build())) {
+      StatusException refused = refusal(e, req);
+      assertEquals(GrpcStatus.INVALID_ARGUMENT, refused.status());
+      assertTrue(refused.message().contains("#include"), refused.message());
+    }
+    assertEquals(0, jobDirs());
   }
 
   @Test
