@@ -27,7 +27,7 @@ final class JobRoot {
   static Path create(Path tempDir) throws IOException {
     byte[] name = new byte[16];
     new SecureRandom().nextBytes(name);
-    Path root = Files.createDirectory(tempDir.resolve(PREFIX + HexFormat.of().formatHex(name)),
+    Path root = Files.createDirectory(Files.createDirectories(tempDir).resolve(PREFIX + HexFormat.of().formatHex(name)),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
     Files.writeString(Files.createFile(root.resolve(OWNER), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
         Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
