@@ -42,9 +42,6 @@ public final class ExecutionEngine {
   /** Results nobody collected are dropped after this long. */
   static final long RETAIN_DONE_MS = 60_000;
 
-  /** Stands for the job directory in everything a delegate sees. */
-  static final String JOB_PLACEHOLDER = "<servant-job>";
-
   /** Admission failure: the caller should try another servant. */
   public static final class Overloaded extends RuntimeException {
     Overloaded(String message) {
@@ -173,7 +170,7 @@ public final class ExecutionEngine {
           jobs.remove(id);
           release(cj);
           vertx.executeBlocking(() -> {
-            deleteQuietly(cj.workDir);
+            JobRoot.deleteQuietly(cj.workDir);
             return null;
           }, false);
           if (err instanceof BadTask) {
@@ -209,8 +206,8 @@ public final class ExecutionEngine {
     Files.createDirectory(cj.workDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
     // io/ is the servant's alone: the compiler reaches its files only through inherited descriptors.
     Path io = Files.createDirectory(cj.workDir.resolve("io"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    Path out = privateDir(cj.workDir.resolve("out"));
-    Path tmp = privateDir(cj.workDir.resolve("tmp"));
+    Path out = sandbox.ownDir(cj.workDir.resolve("out"));
+    Path tmp = sandbox.ownDir(cj.workDir.resolve("tmp"));
     Path output = out.resolve("out" + job.outputSuffix());
     cj.scrub.add(cj.workDir.toString());
     ProcessBuilder pb;
@@ -254,26 +251,6 @@ public final class ExecutionEngine {
     return pb.start();
   }
 
-  private Path privateDir(Path dir) throws IOException {
-    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    sandbox.handOver(dir);
-    return dir;
-  }
-
-  /** The job directory as the delegate may see it: client paths where we know them, else a placeholder. */
-  static byte[] scrub(byte[] text, List<String> paths, Map<String, String> to) {
-    if (paths.isEmpty()) {
-      return text;
-    }
-    String s = new String(text, StandardCharsets.ISO_8859_1);
-    String before = s;
-    for (String p : paths) {
-      String latin = new String(p.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
-      String target = to.getOrDefault(p, JOB_PLACEHOLDER);
-      s = s.replace(latin, new String(target.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
-    }
-    return s.equals(before) ? text : s.getBytes(StandardCharsets.ISO_8859_1);
-  }
 
   /** Worker: read outputs and compress them; the exit code is null when the job timed out. */
   private Future<WaitTaskResponse> collect(CompileJob cj, String suffix, Integer exit) {
@@ -289,8 +266,8 @@ public final class ExecutionEngine {
       WaitTaskResponse.Builder r = WaitTaskResponse.newBuilder()
           .setStatus(TaskStatus.TASK_STATUS_DONE)
           .setExitCode(exit)
-          .setStdoutZstd(ByteString.copyFrom(Zstd.compress(scrub(Files.readAllBytes(io.resolve("stdout")), cj.scrub, cj.scrubTo))))
-          .setStderrZstd(ByteString.copyFrom(Zstd.compress(scrub(Files.readAllBytes(io.resolve("stderr")), cj.scrub, cj.scrubTo))));
+          .setStdoutZstd(ByteString.copyFrom(Zstd.compress(cj.hidePaths(Files.readAllBytes(io.resolve("stdout"))))))
+          .setStderrZstd(ByteString.copyFrom(Zstd.compress(cj.hidePaths(Files.readAllBytes(io.resolve("stderr"))))));
       if (exit == 0) {
         try (Stream<Path> s = Files.list(cj.workDir.resolve("out"))) {
           for (Path f : s.sorted().toList()) {
@@ -328,7 +305,7 @@ public final class ExecutionEngine {
     cj.finishedAt = clock.millis();
     cj.process = null;
     vertx.executeBlocking(() -> {
-      deleteQuietly(cj.workDir);
+      JobRoot.deleteQuietly(cj.workDir);
       return null;
     }, false);
     wakeWaiters(cj);
@@ -419,14 +396,4 @@ public final class ExecutionEngine {
     return runEver;
   }
 
-  static void deleteQuietly(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("could not remove {}: {}", dir, e.toString());
-    }
-  }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.stream.Stream;
@@ -48,7 +49,7 @@ final class JobRoot {
         }
         // No owner file yet: another servant may be creating it right now.
         if (pid > 0 && ProcessHandle.of(pid).isEmpty()) {
-          ExecutionEngine.deleteQuietly(p);
+          deleteQuietly(p);
         }
       });
     } catch (IOException | RuntimeException e) {
@@ -56,6 +57,17 @@ final class JobRoot {
     }
   }
 
+  /** Blocking; never follows links (Files.walk does not), so a planted link deletes only itself. */
+  static void deleteQuietly(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("could not remove {}: {}", dir, e.toString());
+    }
+  }
   private static long readPid(Path f) {
     try {
       return parseLong(Files.readString(f, StandardCharsets.US_ASCII).trim());

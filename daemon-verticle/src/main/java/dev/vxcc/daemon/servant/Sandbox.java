@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,12 +39,14 @@ public record Sandbox(List<String> prefix, int uid, int gid, boolean compilersAs
     return all;
   }
 
-  /** Makes a directory the compiler must write (output, temp) its own; nobody else may enter it. */
-  public void handOver(Path dir) throws IOException {
+  /** Creates a directory the compiler must write (output, temp), owned by it; nobody else may enter it. */
+  public Path ownDir(Path dir) throws IOException {
+    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     if (uid >= 0) {
       Files.setAttribute(dir, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
       Files.setAttribute(dir, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
     }
+    return dir;
   }
 
   /** Blocking: looks up the tools and the user once, at servant start. */

@@ -196,7 +196,7 @@ public final class ServantVerticle extends VerticleBase {
             .recover(e -> Future.succeededFuture());
     return leaving.compose(v -> server == null ? Future.succeededFuture() : server.close())
         .compose(v -> jobRoot == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-          ExecutionEngine.deleteQuietly(jobRoot);
+          JobRoot.deleteQuietly(jobRoot);
           return null;
         }, false));
   }

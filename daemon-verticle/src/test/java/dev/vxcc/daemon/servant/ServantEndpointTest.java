@@ -213,9 +213,9 @@ class ServantEndpointTest {
     if (Sandbox.daemonUid() == 0) {
       assertFalse(out.contains("uid=0 "), "a root daemon runs compilers as " + l.user() + ": " + out);
     }
-    assertTrue(out.contains("cwd=" + ExecutionEngine.JOB_PLACEHOLDER + "/out"), out);
-    assertTrue(out.contains("tmp=" + ExecutionEngine.JOB_PLACEHOLDER + "/tmp"), out);
-    assertTrue(out.contains("home=" + ExecutionEngine.JOB_PLACEHOLDER + "/tmp"), out);
+    assertTrue(out.contains("cwd=" + CompileJob.JOB_PLACEHOLDER + "/out"), out);
+    assertTrue(out.contains("tmp=" + CompileJob.JOB_PLACEHOLDER + "/tmp"), out);
+    assertTrue(out.contains("home=" + CompileJob.JOB_PLACEHOLDER + "/tmp"), out);
     assertFalse(out.contains(world.toString()), out);
     assertEquals("obj", new String(Zstd.decompress(r.getFiles(0).getDataZstd().toByteArray()), StandardCharsets.US_ASCII));
   }
