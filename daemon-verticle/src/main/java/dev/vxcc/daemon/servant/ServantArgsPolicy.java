@@ -26,6 +26,13 @@ public final class ServantArgsPolicy {
 
   /** @return why the arguments are refused, or empty when they are acceptable */
   public static Optional<String> check(List<String> args) {
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      // gcc and clang expand "@file" wherever it stands, also as the value of -D, -U, -z, -l, ...
+      if (a != null && a.startsWith("@")) {
+        return Optional.of("response files are not accepted: " + a);
+      }
+    }
     boolean compile = false;
     for (int i = 0; i < args.size(); ) {
       String a = args.get(i);

@@ -74,6 +74,14 @@ class ServantArgsPolicyTest {
             "-fdebug-compilation-dir=/work/proj", "-fdebug-prefix-map=m.c=/work/proj/src/m.c")));
   }
 
+  /** Found by ServantChecksFuzzTest: the drivers expand "@file" even where it is an option's value. */
+  @ParameterizedTest
+  @ValueSource(strings = {"-D", "-U", "-z", "-l", "-L", "-T", "-u", "-Xlinker", "--param", "-target", "-arch", "--std", "-mllvm"})
+  void aResponseFileAsTheValueOfASeparateOptionIsRefused(String option) {
+    Optional<String> why = ServantArgsPolicy.check(List.of("-c", "-x", "c", option, "@a.c"));
+    assertEquals(Optional.of("response files are not accepted: @a.c"), why);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"-fplugin=/tmp/evil.so", "-fplugin-arg-x-y=1", "-B/tmp", "-B /tmp", "-wrapper gdb,--args", "-specs=x",
       "--specs=x", "-specs x", "-o/etc/passwd", "-o /etc/passwd", "-Wa,-a=/tmp/listing", "-Wa,-adhln=x.lst",

@@ -24,12 +24,14 @@ import org.junit.jupiter.api.Assertions;
  *
  * <p>System properties: {@value #TRIES} replaces the per-property count of {@value #CI_TRIES}
  * (the soak script raises it), {@value #SEED} the fixed seed, and {@value #ONLY_TRY} replays
- * one try of a failure report.
+ * one try of a failure report; {@value #MAX_FAILURES} keeps going after failures and lists them.
  */
 public final class Fuzz {
   public static final String TRIES = "vxcc.fuzz.tries";
   public static final String SEED = "vxcc.fuzz.seed";
   public static final String ONLY_TRY = "vxcc.fuzz.try";
+  /** With this set, a run goes on after a failure and reports up to this many of them (soak runs). */
+  public static final String MAX_FAILURES = "vxcc.fuzz.maxFailures";
   /** CI's count per property, from the issue: at least 10,000 cases each. */
   public static final int CI_TRIES = 10_000;
   private static final long FIXED_SEED = 0x76786363L; // "vxcc"
@@ -69,6 +71,8 @@ public final class Fuzz {
     long seed = Long.getLong(SEED, FIXED_SEED);
     Integer only = Integer.getInteger(ONLY_TRY);
     int tries = tries();
+    int maxFailures = Integer.getInteger(MAX_FAILURES, 1);
+    java.util.List<AssertionError> failures = new java.util.ArrayList<>();
     AtomicReference<Object> current = new AtomicReference<>();
     AtomicInteger index = new AtomicInteger(-1);
     AtomicLong started = new AtomicLong(System.nanoTime());
@@ -90,7 +94,13 @@ public final class Fuzz {
           try {
             property.accept(input);
           } catch (Throwable e) {
-            throw new AssertionError(describe(seed, i, input) + ": " + e, e);
+            AssertionError failure = new AssertionError(describe(seed, i, input) + ": " + e, e);
+            if (failures.size() + 1 >= maxFailures) {
+              failures.forEach(failure::addSuppressed);
+              throw failure;
+            }
+            failures.add(failure);
+            continue;
           }
           long allocated = threads.getCurrentThreadAllocatedBytes() - before;
           long bound = allocationBudget != null ? allocationBudget.applyAsLong(input) : maxAllocatedBytes;
@@ -103,6 +113,12 @@ public final class Fuzz {
           if (bound >= 0 && allocated > bound) {
             throw new AssertionError(describe(seed, i, input) + ": allocated " + allocated + " bytes, bound " + bound);
           }
+        }
+        if (!failures.isEmpty()) {
+          AssertionError all = new AssertionError(failures.size() + " failures of property '" + name + "', first: "
+              + failures.get(0).getMessage());
+          failures.forEach(all::addSuppressed);
+          throw all;
         }
         return null;
       });
