@@ -38,6 +38,7 @@ public final class Fuzz {
   private static final long TRY_TIMEOUT_MS = 10_000;
 
   private final String name;
+  private int divisor = 1;
   private long maxAllocatedBytes = -1;
   private ToLongFunction<Object> allocationBudget;
 
@@ -47,6 +48,15 @@ public final class Fuzz {
 
   public static Fuzz property(String name) {
     return new Fuzz(name);
+  }
+
+  /**
+   * Runs a fraction of {@link #tries()}: for properties that touch the file system, which cost a
+   * hundred times more per try; a pure property next to them must cover the same check at full count.
+   */
+  public Fuzz fraction(int divisor) {
+    this.divisor = divisor;
+    return this;
   }
 
   /** Fails a try that allocates more than {@code bytes} on its thread (input generation excluded). */
@@ -70,7 +80,7 @@ public final class Fuzz {
   public <T> void check(Gen<T> gen, Consumer<? super T> property) {
     long seed = Long.getLong(SEED, FIXED_SEED);
     Integer only = Integer.getInteger(ONLY_TRY);
-    int tries = tries();
+    int tries = Math.max(1, tries() / divisor);
     int maxFailures = Integer.getInteger(MAX_FAILURES, 1);
     java.util.List<AssertionError> failures = new java.util.ArrayList<>();
     AtomicReference<Object> current = new AtomicReference<>();
