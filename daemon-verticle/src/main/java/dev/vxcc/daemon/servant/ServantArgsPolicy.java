@@ -28,8 +28,11 @@ public final class ServantArgsPolicy {
   public static Optional<String> check(List<String> args) {
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
-      // gcc and clang expand "@file" wherever it stands, also as the value of -D, -U, -z, -l, ...
-      if (a != null && a.startsWith("@")) {
+      // Option values too: gcc and clang expand "@file" wherever it stands (-D @x, -z @x, ...).
+      if (a == null || a.indexOf('\0') >= 0) {
+        return Optional.of("null or NUL in argument " + i);
+      }
+      if (a.startsWith("@")) {
         return Optional.of("response files are not accepted: " + a);
       }
     }

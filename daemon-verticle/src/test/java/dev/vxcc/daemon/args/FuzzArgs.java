@@ -39,8 +39,26 @@ public final class FuzzArgs {
       4, Gen.elements(FIXED),
       1, JUNK);
 
+  /** Spellings that take a separate value, for pairing with a hostile one. */
+  public static final List<String> SEPARATE = List.of("-D", "-U", "-I", "-include", "-x", "-o", "-MF", "-Xclang",
+      "-Xassembler", "-Xlinker", "-Xpreprocessor", "-mllvm", "-L", "-l", "-arch", "-target", "--param", "--std", "-z",
+      "-T", "-u", "-aux-info", "-dumpdir", "-wrapper", "-specs", "-B", "-load", "-isystem", "-imacros");
+
+  /** Arguments, a third of them as option + value pairs (the rare combinations matter most). */
   public static Gen<List<String>> argv(int maxSize) {
-    return Gen.lists(ARG, maxSize);
+    return r -> {
+      List<String> out = new java.util.ArrayList<>();
+      int n = Gen.size(maxSize).next(r);
+      while (out.size() < n) {
+        if (r.nextInt(3) == 0) {
+          out.add(SEPARATE.get(r.nextInt(SEPARATE.size())));
+          out.add(r.nextInt(4) == 0 ? ARG.next(r) : VALUES.get(r.nextInt(VALUES.size())));
+        } else {
+          out.add(ARG.next(r));
+        }
+      }
+      return out;
+    };
   }
 
   @SuppressWarnings("unchecked")

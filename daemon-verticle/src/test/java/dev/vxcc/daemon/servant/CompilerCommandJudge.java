@@ -28,7 +28,7 @@ public final class CompilerCommandJudge {
       "-specs", "--specs", "-B", "--prefix", "-iplugindir", "-aux-info", "-dumpdir", "-dumpbase", "-fdump-",
       "-save-temps", "--save-temps", "-MF", "-MD", "-MMD", "-MJ", "-M", "-Wp,", "-Xpreprocessor", "-fprofile-",
       "-fcallgraph-info", "-ftime-trace", "-foptimization-record-file", "-fsave-optimization-record", "-resource-dir",
-      "--gcc-toolchain", "-gcc-toolchain", "--gcc-install-dir", "-ccc-", "--driver-mode", "-fsanitize-blacklist",
+      "--gcc-toolchain", "--gcc-install-dir", "-ccc-", "--driver-mode", "-fsanitize-blacklist",
       "-fsanitize-ignorelist", "-fsanitize-system-ignorelist", "-fprofile-list", "-include", "-imacros", "-I",
       "-isystem", "-iquote", "-idirafter", "-iprefix", "-iwithprefix", "-isysroot", "--sysroot", "-ivfsoverlay",
       "-iframework", "-F", "-fmodule-file", "-fmodules-cache-path", "-fmodule-map-file", "-fprebuilt-module-path",
@@ -99,7 +99,8 @@ public final class CompilerCommandJudge {
   }
 
   /** cc1-only spellings that take a separate value: "-load/x" is the driver's "-l oad/x". */
-  private static final Set<String> DENIED_EXACT = Set.of("-load", "-plugin", "-add-plugin", "-plugin-arg");
+  private static final Set<String> DENIED_EXACT = Set.of("-load", "-plugin", "-add-plugin", "-plugin-arg",
+      "-gcc-toolchain");
 
   private static String deniedSpelling(String a) {
     if (DENIED_EXACT.contains(a)) {
@@ -126,7 +127,10 @@ public final class CompilerCommandJudge {
         return toolOptionProblem("-Xclang", value);
       }
       case "-mllvm" -> {
-        return toolOptionProblem("-mllvm", value);
+        // LLVM options: only its plugin loader and file-naming options matter.
+        String v = value.toLowerCase(Locale.ROOT);
+        return v.startsWith("-load") || v.contains("plugin") || v.contains("file") || v.contains("/")
+            ? "-mllvm " + value : null;
       }
       case "-Xassembler" -> {
         return assemblerProblem(value);
