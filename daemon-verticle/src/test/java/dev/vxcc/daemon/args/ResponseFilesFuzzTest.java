@@ -106,13 +106,19 @@ class ResponseFilesFuzzTest {
         });
   }
 
+  /** Found by tokenizeInvertsBackslashQuoting: only the C locale's spaces separate, as in gcc and clang. */
+  @Test
+  void onlyAsciiSpacesSeparateArguments() {
+    assertEquals(List.of("a\u2003b", "\u001fc\u2029d", "e"), ResponseFiles.tokenize("a\u2003b \u001fc\u2029d\u000be"));
+  }
+
   @Test
   void tokenizeInvertsBackslashQuoting() {
     Gen<List<String>> argsGen = Gen.lists(Gen.oneOf(Gen.anyStrings(12), Gen.strings(" '\"\\@-x", 6)), 10);
     Fuzz.property("response-files-quoting").check(argsGen, args -> {
       StringBuilder text = new StringBuilder();
       for (String a : args) {
-        text.append(a.isEmpty() ? "''" : a.replaceAll("(.)", "\\\\$1").replace("\n", "\\\n").replace("\r", "\\\r")).append(' ');
+        text.append(a.isEmpty() ? "''" : a.replaceAll("(?s)(.)", "\\\\$1")).append(' ');
       }
       assertEquals(args, ResponseFiles.tokenize(text.toString()));
     });
