@@ -37,6 +37,8 @@ echo "seed $seed, exit $rc, $(( $(date +%s) - start )) s" >> "$log"
 for f in "$root"/daemon-verticle/target/surefire-reports/*FuzzTest.txt "$root"/cache-verticle/target/surefire-reports/*FuzzTest.txt; do
   [ -f "$f" ] && grep -ah '^Tests run' "$f" | sed "s|^|$(basename "$f" .txt): |"
 done
+cat "$root"/daemon-verticle/target/surefire-reports/*FuzzTest-output.txt \
+  "$root"/cache-verticle/target/surefire-reports/*FuzzTest-output.txt 2>/dev/null | grep -a '^fuzz property' || true
 grep -aho "property '[^']*' failed at try [0-9]* (replay: [^)]*)" "$log" | sort -u || true
 echo "seed $seed, exit $rc, $(( $(date +%s) - start )) s (log: $log)"
 exit $rc

@@ -132,9 +132,13 @@ public final class Fuzz {
         }
         return null;
       });
+      long t0 = System.nanoTime();
       while (true) {
         try {
           run.get(200, TimeUnit.MILLISECONDS);
+          // Surefire keeps this in the test's -output.txt; bench/fuzz.sh lists it.
+          System.out.println("fuzz property '" + name + "': " + (only != null ? 1 : tries) + " tries, seed " + seed + ", "
+              + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
           return;
         } catch (TimeoutException e) {
           long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started.get());
