@@ -23,6 +23,7 @@ import java.util.List;
  *     exactly the local diagnostics (the servant cannot show source snippets it has no file for)
  * @param baseDir checkout root whose path task keys ignore where the object cannot show it (like
  *     ccache's base_dir), so checkouts in different directories share results; "" = off
+ * @param servant confinement of remote compiles and bounds on the bytes of a task (servant* keys)
  */
 public record DaemonConfig(
     String token,
@@ -46,7 +47,8 @@ public record DaemonConfig(
     boolean exactDiagnostics,
     boolean reportLoad,
     long maxGrantWaitMs,
-    String baseDir) {
+    String baseDir,
+    dev.vxcc.daemon.servant.ServantLimits servant) {
 
   public static final String SECTION = "daemon";
   /** 2: servants compile gcc -g sources as files (QueueTaskRequest.input_mode). */
@@ -97,7 +99,8 @@ public record DaemonConfig(
         j.getBoolean("exactDiagnostics", true),
         j.getBoolean("reportLoad", true),
         j.getLong("maxGrantWaitMs", 20_000L),
-        baseDir(j.getString("baseDir", "")));
+        baseDir(j.getString("baseDir", "")),
+        dev.vxcc.daemon.servant.ServantLimits.fromJson(j, j.getLong("taskTimeoutMs", 300_000L)));
   }
 
   private static String baseDir(String dir) {
