@@ -58,6 +58,8 @@ public final class LocalApiVerticle extends VerticleBase {
   private volatile ClusterView view;
   private volatile Set<String> clusterCompilers;
   private volatile long viewAt;
+  private volatile String viewError = "";
+  private DoctorService doctor;
   private volatile Map<String, RunningTask> runningByDigest = Map.of();
 
   @Override
@@ -73,6 +75,7 @@ public final class LocalApiVerticle extends VerticleBase {
     cache = new ResultCache(vertx, cfg.token(), true);
     vertx.setPeriodic(1_000, t -> cache.tick());
     flow = new CompileFlow(vertx, cfg, quota, dispatcher, stats, digests, this::knownCompilers, cache);
+    doctor = new DoctorService(vertx, flow.identities(), flow.trustedCompilers());
     vertx.setPeriodic(1_000, t -> dispatcher.keepAlive());
     vertx.setPeriodic(1_000, t -> reclaimDeadWrappers());
     refreshView();
@@ -107,6 +110,9 @@ public final class LocalApiVerticle extends VerticleBase {
     r.get("/local/stats").handler(this::stats);
     r.get("/local/version").handler(ctx -> ctx.response().end("vxcc daemon, protocol " + DaemonConfig.PROTOCOL_VERSION + "\n"));
     r.post("/local/file_digest").handler(ctx -> framed(ctx, this::fileDigest));
+    r.post("/local/doctor").handler(ctx -> framed(ctx, (peer, f) -> doctor.run(peer, f,
+        new DoctorService.State(api.socket().toString(), quota.maxHeavy(), freshView(), viewError, cache.stats()))));
+    r.post("/local/explain").handler(ctx -> framed(ctx, this::explain));
     return r;
   }
 
@@ -181,6 +187,17 @@ public final class LocalApiVerticle extends VerticleBase {
     ctx.response().putHeader("content-type", "text/plain").end(StatsText.render(stats, quota, servant, v));
   }
 
+  /** Where one compile would go, and why; compiles nothing and counts nothing. */
+  private Future<Buffer> explain(PeerIdentity peer, Frames f) {
+    return flow.decide(peer, f).map(v -> Frames.builder()
+        .add("text", ExplainText.render(f.text("tool", ""), f.texts("arg"), v, freshView(), cache.stats(), cfg.minRemoteSourceBytes()))
+        .build());
+  }
+
+  private ClusterView freshView() {
+    return System.currentTimeMillis() - viewAt > VIEW_STALE_MS ? null : view;
+  }
+
   private Set<String> knownCompilers() {
     return System.currentTimeMillis() - viewAt > VIEW_STALE_MS ? null : clusterCompilers;
   }
@@ -202,9 +219,11 @@ public final class LocalApiVerticle extends VerticleBase {
           runningByDigest = Map.copyOf(running);
           clusterCompilers = Set.copyOf(digestsSeen);
           viewAt = System.currentTimeMillis();
+          viewError = "";
         })
         .onFailure(e -> {
           LOG.debug("no cluster view: {}", e.getMessage());
+          viewError = String.valueOf(e.getMessage());
           // Sharing needs a fresh view: a task that finished long ago must not be joined.
           if (System.currentTimeMillis() - viewAt > VIEW_STALE_MS) {
             runningByDigest = Map.of();
