@@ -6,6 +6,7 @@ import dev.vxcc.cache.engine.DiskEngine;
 import dev.vxcc.cache.engine.HazelcastEngine;
 import dev.vxcc.cache.engine.NullEngine;
 import dev.vxcc.common.NodeKeys;
+import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -115,7 +116,7 @@ public final class CacheVerticle extends VerticleBase {
     // Room for the largest value plus the message's other fields.
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(cfg.maxEntryBytes() + (1 << 20)));
     grpc.addService(CacheGrpcService.of(new CacheEndpoint(store, workers, cfg)));
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(cfg.host()).setPort(cfg.port()));
+    server = vertx.createHttpServer(NodeTls.of(vertx, config()).applyTo(new HttpServerOptions().setHost(cfg.host()).setPort(cfg.port())));
     return server.requestHandler(grpc).listen();
   }
 

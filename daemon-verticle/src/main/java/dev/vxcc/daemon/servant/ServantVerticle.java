@@ -19,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
+import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.server.GrpcServer;
@@ -87,7 +88,7 @@ public final class ServantVerticle extends VerticleBase {
   private Future<HttpServer> startServer() {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(512L << 20));
     grpc.addService(ServantGrpcService.of(new ServantEndpoint(engine, compilers, () -> acceptableTokens)));
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(cfg.servingHost()).setPort(cfg.servingPort()));
+    server = vertx.createHttpServer(NodeTls.of(vertx, config()).applyTo(new HttpServerOptions().setHost(cfg.servingHost()).setPort(cfg.servingPort())));
     return server.requestHandler(grpc).listen();
   }
 

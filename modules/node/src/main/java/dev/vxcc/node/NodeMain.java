@@ -1,5 +1,6 @@
 package dev.vxcc.node;
 
+import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -61,9 +62,11 @@ public final class NodeMain {
     public Integer call() throws Exception {
       List<String> verticles;
       JsonObject config;
+      NodeTls tls;
       try {
         verticles = Roles.verticles(roles);
         config = loadConfig();
+        tls = nodeTls(config);
       } catch (IllegalArgumentException e) {
         System.err.println("vxcc-node: " + e.getMessage());
         return 2;
@@ -71,7 +74,7 @@ public final class NodeMain {
       VertxOptions options = new VertxOptions().setHAEnabled(ha).setHAGroup(haGroup);
       Future<Vertx> vertxFuture = cluster
           ? Clustering.start(options, clusterConfig != null ? clusterConfig : Installation.file("conf/cluster.xml"),
-              clusterHost, clusterPort, clusterMembers, clusterName)
+              clusterHost, clusterPort, clusterMembers, clusterName, tls)
           : Future.succeededFuture(Vertx.vertx(options));
       Vertx vertx;
       try {
@@ -81,6 +84,7 @@ public final class NodeMain {
         System.err.println("vxcc-node: could not start" + (cluster ? " the cluster member" : "") + ": " + e.getMessage());
         return 1;
       }
+      tls.share(vertx);
       List<String> ids = new ArrayList<>();
       try {
         for (String v : verticles) {
@@ -105,6 +109,24 @@ public final class NodeMain {
       System.out.flush();
       closed.await();
       return 0;
+    }
+
+    /**
+     * Configured TLS (files checked now), explicit plaintext (warned about), or for a node that is
+     * not clustered an ephemeral CA: all its connections stay inside this JVM, so nobody else needs it.
+     */
+    private NodeTls nodeTls(JsonObject config) {
+      JsonObject block = NodeTls.blockOf(config);
+      if (block == null) {
+        if (cluster) {
+          throw new IllegalArgumentException(NodeTls.missingForCluster());
+        }
+        return NodeTls.ephemeral(List.of(clusterHost));
+      }
+      NodeTls tls = NodeTls.fromConfig(block);
+      tls.check();
+      tls.warnIfInsecure(cluster ? "event bus and gRPC" : "gRPC");
+      return tls;
     }
 
     private JsonObject loadConfig() throws Exception {
