@@ -3,6 +3,7 @@ package dev.vxcc.cache;
 import dev.vxcc.api.v1.CacheGrpcService;
 import dev.vxcc.cache.engine.CacheEngine;
 import dev.vxcc.cache.engine.DiskEngine;
+import dev.vxcc.cache.engine.EntrySeal;
 import dev.vxcc.cache.engine.HazelcastEngine;
 import dev.vxcc.cache.engine.NullEngine;
 import dev.vxcc.common.NodeKeys;
@@ -108,7 +109,8 @@ public final class CacheVerticle extends VerticleBase {
     return switch (cfg.engine()) {
       case NULL -> Future.succeededFuture(new NullEngine());
       case DISK -> workers.executeBlocking(() -> new DiskEngine(cfg.dir(), cfg.diskBytes(), clock).open(), false);
-      case HAZELCAST -> workers.executeBlocking(() -> HazelcastEngine.of(vertx, cfg.hazelcastBytesPerNode()), false);
+      case HAZELCAST -> workers.executeBlocking(() -> HazelcastEngine.of(vertx, cfg.hazelcastBytesPerNode(),
+          EntrySeal.fromCacheConfig(config().getJsonObject("cache"))), false);
     };
   }
 
