@@ -36,8 +36,11 @@ final class Clustering {
       net.setPort(port).setPortAutoIncrement(false);
     }
     JoinConfig join = net.getJoin();
+    // Hazelcast cannot authenticate members (open-source edition): at least never listen beyond
+    // the cluster interface, and never discover members by multicast.
+    cfg.setProperty("hazelcast.socket.bind.any", "false");
+    join.getMulticastConfig().setEnabled(false);
     if (members != null && !members.isEmpty()) {
-      join.getMulticastConfig().setEnabled(false);
       join.getAutoDetectionConfig().setEnabled(false);
       join.getTcpIpConfig().setEnabled(true).setMembers(members);
     }
