@@ -85,6 +85,10 @@ public final class NodeMain {
         return 1;
       }
       tls.share(vertx);
+      if (ha) {
+        System.err.println("vxcc-node: WARNING: with -ha, Vert.x stores this node's config, tokens included, in the Hazelcast"
+            + " map __vertx.haInfo, readable by any Hazelcast member: use -ha only where every host reaching Hazelcast is trusted");
+      }
       List<String> ids = new ArrayList<>();
       try {
         for (String v : verticles) {

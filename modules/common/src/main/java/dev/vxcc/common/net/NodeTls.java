@@ -1,6 +1,5 @@
 package dev.vxcc.common.net;
 
-import dev.vxcc.common.NodeKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -36,7 +35,11 @@ import org.slf4j.LoggerFactory;
 public final class NodeTls {
   private static final Logger LOG = LoggerFactory.getLogger(NodeTls.class);
   public static final String CONFIG_KEY = "tls";
-  /** Key in {@link NodeKeys#MAP} under which the node's resolved block is shared by its verticles. */
+  /**
+   * Node-local map where the resolved block is shared by the node's verticles; not {@link
+   * dev.vxcc.common.NodeKeys#MAP}, whose entries the launcher prints.
+   */
+  static final String LOCAL_MAP = "vxcc.node.tls";
   static final String LOCAL_KEY = "tls";
   private static final String PEM_START = "-----BEGIN";
 
@@ -93,14 +96,14 @@ public final class NodeTls {
 
   /**
    * The TLS settings of the node {@code vertx} runs: the config's block if it has one, else the
-   * block the launcher (or an earlier verticle) shared in {@link NodeKeys#MAP}, else, for a node
+   * block the launcher (or an earlier verticle) shared in this Vert.x instance, else, for a node
    * that is not clustered, an ephemeral CA shared by all verticles of this Vert.x instance.
    *
    * @throws IllegalArgumentException if the block is malformed, or a clustered node has none
    */
   public static NodeTls of(Vertx vertx, JsonObject nodeConfig) {
     JsonObject own = blockOf(nodeConfig);
-    var shared = vertx.sharedData().<String, JsonObject>getLocalMap(NodeKeys.MAP);
+    var shared = vertx.sharedData().<String, JsonObject>getLocalMap(LOCAL_MAP);
     if (own != null) {
       NodeTls tls = fromConfig(own);
       // Clients built without the config (the cache client) then use the same settings.
@@ -128,7 +131,7 @@ public final class NodeTls {
 
   /** Makes this the block verticles of {@code vertx} use when their own config has none. */
   public void share(Vertx vertx) {
-    vertx.sharedData().<String, JsonObject>getLocalMap(NodeKeys.MAP).put(LOCAL_KEY, toJson());
+    vertx.sharedData().<String, JsonObject>getLocalMap(LOCAL_MAP).put(LOCAL_KEY, toJson());
   }
 
   /** The one-line reason a clustered node without TLS settings refuses to start, naming the fix. */
