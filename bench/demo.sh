@@ -33,7 +33,7 @@ trap cleanup EXIT
 # One machine plays every role, so the servant must not count our own preprocessing as foreign load.
 conf='{"scheduler":{"userTokens":["demo"],"servantTokens":["demo"]},
        "cache":{"userTokens":["demo"],"servantTokens":["demo"],"port":0,"dir":"'"$work/cache"'"},
-       "daemon":{"token":"demo","host":"demo-node","localPort":0,"servingPort":0,"maxRemoteTasks":2,"reportLoad":false}}'
+       "daemon":{"token":"demo","host":"demo-node","localSocket":"'"$work/daemon.sock"'","servingPort":0,"maxRemoteTasks":2,"reportLoad":false}}'
 echo "== starting an all-in-one node (log: $work/node.log)"
 "$dist/bin/vxcc-node" run all -conf "$conf" > "$work/node.log" 2>&1 &
 node_pid=$!

@@ -49,7 +49,7 @@ remote=$(VXCC_DAEMON=$daemon "$BENCH_DIST/bin/vxcc" --stats --json | sed -n 's/^
 command -v hyperfine >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
 printf 'int x;\n' > "$work/empty.c"
 mkdir -p "$work/true-bin"; ln -sf /bin/true "$work/true-bin/gcc"
-closed="127.0.0.1:$(bench_free_port)"
+closed="$work/no-daemon.sock"
 shim_rounds=$((rounds * 20))
 # hyperfine runs one command's block, then the next: on a shared machine load drifts between
 # blocks. So run alternating batches (A B A B ...) and take the median over all runs of each.

@@ -81,14 +81,14 @@ bench_wait_ready() {
 }
 
 # bench_start_node LOG ROLES CONF_JSON: starts the next node and waits for it; sets BENCH_READY to
-# its ready line (e.g. "vxcc-node ready: ... local=127.0.0.1:PORT ..."). Call it directly, never
+# its ready line (e.g. "vxcc-node ready: ... local=/tmp/vxcc-bench-PID-client.sock ..."). Call it directly, never
 # in $(...): a subshell would lose the pid (the node would outlive the benchmark).
 bench_start_node() {
   bench_launch_node "$@"
   bench_wait_ready $((${#BENCH_PIDS[@]} - 1))
 }
 
-# the local API address (host:port) in a ready line
+# the local API's socket path in a ready line (VXCC_DAEMON takes it as is)
 bench_local_addr() { sed -n 's/.* local=\([^ ]*\).*/\1/p' <<<"$1"; }
 
 bench_stop_cluster() {
@@ -102,9 +102,10 @@ bench_stop_cluster() {
 }
 
 # bench_conf HOST MAX_REMOTE_TASKS [EXTRA]: node config for a loopback cluster sharing one machine's
-# CPUs; EXTRA is appended to the daemon section, e.g. ',"maxLocalTasks":8'.
+# CPUs; EXTRA is appended to the daemon section, e.g. ',"maxLocalTasks":8'. Each daemon gets its own
+# local API socket (named after HOST), so several can run on one machine.
 bench_conf() {
-  printf '{"scheduler":{"userTokens":["bench"],"servantTokens":["bench"]},"cache":{"userTokens":["bench"],"servantTokens":["bench"],"port":0,"dir":"'"$BENCH_CACHE_DIR"'"},"daemon":{"token":"bench","host":"%s","localPort":0,"servingPort":0,"maxRemoteTasks":%s,"reportLoad":false%s}}' "$1" "$2" "${3:-}"
+  printf '{"scheduler":{"userTokens":["bench"],"servantTokens":["bench"]},"cache":{"userTokens":["bench"],"servantTokens":["bench"],"port":0,"dir":"'"$BENCH_CACHE_DIR"'"},"daemon":{"token":"bench","host":"%s","localSocket":"/tmp/vxcc-bench-%s-%s.sock","servingPort":0,"maxRemoteTasks":%s,"reportLoad":false%s}}' "$1" "$$" "$1" "$2" "${3:-}"
 }
 
 # median of numbers on stdin

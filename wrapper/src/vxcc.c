@@ -2,18 +2,16 @@
  * vxcc: the per-compile shim between the build and the local vxcc daemon.
  *
  * It is started once per compile by make -jN, so it stays small: libc only, no
- * name resolution, no config files, one short-lived TCP connection per request.
+ * name resolution, no config files, one short-lived connection per request to the
+ * daemon's Unix domain socket (which tells the daemon our pid and uid: we need not prove them).
  * It makes no decisions about compiling; it reports what it saw (PROTOCOL.md) and
  * carries out the daemon's directive. Whenever anything goes wrong it execs the
  * real compiler with the original arguments: a build must never fail or hang
  * because of vxcc.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -27,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,7 +36,7 @@ extern char **environ;
 #define VXCC_VERSION "dev"
 #endif
 #define PROTOCOL_VERSION "1"
-#define DEFAULT_DAEMON "127.0.0.1:8334"
+#define DEFAULT_DAEMON "/run/vxcc/daemon.sock"
 
 /* Budgets from PROTOCOL.md: the daemon answers /local/compile within 2 s and the
  * long polls within 10 s; we allow some slack on top of the latter only. */
@@ -47,7 +46,8 @@ extern char **environ;
 #define RELEASE_MS 2000
 #define STATS_MS 5000
 
-static const char *const k_symlink_names[] = {"gcc", "g++", "cc", "c++", "clang", "clang++"};
+/* "vxcc" too: after `export PATH=DIR:$PATH`, `vxcc --stats` and `CMAKE_CXX_COMPILER_LAUNCHER=vxcc` must work. */
+static const char *const k_symlink_names[] = {"gcc", "g++", "cc", "c++", "clang", "clang++", "vxcc"};
 
 static bool g_debug;
 
@@ -373,69 +373,48 @@ static const char *daemon_spec(void)
     return s && *s ? s : DEFAULT_DAEMON;
 }
 
-/* Only IPv4 literals and "localhost": resolving names would load NSS modules on
- * every compile, and the daemon only listens on loopback anyway. */
-static bool parse_daemon(const char *spec, struct sockaddr_in *sa)
+/* A socket path, "unix:/path" or "/path". Nothing else: the daemon serves wrappers only on its
+ * Unix domain socket. */
+static bool parse_daemon(const char *spec, struct sockaddr_un *sa)
 {
-    const char *colon = strrchr(spec, ':');
-    if (!colon || colon == spec || colon - spec >= 64)
-        return fail("bad VXCC_DAEMON '%s' (want host:port)", spec);
-    char host[64];
-    memcpy(host, spec, (size_t)(colon - spec));
-    host[colon - spec] = 0;
+    const char *path = strncmp(spec, "unix:", 5) == 0 ? spec + 5 : spec;
+    if (path[0] != '/')
+        return fail("bad VXCC_DAEMON '%s' (want the daemon's socket: unix:/path or /path)", spec);
     memset(sa, 0, sizeof *sa);
-    sa->sin_family = AF_INET;
-    if (strcmp(host, "localhost") == 0)
-        sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    else if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
-        return fail("bad VXCC_DAEMON host '%s' (want an IPv4 address or localhost)", host);
-    char *end;
-    errno = 0;
-    unsigned long port = strtoul(colon + 1, &end, 10);
-    if (errno || end == colon + 1 || *end || port == 0 || port > 65535)
-        return fail("bad VXCC_DAEMON port in '%s'", spec);
-    sa->sin_port = htons((uint16_t)port);
+    if (strlen(path) >= sizeof sa->sun_path)
+        return fail("VXCC_DAEMON socket path too long: '%s'", path);
+    sa->sun_family = AF_UNIX;
+    strcpy(sa->sun_path, path);
     return true;
 }
 
-static int dial(const struct sockaddr_in *sa)
+static int dial(const struct sockaddr_un *sa)
 {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         fail("socket: %s", strerror(errno));
         return -1;
     }
-    /* Headers and body go out in one sendmsg, but a large body's last segment
-     * must not wait for a delayed ACK. */
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(fd, (const struct sockaddr *)sa, sizeof *sa) == 0)
-        return fd;
-    if (errno != EINPROGRESS && errno != EINTR) {
-        fail("connect: %s", strerror(errno));
-        close(fd);
-        return -1;
-    }
+    /* A non-blocking connect to a Unix socket either succeeds at once or, while the daemon's
+     * backlog is full, fails with EAGAIN: then try again until the connect budget is spent. */
     int64_t deadline = now_ms() + CONNECT_MS;
     for (;;) {
-        struct pollfd p = {.fd = fd, .events = POLLOUT};
-        int r = poll(&p, 1, ms_left(deadline));
-        if (r > 0)
-            break;
-        if (r == 0 || errno != EINTR) {
-            fail(r == 0 ? "connect: timed out after %d ms" : "connect: poll failed (%d ms)", CONNECT_MS);
+        if (connect(fd, (const struct sockaddr *)sa, sizeof *sa) == 0)
+            return fd;
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN) {
+            fail("connect: %s", strerror(errno));
             close(fd);
             return -1;
         }
+        if (ms_left(deadline) <= 0) {
+            fail("connect: timed out after %d ms", CONNECT_MS);
+            close(fd);
+            return -1;
+        }
+        poll(NULL, 0, 5);
     }
-    int soerr = 0;
-    socklen_t len = sizeof soerr;
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0 || soerr) {
-        fail("connect: %s", strerror(soerr ? soerr : errno));
-        close(fd);
-        return -1;
-    }
-    return fd;
 }
 
 static bool wait_fd(int fd, short events, int64_t deadline, const char *what)
@@ -612,14 +591,14 @@ static bool http_call(const char *method, const char *path, const struct iovec *
                       int timeout_ms, struct response *r)
 {
     memset(r, 0, sizeof *r);
-    struct sockaddr_in sa;
+    struct sockaddr_un sa;
     if (!parse_daemon(daemon_spec(), &sa))
         return false;
     size_t total = 0;
     for (int i = 0; i < nbody; i++)
         total += body[i].iov_len;
     struct buf head = {0};
-    bool ok = buf_addf(&head, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n", method, path, daemon_spec());
+    bool ok = buf_addf(&head, "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n", method, path);
     if (ok && strcmp(method, "GET") != 0)
         ok = buf_addf(&head, "Content-Type: application/octet-stream\r\nContent-Length: %zu\r\n", total);
     ok = ok && buf_add(&head, "\r\n", 2);
@@ -1283,7 +1262,7 @@ static void usage(FILE *f)
 {
     fputs("usage: vxcc COMPILER [ARGS...]      compile through the vxcc daemon (e.g. vxcc g++ -c a.cc)\n"
           "       vxcc --stats [--json]        print the local daemon's statistics\n"
-          "       vxcc install-symlinks DIR    create gcc, g++, cc, c++, clang, clang++ -> vxcc in DIR\n"
+          "       vxcc install-symlinks DIR    create gcc, g++, cc, c++, clang, clang++, vxcc -> vxcc in DIR\n"
           "       vxcc --version | --help\n"
           "Symlinked under a compiler's name (put DIR first in PATH), vxcc stands in for that compiler.\n"
           "Environment: VXCC_DAEMON (host:port, default " DEFAULT_DAEMON "), VXCC_DISABLE=1,\n"

@@ -104,7 +104,7 @@ public record CacheConfig(
           Engine.parse(s.getString("engine", "disk")),
           s.getLong("memoryBytes", DEFAULT_MEMORY_BYTES),
           s.getLong("diskBytes", DEFAULT_DISK_BYTES),
-          dir.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "vxcc-cache") : Path.of(dir),
+          dir.isEmpty() ? DefaultStoreDir.forThisProcess() : Path.of(dir),
           s.getLong("hazelcastBytesPerNode", DEFAULT_HAZELCAST_BYTES_PER_NODE),
           s.getLong("purgeIntervalMs", DEFAULT_PURGE_INTERVAL_MS),
           s.getLong("bloomRebuildMs", DEFAULT_BLOOM_REBUILD_MS),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CacheConfigTest {
@@ -16,12 +17,22 @@ class CacheConfigTest {
     assertEquals(CacheConfig.Engine.DISK, c.engine());
     assertEquals(256L << 20, c.memoryBytes());
     assertEquals(10L << 30, c.diskBytes());
-    assertEquals(Path.of(System.getProperty("java.io.tmpdir"), "vxcc-cache"), c.dir());
+    assertEquals(DefaultStoreDir.forThisProcess(), c.dir());
     assertEquals(60_000, c.purgeIntervalMs());
     assertEquals(60_000, c.bloomRebuildMs());
     assertEquals("127.0.0.1", c.host());
     assertEquals(8337, c.port());
     assertTrue(c.userTokens().isEmpty());
+  }
+
+  @Test
+  void defaultStoreIsPersistentAndPerNodeNeverSharedTemp() {
+    assertEquals(Path.of("/var/cache/vxcc"), DefaultStoreDir.of("root", Map.of("XDG_CACHE_HOME", "/x")));
+    assertEquals(Path.of("/x/vxcc"), DefaultStoreDir.of("ann", Map.of("XDG_CACHE_HOME", "/x", "HOME", "/home/ann")));
+    assertEquals(Path.of("/home/ann/.cache/vxcc"), DefaultStoreDir.of("ann", Map.of("XDG_CACHE_HOME", "rel", "HOME", "/home/ann")));
+    assertEquals(Path.of("/var/tmp/vxcc-ann/cache"), DefaultStoreDir.of("ann", Map.of()));
+    assertEquals(Path.of("/var/cache/vxcc-unit"), DefaultStoreDir.of("root", Map.of("CACHE_DIRECTORY", "/var/cache/vxcc-unit:/x")));
+    assertTrue(!DefaultStoreDir.forThisProcess().startsWith(Path.of(System.getProperty("java.io.tmpdir"))));
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,23 +18,28 @@ final class GrantLeases {
   static final class Lease {
     final long grantId;
     final String servantId;
+    final GrantHolder holder;
     Instant expiresAt;
     boolean zombie;
 
-    Lease(long grantId, String servantId, Instant expiresAt) {
+    Lease(long grantId, String servantId, GrantHolder holder, Instant expiresAt) {
       this.grantId = grantId;
       this.servantId = servantId;
+      this.holder = holder;
       this.expiresAt = expiresAt;
     }
   }
 
   private final Map<Long, Lease> leases = new LinkedHashMap<>();
+  /** Leases per user token, kept in step with {@link #leases} so the per-token limit costs no scan. */
+  private final Map<String, Integer> perToken = new HashMap<>();
   // Starts at 1 because delegates use grant id 0 to mean "no grant".
   private long nextId = 1;
 
-  Lease issue(String servantId, Instant expiresAt) {
-    Lease l = new Lease(nextId++, servantId, expiresAt);
+  Lease issue(String servantId, GrantHolder holder, Instant expiresAt) {
+    Lease l = new Lease(nextId++, servantId, holder, expiresAt);
     leases.put(l.grantId, l);
+    perToken.merge(holder.token(), 1, Integer::sum);
     return l;
   }
 
@@ -41,8 +47,23 @@ final class GrantLeases {
     return leases.get(grantId);
   }
 
+  /** The lease if it exists and belongs to this holder; otherwise null, as if it did not exist. */
+  Lease getOwned(long grantId, GrantHolder holder) {
+    Lease l = leases.get(grantId);
+    return l != null && l.holder.equals(holder) ? l : null;
+  }
+
   Lease remove(long grantId) {
-    return leases.remove(grantId);
+    Lease l = leases.remove(grantId);
+    if (l != null) {
+      forget(l);
+    }
+    return l;
+  }
+
+  /** How many leases, zombies included, the holders of this token have. */
+  int heldBy(String token) {
+    return perToken.getOrDefault(token, 0);
   }
 
   Collection<Lease> all() {
@@ -78,6 +99,7 @@ final class GrantLeases {
       boolean orphan = !servants.contains(l.servantId);
       if (orphan) {
         out.add(l);
+        forget(l);
       }
       return orphan;
     });
@@ -86,5 +108,9 @@ final class GrantLeases {
 
   int size() {
     return leases.size();
+  }
+
+  private void forget(Lease l) {
+    perToken.computeIfPresent(l.holder.token(), (t, n) -> n > 1 ? n - 1 : null);
   }
 }

@@ -6,8 +6,10 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
@@ -22,11 +24,18 @@ final class GrantWaiters {
   record Waiter(GrantRequest request, Instant deadline, CompletableFuture<GrantReply> reply) {}
 
   private final Deque<Waiter> queue = new ArrayDeque<>();
+  /** Waiting requests per token, so that the per-token bound costs no scan of the queue. */
+  private final Map<String, Integer> perToken = new HashMap<>();
 
   Waiter add(GrantRequest request, Instant deadline) {
     Waiter w = new Waiter(request, deadline, new CompletableFuture<>());
     queue.addLast(w);
+    perToken.merge(request.token(), 1, Integer::sum);
     return w;
+  }
+
+  int waitingFor(String token) {
+    return perToken.getOrDefault(token, 0);
   }
 
   /** Removes, in FIFO order, every waiter the predicate accepts; the predicate may change scheduler state. */
@@ -36,6 +45,7 @@ final class GrantWaiters {
       Waiter w = it.next();
       if (take.test(w)) {
         it.remove();
+        forget(w);
         out.add(w);
       }
     }
@@ -49,6 +59,7 @@ final class GrantWaiters {
   List<Waiter> removeAll() {
     List<Waiter> out = new ArrayList<>(queue);
     queue.clear();
+    perToken.clear();
     return out;
   }
 
@@ -62,5 +73,9 @@ final class GrantWaiters {
 
   int size() {
     return queue.size();
+  }
+
+  private void forget(Waiter w) {
+    perToken.computeIfPresent(w.request().token(), (t, n) -> n > 1 ? n - 1 : null);
   }
 }

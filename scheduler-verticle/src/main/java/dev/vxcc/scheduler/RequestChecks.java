@@ -9,6 +9,8 @@ import dev.vxcc.common.bus.ServantHeartbeat;
 final class RequestChecks {
   /** Longest lease a servant or a grant may ask for, so a vanished peer is noticed within half a minute. */
   static final long MAX_LEASE_MS = 30_000;
+  /** Requestor ids are kept with every grant; a delegate needs far less than this to be unguessable. */
+  static final int MAX_REQUESTOR_ID_CHARS = 128;
 
   private RequestChecks() {}
 
@@ -37,6 +39,10 @@ final class RequestChecks {
     }
     if (req.compilerDigest().isEmpty()) {
       throw invalid("grant request needs a compilerDigest");
+    }
+    if (req.requestorId().length() > MAX_REQUESTOR_ID_CHARS) {
+      throw invalid("grant request requestorId must be at most " + MAX_REQUESTOR_ID_CHARS + " characters, got "
+          + req.requestorId().length());
     }
   }
 

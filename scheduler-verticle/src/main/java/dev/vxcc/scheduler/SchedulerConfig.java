@@ -8,13 +8,18 @@ import java.util.Set;
 /**
  * The {@code "scheduler"} section of {@code conf/vxcc.json}.
  *
- * @param userTokens tokens delegates present for grant, keep-alive and free
- * @param servantTokens tokens servants present in heartbeats; only these servants receive work
+ * @param userTokens tokens delegates present for grant, keep-alive, free and the full view; only these
+ *     receive the serving token
+ * @param servantTokens tokens servants present in heartbeats; only these serve and learn the tokens
+ *     servants accept. A token in only one list has only that role.
  * @param minDaemonVersion heartbeats from older daemons are refused
  * @param maxWaitMs upper bound on how long a grant request may be held open
  * @param servantMinMemoryBytes servants with less available memory get no new tasks
  * @param sweepIntervalMs period of the lease sweep
  * @param tokenRotationMs how long each daemon-to-daemon token stays the active one
+ * @param maxGrantsPerToken most grants (zombies included) all holders of one user token may hold at
+ *     once, so that one token cannot take every slot of the cluster; also the most grant requests of one
+ *     token that may wait at once
  */
 public record SchedulerConfig(
     Set<String> userTokens,
@@ -23,12 +28,14 @@ public record SchedulerConfig(
     long maxWaitMs,
     long servantMinMemoryBytes,
     long sweepIntervalMs,
-    long tokenRotationMs) {
+    long tokenRotationMs,
+    int maxGrantsPerToken) {
 
   public static final long DEFAULT_MAX_WAIT_MS = 10_000;
   public static final long DEFAULT_SERVANT_MIN_MEMORY_BYTES = 1L << 30;
   public static final long DEFAULT_SWEEP_INTERVAL_MS = 1_000;
   public static final long DEFAULT_TOKEN_ROTATION_MS = 3_600_000;
+  public static final int DEFAULT_MAX_GRANTS_PER_TOKEN = 1024;
 
   public SchedulerConfig {
     userTokens = Set.copyOf(userTokens);
@@ -42,6 +49,15 @@ public record SchedulerConfig(
         "scheduler.servantMinMemoryBytes must be >= 0, got " + servantMinMemoryBytes);
     require(sweepIntervalMs > 0, "scheduler.sweepIntervalMs must be > 0, got " + sweepIntervalMs);
     require(tokenRotationMs > 0, "scheduler.tokenRotationMs must be > 0, got " + tokenRotationMs);
+    // No "0 = unlimited": an unbounded token is exactly the quota hog this limit exists to stop.
+    require(maxGrantsPerToken > 0, "scheduler.maxGrantsPerToken must be > 0, got " + maxGrantsPerToken);
+  }
+
+  /** With the default per-token grant limit. */
+  public SchedulerConfig(Set<String> userTokens, Set<String> servantTokens, int minDaemonVersion, long maxWaitMs,
+      long servantMinMemoryBytes, long sweepIntervalMs, long tokenRotationMs) {
+    this(userTokens, servantTokens, minDaemonVersion, maxWaitMs, servantMinMemoryBytes, sweepIntervalMs,
+        tokenRotationMs, DEFAULT_MAX_GRANTS_PER_TOKEN);
   }
 
   /** Parses the section; anything missing takes its default, anything malformed is rejected. */
@@ -55,7 +71,8 @@ public record SchedulerConfig(
           s.getLong("maxWaitMs", DEFAULT_MAX_WAIT_MS),
           s.getLong("servantMinMemoryBytes", DEFAULT_SERVANT_MIN_MEMORY_BYTES),
           s.getLong("sweepIntervalMs", DEFAULT_SWEEP_INTERVAL_MS),
-          s.getLong("tokenRotationMs", DEFAULT_TOKEN_ROTATION_MS));
+          s.getLong("tokenRotationMs", DEFAULT_TOKEN_ROTATION_MS),
+          s.getInteger("maxGrantsPerToken", DEFAULT_MAX_GRANTS_PER_TOKEN));
     } catch (ClassCastException e) {
       // JsonObject getters throw this for a value of the wrong JSON type; name the section instead.
       throw new IllegalArgumentException("scheduler config has a value of the wrong type: " + e.getMessage(), e);

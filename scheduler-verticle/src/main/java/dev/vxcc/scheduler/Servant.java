@@ -13,7 +13,6 @@ import java.util.List;
  * scheduler knows how many of its grants point here.
  */
 final class Servant {
-  static final String NOT_VERIFIED = "NOT_VERIFIED";
   static final String LEAVING = "LEAVING";
 
   private final String servantId;
@@ -32,7 +31,7 @@ final class Servant {
   }
 
   /**
-   * @param maxTasks the servant's own limit after the scheduler's overrides (0 for unverified or leaving)
+   * @param maxTasks the servant's own limit after the scheduler's overrides (0 when leaving)
    * @param notAcceptingReason why maxTasks is 0, if the scheduler or the servant says so
    */
   void update(ServantHeartbeat hb, int maxTasks, String notAcceptingReason, Instant expiresAt) {

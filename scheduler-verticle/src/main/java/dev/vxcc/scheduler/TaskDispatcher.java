@@ -52,9 +52,10 @@ public final class TaskDispatcher {
 
   /** Records a servant's state, reconciles its tasks with our grants, and tells it what to kill. */
   public HeartbeatReply heartbeat(ServantHeartbeat hb) {
-    boolean servantToken = config.servantTokens().contains(hb.token());
-    if (!servantToken && !config.userTokens().contains(hb.token())) {
-      throw new SchedulerException(FailureCodes.ACCESS_DENIED, "invalid token in heartbeat from " + hb.location());
+    // The reply carries every token servants accept, so a user token must not even be recorded here.
+    if (!config.servantTokens().contains(hb.token())) {
+      throw new SchedulerException(FailureCodes.ACCESS_DENIED, "invalid token in heartbeat from " + hb.location()
+          + (config.userTokens().contains(hb.token()) ? ": a user token may not serve (not in scheduler.servantTokens)" : ""));
     }
     if (hb.version() < config.minDaemonVersion()) {
       throw new SchedulerException(FailureCodes.VERSION_TOO_OLD, "daemon version " + hb.version()
@@ -63,11 +64,6 @@ public final class TaskDispatcher {
     RequestChecks.heartbeat(hb);
     int maxTasks = Math.max(hb.maxTasks(), 0);
     String reason = hb.notAcceptingReason();
-    if (!servantToken) {
-      // A delegate's token proves membership but not that the machine may run other people's code.
-      maxTasks = 0;
-      reason = Servant.NOT_VERIFIED;
-    }
     if (hb.leaseMs() == 0) {
       maxTasks = 0;
       reason = Servant.LEAVING;
@@ -113,6 +109,7 @@ public final class TaskDispatcher {
     try {
       checkUserToken(req.token());
       RequestChecks.grant(req);
+      checkGrantLimit(req.token());
       List<Grant> grants = grab(req);
       if (!grants.isEmpty()) {
         return CompletableFuture.completedFuture(new GrantReply(grants, tokens.active()));
@@ -124,17 +121,26 @@ public final class TaskDispatcher {
     if (waitMs == 0) {
       return CompletableFuture.failedFuture(noQuota(req));
     }
+    if (waiters.waitingFor(req.token()) >= config.maxGrantsPerToken()) {
+      // Each waiter is memory held for up to maxWaitMs; the grant limit bounds those of one token too.
+      return CompletableFuture.failedFuture(new SchedulerException(FailureCodes.GRANT_LIMIT, "this token already has "
+          + waiters.waitingFor(req.token()) + " grant requests waiting, the most scheduler.maxGrantsPerToken allows"));
+    }
     return waiters.add(req, clock.instant().plusMillis(waitMs)).reply();
   }
 
-  /** Renews each grant that is still alive; one flag per id, in request order. */
+  /**
+   * Renews each of the caller's grants that is still alive; one flag per id, in request order. Another
+   * holder's grant reads as not alive, the same answer as an unknown id, so that ids cannot be probed.
+   */
   public KeepAliveReply keepAlive(KeepAliveRequest req) {
     checkUserToken(req.token());
     RequestChecks.keepAlive(req);
+    GrantHolder holder = new GrantHolder(req.token(), req.requestorId());
     Instant expiresAt = clock.instant().plusMillis(req.leaseMs());
     List<Boolean> alive = new ArrayList<>(req.grantIds().size());
     for (long id : req.grantIds()) {
-      GrantLeases.Lease l = leases.get(id);
+      GrantLeases.Lease l = leases.getOwned(id, holder);
       // A zombie is not revived: the servant may already have been told to kill the task.
       boolean ok = l != null && !l.zombie;
       if (ok) {
@@ -145,11 +151,18 @@ public final class TaskDispatcher {
     return new KeepAliveReply(alive);
   }
 
-  /** Frees every known grant of the batch; unknown ids are skipped, never a reason to stop. */
+  /**
+   * Frees every grant of the batch that the caller holds; unknown ids and other holders' grants are
+   * skipped alike, never a reason to stop.
+   */
   public void free(FreeRequest req) {
     checkUserToken(req.token());
+    GrantHolder holder = new GrantHolder(req.token(), req.requestorId());
     boolean any = false;
     for (long id : req.grantIds()) {
+      if (leases.getOwned(id, holder) == null) {
+        continue;
+      }
       GrantLeases.Lease l = leases.remove(id);
       if (l != null) {
         release(l);
@@ -201,15 +214,22 @@ public final class TaskDispatcher {
     return view("");
   }
 
-  /** The view; with a valid user token it also carries the serving token (see ClusterView). */
+  /**
+   * The view. Anyone sees the servant summaries; a valid token also sees the running tasks (their digests
+   * tell what others compile), and only a user token gets the serving token (see ClusterView).
+   */
   public ClusterView view(String token) {
+    boolean user = config.userTokens().contains(token);
+    boolean member = user || config.servantTokens().contains(token);
     JsonArray summaries = new JsonArray();
     List<RunningTask> running = new ArrayList<>();
     for (Servant s : servants.all()) {
       summaries.add(s.summary(config.servantMinMemoryBytes()));
-      running.addAll(s.reportedTasks());
+      if (member) {
+        running.addAll(s.reportedTasks());
+      }
     }
-    return new ClusterView(summaries, running, config.userTokens().contains(token) ? tokens.active() : "");
+    return new ClusterView(summaries, running, user ? tokens.active() : "");
   }
 
   public int pendingWaiters() {
@@ -228,9 +248,13 @@ public final class TaskDispatcher {
           "no servant has the compiler with digest " + req.compilerDigest()
               + (req.minVersion() > 0 ? " at version >= " + req.minVersion() : ""));
     }
+    checkGrantLimit(req.token());
     Instant expiresAt = clock.instant().plusMillis(req.leaseMs());
+    GrantHolder holder = new GrantHolder(req.token(), req.requestorId());
     List<Grant> grants = new ArrayList<>();
-    int wanted = req.immediate() + req.prefetch();
+    // Long, since immediate + prefetch may overflow an int; the limit then trims the batch.
+    int wanted = (int) Math.min((long) req.immediate() + req.prefetch(),
+        config.maxGrantsPerToken() - leases.heldBy(req.token()));
     while (grants.size() < wanted) {
       Optional<Servant> pick = ServantPolicy.choose(eligible, req.requestorHost(), config.servantMinMemoryBytes());
       if (pick.isEmpty()) {
@@ -238,7 +262,7 @@ public final class TaskDispatcher {
       }
       Servant s = pick.get();
       s.assigned();
-      GrantLeases.Lease l = leases.issue(s.id(), expiresAt);
+      GrantLeases.Lease l = leases.issue(s.id(), holder, expiresAt);
       grants.add(new Grant(l.grantId, s.id(), s.heartbeat().location()));
     }
     return grants;
@@ -277,6 +301,15 @@ public final class TaskDispatcher {
   private void checkUserToken(String token) {
     if (!config.userTokens().contains(token)) {
       throw new SchedulerException(FailureCodes.ACCESS_DENIED, "invalid token");
+    }
+  }
+
+  /** Refuses outright, rather than waiting: slots freeing up elsewhere would not help this token. */
+  private void checkGrantLimit(String token) {
+    int held = leases.heldBy(token);
+    if (held >= config.maxGrantsPerToken()) {
+      throw new SchedulerException(FailureCodes.GRANT_LIMIT, "this token already holds " + held
+          + " grants, the most scheduler.maxGrantsPerToken allows; free or let some lapse first");
     }
   }
 

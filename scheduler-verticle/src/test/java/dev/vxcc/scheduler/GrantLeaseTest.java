@@ -76,7 +76,7 @@ class GrantLeaseTest {
     HeartbeatReply reply = dispatcher.heartbeat(servant("a").maxTasks(1).tasks(task(id)).build());
 
     assertEquals(List.of(id), reply.expiredGrants());
-    assertEquals(List.of(), dispatcher.view().runningTasks());
+    assertEquals(List.of(), dispatcher.view(Fixtures.USER).runningTasks());
   }
 
   @Test
@@ -90,7 +90,7 @@ class GrantLeaseTest {
     HeartbeatReply reply = dispatcher.heartbeat(servant("a").maxTasks(1).tasks(task(onA), task(onB), task(99)).build());
 
     assertEquals(List.of(onB, 99L), reply.expiredGrants());
-    assertEquals(List.of(task(onA)), dispatcher.view().runningTasks(), "the view keeps only recognised tasks");
+    assertEquals(List.of(task(onA)), dispatcher.view(Fixtures.USER).runningTasks(), "the view keeps only recognised tasks");
   }
 
   @Test

@@ -28,6 +28,16 @@ class SchedulerConfigTest {
     assertEquals(1L << 30, c.servantMinMemoryBytes());
     assertEquals(1_000, c.sweepIntervalMs());
     assertEquals(3_600_000, c.tokenRotationMs());
+    assertEquals(1024, c.maxGrantsPerToken());
+  }
+
+  @Test
+  void grantLimitMustBePositiveBecauseThereIsNoUnlimited() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> SchedulerConfig.fromJson(tokens().put("maxGrantsPerToken", 0)));
+
+    assertTrue(e.getMessage().contains("maxGrantsPerToken"), e.getMessage());
+    assertEquals(7, SchedulerConfig.fromJson(tokens().put("maxGrantsPerToken", 7)).maxGrantsPerToken());
   }
 
   @Test
@@ -35,9 +45,12 @@ class SchedulerConfigTest {
     // Tests run from the module directory; the shared config sits one level up.
     JsonObject whole = new JsonObject(Files.readString(Path.of("..", "conf", "vxcc.json")));
 
-    SchedulerConfig c = SchedulerConfig.fromJson(whole.getJsonObject("scheduler"));
+    // It ships no tokens (a node alone draws its own; a cluster's are the operator's secret).
+    JsonObject section = whole.getJsonObject("scheduler").put("userTokens", List.of("u")).put("servantTokens", List.of("s"));
 
-    assertEquals(Set.of("vxcc-dev-token"), c.userTokens());
+    SchedulerConfig c = SchedulerConfig.fromJson(section);
+
+    assertEquals(Set.of("u"), c.userTokens());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxcc.common.bus.Addresses;
+import dev.vxcc.common.bus.ClusterView;
 import dev.vxcc.common.bus.FailureCodes;
 import dev.vxcc.common.bus.FreeRequest;
 import dev.vxcc.common.bus.Grant;
@@ -39,7 +40,8 @@ class SchedulerVerticleTest {
   private static JsonObject config() {
     return new JsonObject().put("scheduler", new JsonObject()
         .put("userTokens", List.of(Fixtures.USER))
-        .put("servantTokens", List.of(Fixtures.SERVANT)));
+        .put("servantTokens", List.of(Fixtures.SERVANT))
+        .put("maxGrantsPerToken", 4));
   }
 
   @BeforeEach
@@ -105,6 +107,94 @@ class SchedulerVerticleTest {
           assertTrue(re.getMessage().contains("invalid token"), re.getMessage());
           checkpoint.flag();
         }))));
+  }
+
+  @Test
+  void anotherHolderOfTheSameTokenCannotRenewOrFreeAGrant(Vertx vertx, VertxTestContext ctx) {
+    EventBus bus = vertx.eventBus();
+    GrantRequest alice = new GrantRequest(Fixtures.USER, "dev1", Fixtures.GCC, 1, 0, 1_000, 15_000, 0, "alice");
+
+    request(bus, Addresses.SCHEDULER_HEARTBEAT, Fixtures.servant("s1").build().toJson())
+        .compose(r -> request(bus, Addresses.SCHEDULER_GRANT, alice.toJson()))
+        .map(j -> GrantReply.fromJson(j).grants().get(0).grantId())
+        .compose(id -> request(bus, Addresses.SCHEDULER_KEEP_ALIVE,
+                new KeepAliveRequest(Fixtures.USER, List.of(id), 10_000, "mallory").toJson())
+            .compose(stolen -> {
+              ctx.verify(() -> assertEquals(List.of(false), KeepAliveReply.fromJson(stolen).alive()));
+              return request(bus, Addresses.SCHEDULER_FREE, new FreeRequest(Fixtures.USER, List.of(id), "mallory").toJson());
+            })
+            .compose(freed -> request(bus, Addresses.SCHEDULER_VIEW, new JsonObject().put("token", Fixtures.USER)))
+            .compose(view -> {
+              ctx.verify(() -> assertEquals(1, view.getJsonArray("servants").getJsonObject(0).getInteger("running")));
+              return request(bus, Addresses.SCHEDULER_KEEP_ALIVE,
+                  new KeepAliveRequest(Fixtures.USER, List.of(id), 10_000, "alice").toJson());
+            }))
+        .onComplete(ctx.succeeding(own -> ctx.verify(() -> {
+          assertEquals(List.of(true), KeepAliveReply.fromJson(own).alive());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void userTokenCannotHeartbeatAndServantTokenCannotAskForGrants(Vertx vertx, VertxTestContext ctx) {
+    EventBus bus = vertx.eventBus();
+    var checkpoint = ctx.checkpoint(2);
+    List.of(
+            request(bus, Addresses.SCHEDULER_HEARTBEAT, Fixtures.servant("s1").token(Fixtures.USER).build().toJson()),
+            request(bus, Addresses.SCHEDULER_GRANT,
+                new GrantRequest(Fixtures.SERVANT, "dev1", Fixtures.GCC, 1, 0, 0, 15_000, 0).toJson()))
+        .forEach(reply -> reply.onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertEquals(FailureCodes.ACCESS_DENIED, assertInstanceOf(ReplyException.class, err).failureCode());
+          checkpoint.flag();
+        }))));
+  }
+
+  @Test
+  void viewWithoutAValidTokenHasNoServingTokenAndNoRunningTasks(Vertx vertx, VertxTestContext ctx) {
+    EventBus bus = vertx.eventBus();
+    GrantRequest want = new GrantRequest(Fixtures.USER, "dev1", Fixtures.GCC, 1, 0, 1_000, 15_000, 0, "alice");
+
+    request(bus, Addresses.SCHEDULER_HEARTBEAT, Fixtures.servant("s1").build().toJson())
+        .compose(r -> request(bus, Addresses.SCHEDULER_GRANT, want.toJson()))
+        .map(j -> GrantReply.fromJson(j).grants().get(0).grantId())
+        .compose(id -> request(bus, Addresses.SCHEDULER_HEARTBEAT,
+            Fixtures.servant("s1").tasks(Fixtures.task(id)).build().toJson()))
+        .compose(r -> Future.all(
+            request(bus, Addresses.SCHEDULER_VIEW, null),
+            request(bus, Addresses.SCHEDULER_VIEW, new JsonObject().put("token", "nope")),
+            request(bus, Addresses.SCHEDULER_VIEW, new JsonObject().put("token", Fixtures.USER))))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          for (int i = 0; i < 2; i++) {
+            ClusterView hidden = ClusterView.fromJson(all.resultAt(i));
+            assertEquals("", hidden.servingToken());
+            assertEquals(List.of(), hidden.runningTasks());
+            assertEquals(1, hidden.servants().size());
+          }
+          ClusterView full = ClusterView.fromJson(all.resultAt(2));
+          assertEquals(32, full.servingToken().length());
+          assertEquals(1, full.runningTasks().size());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void grantsPastTheTokenLimitFailWith429(Vertx vertx, VertxTestContext ctx) {
+    EventBus bus = vertx.eventBus();
+    GrantRequest four = new GrantRequest(Fixtures.USER, "dev1", Fixtures.GCC, 4, 0, 1_000, 15_000, 0, "a");
+    GrantRequest one = new GrantRequest(Fixtures.USER, "dev1", Fixtures.GCC, 1, 0, 1_000, 15_000, 0, "b");
+
+    request(bus, Addresses.SCHEDULER_HEARTBEAT, Fixtures.servant("s1").maxTasks(8).build().toJson())
+        .compose(r -> request(bus, Addresses.SCHEDULER_GRANT, four.toJson()))
+        .compose(r -> {
+          ctx.verify(() -> assertEquals(4, GrantReply.fromJson(r).grants().size()));
+          return request(bus, Addresses.SCHEDULER_GRANT, one.toJson());
+        })
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          ReplyException re = assertInstanceOf(ReplyException.class, err);
+          assertEquals(FailureCodes.GRANT_LIMIT, re.failureCode());
+          assertTrue(re.getMessage().contains("maxGrantsPerToken"), re.getMessage());
+          ctx.completeNow();
+        })));
   }
 
   @Test

@@ -63,14 +63,23 @@ class TokenTest {
   }
 
   @Test
-  void servantWithOnlyAUserTokenIsRecordedButGetsNoWork() {
-    dispatcher.heartbeat(servant("a").token(Fixtures.USER).build());
+  void servantWithOnlyAUserTokenIsRefusedAndLearnsNoServingToken() {
+    SchedulerException e = assertThrows(SchedulerException.class,
+        () -> dispatcher.heartbeat(servant("a").token(Fixtures.USER).build()));
 
-    var summary = dispatcher.view().servants().getJsonObject(0);
-    assertEquals(Servant.NOT_VERIFIED, summary.getString("notAcceptingReason"));
-    assertEquals(0, summary.getInteger("capacity"));
-    assertEquals(FailureCodes.ENVIRONMENT_NOT_AVAILABLE,
-        failure(dispatcher.waitForGrants(request(1, 0, 0))).code());
+    assertEquals(FailureCodes.ACCESS_DENIED, e.code());
+    assertTrue(e.getMessage().contains("user token may not serve"), e.getMessage());
+    assertEquals(0, dispatcher.view().servants().size());
+  }
+
+  @Test
+  void aTokenListedInBothRolesMayServeAndAskForGrants() {
+    var both = new TaskDispatcher(SchedulerConfig.fromJson(new JsonObject()
+        .put("userTokens", List.of("shared"))
+        .put("servantTokens", List.of("shared"))), clock);
+
+    assertEquals(3, both.heartbeat(servant("a").token("shared").build()).acceptableTokens().size());
+    assertEquals(1, grants(both.waitForGrants(new GrantRequest("shared", "h", Fixtures.GCC, 1, 0, 0, 15_000, 0))).size());
   }
 
   @Test

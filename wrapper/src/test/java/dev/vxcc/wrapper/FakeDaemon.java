@@ -3,8 +3,17 @@ package dev.vxcc.wrapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +23,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
-/** A scripted stand-in for the daemon's local HTTP endpoint; records every request it sees. */
+/**
+ * A scripted stand-in for the daemon's local HTTP endpoint on a Unix domain socket, as the shim
+ * reaches it; records every request it sees. The JDK's HTTP server listens on TCP only, so the
+ * socket forwards each connection to it.
+ */
 final class FakeDaemon implements AutoCloseable {
 
     record Request(String method, String uri, Fields fields, long atNanos) {
@@ -35,16 +48,50 @@ final class FakeDaemon implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final ServerSocketChannel socket;
+    private final Path path;
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final Map<String, Function<Request, Reply>> routes = new ConcurrentHashMap<>();
     final List<Request> requests = new CopyOnWriteArrayList<>();
 
-    FakeDaemon() throws IOException {
+    FakeDaemon(Path path) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         // Long polls block a handler thread; a fixed pool could starve the release call.
         server.setExecutor(pool);
         server.createContext("/", this::handle);
         server.start();
+        this.path = path;
+        socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(path), 50);
+        pool.execute(this::acceptLoop);
+    }
+
+    private void acceptLoop() {
+        try {
+            for (;;) {
+                SocketChannel client = socket.accept();
+                pool.execute(() -> forward(client));
+            }
+        } catch (IOException closed) {
+            // close() ends the loop
+        }
+    }
+
+    private void forward(SocketChannel client) {
+        try (client; var tcp = new Socket(InetAddress.getLoopbackAddress(), server.getAddress().getPort())) {
+            InputStream fromClient = Channels.newInputStream(client);
+            OutputStream toClient = Channels.newOutputStream(client);
+            pool.execute(() -> {
+                try {
+                    fromClient.transferTo(tcp.getOutputStream());
+                    tcp.shutdownOutput();
+                } catch (IOException ignored) {
+                    // the other direction notices
+                }
+            });
+            tcp.getInputStream().transferTo(toClient);
+        } catch (IOException ignored) {
+            // the shim sees a closed connection, as it would with a real daemon
+        }
     }
 
     FakeDaemon on(String path, Function<Request, Reply> route) {
@@ -52,8 +99,9 @@ final class FakeDaemon implements AutoCloseable {
         return this;
     }
 
+    /** As VXCC_DAEMON wants it. */
     String address() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return path.toString();
     }
 
     List<Request> requests(String path) {
@@ -76,6 +124,12 @@ final class FakeDaemon implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            socket.close();
+            java.nio.file.Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // best effort
+        }
         server.stop(0);
         pool.shutdownNow();
     }

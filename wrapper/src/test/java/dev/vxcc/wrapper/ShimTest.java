@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxcc.wrapper.FakeDaemon.Reply;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class ShimTest {
     @BeforeEach
     void setUp() throws Exception {
         box = new Sandbox(tmp);
-        daemon = new FakeDaemon();
+        daemon = new FakeDaemon(tmp.resolve("daemon.sock"));
         box.set("VXCC_DAEMON", daemon.address());
     }
 
@@ -46,10 +47,9 @@ class ShimTest {
         }
     }
 
-    private static int closedPort() throws Exception {
-        try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    /** A socket path nobody listens on. */
+    private String noDaemon() {
+        return tmp.resolve("nobody-here.sock").toString();
     }
 
     private List<String> expectedRun(String... args) {
@@ -71,7 +71,7 @@ class ShimTest {
 
     @Test
     void daemonDownRunsTheRealCompilerQuickly() throws Exception {
-        box.set("VXCC_DAEMON", "127.0.0.1:" + closedPort())
+        box.set("VXCC_DAEMON", noDaemon())
                 .set("FAKE_EXIT", "3").set("FAKE_STDOUT", "out!").set("FAKE_STDERR", "err!");
         var r = box.gxx("-c", "a b.c", "-o", "a.o", "-DX=\"q\"");
         assertEquals(3, r.exit());
@@ -85,8 +85,9 @@ class ShimTest {
     @Test
     void hangingDaemonFallsBackWithinTheCompileBudget() throws Exception {
         // Accepted by the kernel's backlog but never read or answered.
-        try (var silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-            box.set("VXCC_DAEMON", "127.0.0.1:" + silent.getLocalPort());
+        Path path = tmp.resolve("silent.sock");
+        try (var silent = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(path), 10)) {
+            box.set("VXCC_DAEMON", "unix:" + path);
             var r = box.gxx("-c", "a.c", "-o", "a.o");
             assertEquals(0, r.exit());
             assertEquals(expectedRun("-c", "a.c", "-o", "a.o"), box.compilerRuns());
@@ -123,6 +124,15 @@ class ShimTest {
         assertEquals(0, r.exit());
         assertTrue(r.stderr().contains("HTTP 500"), r.stderr());
         assertTrue(r.stderr().contains("falling back"), r.stderr());
+    }
+
+    @Test
+    void aTcpAddressIsNoLongerADaemonAndFallsBack() throws Exception {
+        // The daemon serves wrappers only on its Unix socket, where the kernel names the caller.
+        var r = box.set("VXCC_DAEMON", "127.0.0.1:8334").set("VXCC_LOG_LEVEL", "debug").gxx("-c", "a.c");
+        assertEquals(0, r.exit());
+        assertEquals(expectedRun("-c", "a.c"), box.compilerRuns());
+        assertTrue(r.stderr().contains("want the daemon's socket"), r.stderr());
     }
 
     @Test
@@ -429,10 +439,13 @@ class ShimTest {
         var r = box.run(List.of(Sandbox.SHIM.toString(), "install-symlinks", dir.toString()));
         assertEquals(0, r.exit(), r.stderr());
         Path self = Sandbox.SHIM.toRealPath();
-        for (String name : List.of("gcc", "g++", "cc", "c++", "clang", "clang++")) {
+        for (String name : List.of("gcc", "g++", "cc", "c++", "clang", "clang++", "vxcc")) {
             assertEquals(self, Files.readSymbolicLink(dir.resolve(name)), name);
         }
         assertTrue(r.stdout().contains("created"));
+        // With only DIR on PATH the README's next step, `vxcc --stats`, and launcher use must find vxcc.
+        var viaLink = box.run(List.of(dir.resolve("vxcc").toString(), "--version"));
+        assertEquals(0, viaLink.exit(), viaLink.stderr());
 
         Files.delete(dir.resolve("cc"));
         Files.createSymbolicLink(dir.resolve("cc"), Path.of("/usr/bin/ccache"));
@@ -460,7 +473,7 @@ class ShimTest {
         assertEquals("{\"hits\":3}\n", r.stdout());
         assertEquals("GET", daemon.requests.getLast().method());
 
-        box.set("VXCC_DAEMON", "127.0.0.1:" + closedPort());
+        box.set("VXCC_DAEMON", noDaemon());
         r = box.run(List.of(Sandbox.SHIM.toString(), "--stats"));
         assertEquals(2, r.exit());
         assertTrue(r.stderr().startsWith("vxcc: cannot get statistics"), r.stderr());

@@ -87,7 +87,8 @@ public final class SchedulerBench {
   }
 
   static void direct(int servants, int slots, int seconds, int warmup, int inflight) {
-    SchedulerConfig config = new SchedulerConfig(Set.of(TOKEN), Set.of(TOKEN), 0, 10_000, 0, 1_000, 3_600_000);
+    SchedulerConfig config = new SchedulerConfig(Set.of(TOKEN), Set.of(TOKEN), 0, 10_000, 0, 1_000, 3_600_000,
+        Integer.MAX_VALUE); // one token stands for every client here
     TaskDispatcher d = new TaskDispatcher(config, Clock.systemUTC());
     @SuppressWarnings("unchecked")
     List<RunningTask>[] held = new List[servants];
@@ -209,7 +210,7 @@ public final class SchedulerBench {
     try {
       JsonObject conf = new JsonObject().put("scheduler", new JsonObject()
           .put("userTokens", new JsonArray().add(TOKEN)).put("servantTokens", new JsonArray().add(TOKEN))
-          .put("servantMinMemoryBytes", 0));
+          .put("servantMinMemoryBytes", 0).put("maxGrantsPerToken", Integer.MAX_VALUE));
       vertx.deployVerticle(new SchedulerVerticle(), new DeploymentOptions().setConfig(conf))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       DeliveryOptions opts = new DeliveryOptions().setSendTimeout(30_000);

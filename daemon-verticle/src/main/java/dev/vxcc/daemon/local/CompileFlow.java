@@ -45,8 +45,9 @@ final class CompileFlow {
   private final Supplier<Set<String>> clusterCompilers;
   private final ResultCache cache;
   private final dev.vxcc.daemon.identity.CompilerIdentity identities;
-  private final Map<Long, LocalTask> tasks = new HashMap<>();
-  private long nextTaskId = 1;
+  private final Map<String, LocalTask> tasks = new HashMap<>();
+  private final TaskIds taskIds = new TaskIds();
+  private final TrustedCompilers trustedCompilers = TrustedCompilers.forThisProcess();
 
   CompileFlow(Vertx vertx, DaemonConfig cfg, LocalQuota quota, Dispatcher dispatcher, DelegateStats stats,
       FileDigestCache digests, Supplier<Set<String>> clusterCompilers, ResultCache cache) {
@@ -60,7 +61,7 @@ final class CompileFlow {
     this.clusterCompilers = clusterCompilers;
   }
 
-  Map<Long, LocalTask> tasks() {
+  Map<String, LocalTask> tasks() {
     return tasks;
   }
 
@@ -69,9 +70,9 @@ final class CompileFlow {
     return Directives.local(reason, quota.tryAcquire(pid, light), light);
   }
 
-  Future<Buffer> compile(Frames f) {
+  Future<Buffer> compile(PeerIdentity caller, Frames f) {
     stats.invocations.incrementAndGet();
-    long pid = f.number("pid");
+    long pid = caller.pid();
     Path cwd = Path.of(f.text("cwd"));
     Path compiler = Path.of(f.text("compiler"));
     if (!cwd.isAbsolute() || !compiler.isAbsolute()) {
@@ -84,9 +85,17 @@ final class CompileFlow {
     Set<String> available = clusterCompilers.get();
     String tool = f.text("tool", compiler.getFileName().toString());
     List<String> args = f.texts("arg");
+    // Response files would be read with the daemon's privileges, and their words sent back to the
+    // caller in the preprocess directive: only callers who could read anything get that.
+    if (caller.uid() != 0 && args.stream().anyMatch(a -> a.startsWith("@"))) {
+      return Future.succeededFuture(local(pid, "response-file", false));
+    }
     // Classifying may read response files and look for precompiled headers: blocking, so on a worker.
-    return vertx.executeBlocking(() -> classify(tool, compiler, args, cwd, available != null), false)
+    return vertx.executeBlocking(() -> trustedCompilers.trusted(compiler) ? classify(tool, compiler, args, cwd, available != null) : null, false)
         .map(c -> {
+          if (c == null) {
+            return local(pid, "untrusted-compiler", false);
+          }
           if (c.decision() instanceof Decision.Local l) {
             return local(pid, l.reason().code(), l.lightweight());
           }
@@ -98,7 +107,7 @@ final class CompileFlow {
             return local(pid, "no-servant-for-compiler", false);
           }
           String cacheControl = env.getOrDefault("VXCC_CACHE_CONTROL", "1");
-          LocalTask t = new LocalTask(nextTaskId++, pid, compiler, c.compilerIdentity(), r, "0".equals(cacheControl), System.currentTimeMillis());
+          LocalTask t = new LocalTask(taskIds.next(), caller, compiler, c.compilerIdentity(), r, "0".equals(cacheControl), System.currentTimeMillis());
           // 0: neither read nor fill; 2: fill only (refresh entries without trusting them).
           t.cacheRead = "1".equals(cacheControl);
           t.sourceDateEpoch = env.getOrDefault("SOURCE_DATE_EPOCH", "");
@@ -150,11 +159,20 @@ final class CompileFlow {
     return env;
   }
 
-  Future<Buffer> submit(Frames f) {
-    long pid = f.number("pid");
+  /** The task named in f, if the caller owns it; Refusal 403 if someone else does. */
+  private LocalTask owned(PeerIdentity caller, Frames f) {
+    LocalTask t = tasks.get(f.text("task"));
+    if (t != null && (t.pid != caller.pid() || t.uid != caller.uid())) {
+      throw new Refusal(403, "task " + t.id + " belongs to another process");
+    }
+    return t;
+  }
+
+  Future<Buffer> submit(PeerIdentity caller, Frames f) {
+    long pid = caller.pid();
+    LocalTask t = owned(caller, f);
     quota.release(pid);
-    LocalTask t = tasks.get(f.number("task"));
-    if (t == null || t.pid != pid) {
+    if (t == null) {
       return Future.succeededFuture(Directives.fail("unknown task " + f.text("task")));
     }
     if (t.directive != null) {
@@ -333,8 +351,8 @@ final class CompileFlow {
     return answer.future();
   }
 
-  Future<Buffer> waitFor(Frames f) {
-    LocalTask t = tasks.get(f.number("task"));
+  Future<Buffer> waitFor(PeerIdentity caller, Frames f) {
+    LocalTask t = owned(caller, f);
     if (t == null || t.directive == null) {
       return Future.succeededFuture(Directives.fail("unknown task " + f.text("task")));
     }

@@ -17,7 +17,7 @@ final class Directives {
         .build();
   }
 
-  static Buffer preprocess(long task, List<String> argv, boolean quotaGranted) {
+  static Buffer preprocess(String task, List<String> argv, boolean quotaGranted) {
     return Frames.builder()
         .add("action", "preprocess")
         .add("task", task)
@@ -27,7 +27,7 @@ final class Directives {
         .build();
   }
 
-  static Buffer pending(long task) {
+  static Buffer pending(String task) {
     return Frames.builder().add("action", "pending").add("task", task).build();
   }
 

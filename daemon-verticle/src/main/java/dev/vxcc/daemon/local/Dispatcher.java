@@ -24,8 +24,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +73,11 @@ final class Dispatcher {
 
   /** The serving token from the scheduler's view, for delegates that hold no grant yet. */
   private final Supplier<String> viewToken;
+  /**
+   * Drawn per process and shown only to the scheduler: with our token it proves the grants are ours, so
+   * that another holder of the same user token can neither keep them alive nor free them.
+   */
+  private final String requestorId = newRequestorId();
 
   Dispatcher(Vertx vertx, DaemonConfig cfg, GrpcClient grpc, DelegateStats stats, Function<String, RunningTask> runningTasks,
       Supplier<String> viewToken) {
@@ -83,7 +90,7 @@ final class Dispatcher {
   }
 
   private GrantKeeper keeper(String digest) {
-    return keepers.computeIfAbsent(digest, d -> new GrantKeeper(vertx, cfg.token(), cfg.host(), d));
+    return keepers.computeIfAbsent(digest, d -> new GrantKeeper(vertx, cfg.token(), requestorId, cfg.host(), d));
   }
 
   Future<RemoteResult> run(RemoteJob job, Cancellation cancel) {
@@ -143,7 +150,7 @@ final class Dispatcher {
   }
 
   private void freeGrant(long grantId) {
-    vertx.eventBus().request(Addresses.SCHEDULER_FREE, new dev.vxcc.common.bus.FreeRequest(cfg.token(), List.of(grantId)).toJson(),
+    vertx.eventBus().request(Addresses.SCHEDULER_FREE, new dev.vxcc.common.bus.FreeRequest(cfg.token(), List.of(grantId), requestorId).toJson(),
         new DeliveryOptions().setSendTimeout(5_000))
         .onFailure(e -> LOG.debug("freeing grant {} failed: {}", grantId, e.getMessage()));
   }
@@ -296,7 +303,7 @@ final class Dispatcher {
     if (ids.isEmpty()) {
       return;
     }
-    vertx.eventBus().request(Addresses.SCHEDULER_KEEP_ALIVE, new KeepAliveRequest(cfg.token(), ids, KEEP_ALIVE_LEASE_MS).toJson(),
+    vertx.eventBus().request(Addresses.SCHEDULER_KEEP_ALIVE, new KeepAliveRequest(cfg.token(), ids, KEEP_ALIVE_LEASE_MS, requestorId).toJson(),
             new DeliveryOptions().setSendTimeout(5_000))
         .map(m -> KeepAliveReply.fromJson(JsonBody.of(m)))
         .onSuccess(r -> {
@@ -308,6 +315,12 @@ final class Dispatcher {
           }
         })
         .onFailure(e -> LOG.debug("keep-alive failed: {}", e.getMessage()));
+  }
+
+  private static String newRequestorId() {
+    byte[] bytes = new byte[16];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   void shutdown() {

@@ -39,8 +39,12 @@ final class GrantKeeper {
 
   private record Held(Grant grant, long expiresAt) {}
 
+  /** Our own token may hold no more grants at the scheduler; retrying sooner would only hammer it. */
+  static final long GRANT_LIMIT_RETRY_MS = 1_000;
+
   private final Vertx vertx;
   private final String token;
+  private final String requestorId;
   private final String host;
   private final String compilerDigest;
   private final Deque<Held> spare = new ArrayDeque<>();
@@ -50,13 +54,15 @@ final class GrantKeeper {
 
   private final long localValidityMs;
 
-  GrantKeeper(Vertx vertx, String token, String host, String compilerDigest) {
-    this(vertx, token, host, compilerDigest, LOCAL_VALIDITY_MS);
+  /** @param requestorId this delegate's secret share of grant ownership, see GrantRequest#requestorId */
+  GrantKeeper(Vertx vertx, String token, String requestorId, String host, String compilerDigest) {
+    this(vertx, token, requestorId, host, compilerDigest, LOCAL_VALIDITY_MS);
   }
 
-  GrantKeeper(Vertx vertx, String token, String host, String compilerDigest, long localValidityMs) {
+  GrantKeeper(Vertx vertx, String token, String requestorId, String host, String compilerDigest, long localValidityMs) {
     this.vertx = vertx;
     this.token = token;
+    this.requestorId = requestorId;
     this.host = host;
     this.compilerDigest = compilerDigest;
     this.localValidityMs = localValidityMs;
@@ -94,7 +100,7 @@ final class GrantKeeper {
     long before = System.currentTimeMillis();
     // Only servants that speak our protocol: an older one could mis-handle what we send.
     GrantRequest req = new GrantRequest(token, host, compilerDigest, waiters.size(), 1, SCHEDULER_WAIT_MS, GRANT_LEASE_MS,
-        dev.vxcc.daemon.DaemonConfig.PROTOCOL_VERSION);
+        dev.vxcc.daemon.DaemonConfig.PROTOCOL_VERSION, requestorId);
     vertx.eventBus().request(Addresses.SCHEDULER_GRANT, req.toJson(), new DeliveryOptions().setSendTimeout(SCHEDULER_WAIT_MS + 5_000))
         .map(m -> GrantReply.fromJson(JsonBody.of(m)))
         .onComplete(ar -> {
@@ -134,7 +140,8 @@ final class GrantKeeper {
     LOG.debug("grant request failed ({}); retrying", err.getMessage());
     if (!waiters.isEmpty()) {
       // The scheduler already waited its bound; a short pause keeps a down scheduler from a busy loop.
-      vertx.setTimer(100, t -> fetchIfNeeded());
+      // At the token's grant limit it answered at once, and only others' frees help: wait longer.
+      vertx.setTimer(code == FailureCodes.GRANT_LIMIT ? GRANT_LIMIT_RETRY_MS : 100, t -> fetchIfNeeded());
     }
   }
 
@@ -147,7 +154,7 @@ final class GrantKeeper {
   }
 
   void free(long grantId) {
-    vertx.eventBus().request(Addresses.SCHEDULER_FREE, new FreeRequest(token, List.of(grantId)).toJson(),
+    vertx.eventBus().request(Addresses.SCHEDULER_FREE, new FreeRequest(token, List.of(grantId), requestorId).toJson(),
         new DeliveryOptions().setSendTimeout(5_000))
         .onFailure(e -> LOG.debug("freeing grant {} failed: {}", grantId, e.getMessage()));
   }

@@ -20,22 +20,24 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
+import java.nio.file.Files;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The delegate role: the loopback HTTP API for wrappers, local concurrency control, and
+ * The delegate role: the HTTP API for wrappers on a Unix domain socket (callers are known by
+ * their kernel credentials, see {@link PeerIdentity}), local concurrency control, and
  * distribution of their compiles over the cluster.
  */
 public final class LocalApiVerticle extends VerticleBase {
@@ -44,6 +46,8 @@ public final class LocalApiVerticle extends VerticleBase {
   static final long VIEW_STALE_MS = 5_000;
 
   private DaemonConfig cfg;
+  private LocalApiConfig api;
+  private FileDigestService fileDigests;
   private LocalQuota quota;
   private Dispatcher dispatcher;
   private CompileFlow flow;
@@ -60,6 +64,9 @@ public final class LocalApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     cfg = DaemonConfig.fromNodeConfig(config());
+    api = LocalApiConfig.fromNodeConfig(config());
+    PeerIdentity.requireNativeTransport(vertx);
+    fileDigests = new FileDigestService(vertx, api, digests);
     quota = new LocalQuota(cfg.maxLocalTasks(), (int) Math.floor(cfg.maxLocalTasks() * cfg.lightweightRatio()));
     grpc = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(512L << 20),
         NodeTls.of(vertx, config()).applyTo(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)));
@@ -71,25 +78,31 @@ public final class LocalApiVerticle extends VerticleBase {
     vertx.setPeriodic(1_000, t -> reclaimDeadWrappers());
     refreshView();
     vertx.setPeriodic(1_000, t -> refreshView());
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(cfg.localHost()).setPort(cfg.localPort()));
-    return server.requestHandler(router()).listen()
-        .onSuccess(s -> vertx.sharedData().getLocalMap(NodeKeys.MAP).put(NodeKeys.LOCAL_API, cfg.localHost() + ":" + s.actualPort()))
-        .onSuccess(s -> LOG.info("local API on {}:{} ({} local slots)", cfg.localHost(), s.actualPort(), cfg.maxLocalTasks()));
-  }
-
-  public int actualPort() {
-    return server.actualPort();
+    server = vertx.createHttpServer(new HttpServerOptions());
+    String socket = api.socket().toString();
+    return vertx.executeBlocking(() -> {
+          LocalSocketFile.prepare(api.socket());
+          return null;
+        }, false)
+        .compose(v -> server.requestHandler(router()).listen(SocketAddress.domainSocketAddress(socket)))
+        .compose(s -> vertx.executeBlocking(() -> {
+          LocalSocketFile.openToEveryone(api.socket());
+          return s;
+        }, false))
+        .onSuccess(s -> vertx.sharedData().getLocalMap(NodeKeys.MAP).put(NodeKeys.LOCAL_API, socket))
+        .onSuccess(s -> LOG.info("local API on {} ({} local slots)", socket, cfg.maxLocalTasks()));
   }
 
   private Router router() {
     Router r = Router.router(vertx);
-    r.route().handler(BodyHandler.create().setBodyLimit(1L << 30).setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(false));
+    RequestGuard.install(r, api.maxRequestBytes());
     r.post("/local/compile").handler(ctx -> framed(ctx, flow::compile));
     r.post("/local/submit").handler(ctx -> framed(ctx, flow::submit));
     r.post("/local/wait").handler(ctx -> framed(ctx, flow::waitFor));
     r.post("/local/acquire").handler(ctx -> framed(ctx, this::acquire));
-    r.post("/local/release").handler(ctx -> framed(ctx, f -> {
-      quota.release(f.number("pid"));
+    // Only the caller's own slot: the pid comes from the socket.
+    r.post("/local/release").handler(ctx -> framed(ctx, (peer, f) -> {
+      quota.release(peer.pid());
       return Future.succeededFuture(Buffer.buffer());
     }));
     r.get("/local/stats").handler(this::stats);
@@ -98,12 +111,20 @@ public final class LocalApiVerticle extends VerticleBase {
     return r;
   }
 
-  /** Parses the wrapper's framing; any error becomes a 400 with the reason, and the wrapper compiles locally. */
-  private void framed(RoutingContext ctx, Function<Frames, Future<Buffer>> handler) {
+  /**
+   * Parses the wrapper's framing; any error becomes a 4xx with the reason, and the wrapper compiles
+   * locally. A {@code pid} field is only a claim: it must be the caller's own.
+   */
+  private void framed(RoutingContext ctx, BiFunction<PeerIdentity, Frames, Future<Buffer>> handler) {
     Future<Buffer> answer;
+    PeerIdentity peer = RequestGuard.peer(ctx);
     try {
-      answer = handler.apply(Frames.parse(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer()));
-    } catch (IllegalArgumentException e) {
+      Frames f = Frames.parse(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer());
+      if (f.first("pid").isPresent() && f.number("pid") != peer.pid()) {
+        throw new Refusal(403, "pid " + f.text("pid") + " is not the caller's (" + peer.pid() + ")");
+      }
+      answer = handler.apply(peer, f);
+    } catch (IllegalArgumentException | Refusal e) {
       answer = Future.failedFuture(e);
     }
     answer.onComplete(ar -> {
@@ -111,30 +132,22 @@ public final class LocalApiVerticle extends VerticleBase {
         ctx.response().putHeader("content-type", "application/x-vxcc-frames").end(ar.result());
       } else {
         LOG.debug("{} failed: {}", ctx.request().path(), ar.cause().toString());
-        ctx.response().setStatusCode(400).end(String.valueOf(ar.cause().getMessage()));
+        RequestGuard.refuse(ctx, ar.cause() instanceof Refusal r ? r.status : 400, String.valueOf(ar.cause().getMessage()));
       }
     });
   }
 
-  private Future<Buffer> acquire(Frames f) {
-    long pid = f.number("pid");
+  private Future<Buffer> acquire(PeerIdentity peer, Frames f) {
+    long pid = peer.pid();
     boolean light = "light".equals(f.text("kind", "heavy"));
     long deadline = System.currentTimeMillis() + CompileFlow.LONG_POLL_MS;
     vertx.setTimer(CompileFlow.LONG_POLL_MS, t -> quota.expire(System.currentTimeMillis()));
     return quota.acquire(pid, light, deadline).map(Directives::granted);
   }
 
-  /**
-   * Get (fields {@code path}) or set ({@code path size mtime digest}) a file digest: a tool that
-   * already hashed a compiler can tell us, and anyone can ask what we would use.
-   */
-  private Future<Buffer> fileDigest(Frames f) {
-    String path = f.text("path");
-    if (f.first("digest").isPresent()) {
-      digests.put(new FileDigestCache.Key(path, f.number("size"), f.number("mtime")), f.text("digest"));
-      return Future.succeededFuture(Buffer.buffer());
-    }
-    return vertx.executeBlocking(() -> Frames.builder().add("digest", digests.digestOf(java.nio.file.Path.of(path))).build(), false);
+  /** The digest we would use for a file ({@code path}), for a caller who may read it; never settable. */
+  private Future<Buffer> fileDigest(PeerIdentity peer, Frames f) {
+    return fileDigests.digest(peer, f.text("path")).map(d -> Frames.builder().add("digest", d).build());
   }
 
   private void stats(RoutingContext ctx) {
@@ -203,7 +216,7 @@ public final class LocalApiVerticle extends VerticleBase {
   /** Timer: wrappers that died give back their slots, and their remote work is cancelled. */
   private void reclaimDeadWrappers() {
     List<Long> pids = new java.util.ArrayList<>(quota.pids());
-    Map<Long, LocalTask> tasks = flow.tasks();
+    Map<String, LocalTask> tasks = flow.tasks();
     tasks.values().forEach(t -> pids.add(t.pid));
     if (pids.isEmpty()) {
       return;
@@ -226,6 +239,9 @@ public final class LocalApiVerticle extends VerticleBase {
   public Future<?> stop() {
     dispatcher.shutdown();
     cache.stop();
-    return server.close().compose(v -> grpc.close());
+    fileDigests.close();
+    return server.close()
+        .compose(v -> vertx.executeBlocking(() -> Files.deleteIfExists(api.socket()), false))
+        .compose(v -> grpc.close());
   }
 }

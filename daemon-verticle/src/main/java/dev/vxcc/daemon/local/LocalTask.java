@@ -10,8 +10,10 @@ import java.nio.file.Path;
  * The directive promise completes with what the wrapper must do next once the remote side is done.
  */
 final class LocalTask {
-  final long id;
+  final String id;
+  /** The wrapper that asked, as the socket said: only it may submit, wait for or abandon this task. */
   final long pid;
+  final int uid;
   final Path compiler;
   final String compilerDigest;
   final Decision.Remote decision;
@@ -28,9 +30,10 @@ final class LocalTask {
   String baseDir = "";
   Promise<Buffer> directive;
 
-  LocalTask(long id, long pid, Path compiler, String compilerDigest, Decision.Remote decision, boolean disallowCacheFill, long createdAt) {
+  LocalTask(String id, PeerIdentity owner, Path compiler, String compilerDigest, Decision.Remote decision, boolean disallowCacheFill, long createdAt) {
     this.id = id;
-    this.pid = pid;
+    this.pid = owner.pid();
+    this.uid = owner.uid();
     this.compiler = compiler;
     this.compilerDigest = compilerDigest;
     this.decision = decision;

@@ -3,6 +3,7 @@ package dev.vxcc.daemon.servant;
 import dev.vxcc.api.v1.ServantGrpcService;
 import dev.vxcc.common.NodeKeys;
 import dev.vxcc.common.bus.Addresses;
+import dev.vxcc.common.bus.FailureCodes;
 import dev.vxcc.common.bus.HeartbeatReply;
 import dev.vxcc.common.bus.ServantHeartbeat;
 import dev.vxcc.common.util.FileDigestCache;
@@ -18,6 +19,7 @@ import dev.vxcc.daemon.identity.TaskKey;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
 import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.http.HttpServerOptions;
@@ -53,6 +55,7 @@ public final class ServantVerticle extends VerticleBase {
   private String location;
   private volatile Set<String> acceptableTokens = Set.of();
   private boolean stopping;
+  private boolean warnedDenied;
   private long heartbeatTimer = -1;
   private ResultCache cache;
 
@@ -114,16 +117,34 @@ public final class ServantVerticle extends VerticleBase {
         .onSuccess(m -> {
           HeartbeatReply r = HeartbeatReply.fromJson((JsonObject) m.body());
           acceptableTokens = Set.copyOf(r.acceptableTokens());
+          warnedDenied = false;
           if (!r.expiredGrants().isEmpty()) {
             engine.killGrants(r.expiredGrants());
           }
         })
-        .onFailure(e -> LOG.debug("heartbeat failed: {}", e.getMessage()))
+        .onFailure(this::onHeartbeatFailure)
         .onComplete(ar -> {
           if (!stopping) {
             heartbeatTimer = vertx.setTimer(cfg.heartbeatMs(), t -> heartbeat());
           }
         });
+  }
+
+  /**
+   * A refused token is a configuration matter (a user token is not a servant token), worth one warning
+   * rather than one line a second; the servant then accepts no delegate either.
+   */
+  private void onHeartbeatFailure(Throwable e) {
+    boolean denied = e instanceof ReplyException re && re.failureCode() == FailureCodes.ACCESS_DENIED;
+    if (!denied) {
+      LOG.debug("heartbeat failed: {}", e.getMessage());
+      return;
+    }
+    acceptableTokens = Set.of();
+    if (!warnedDenied) {
+      warnedDenied = true;
+      LOG.warn("the scheduler refused our heartbeat, so this node does not serve: {}", e.getMessage());
+    }
   }
 
   /**

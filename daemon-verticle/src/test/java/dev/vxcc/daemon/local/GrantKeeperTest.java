@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class GrantKeeperTest {
   private final List<GrantRequest> requests = new CopyOnWriteArrayList<>();
   private final List<Long> freed = new CopyOnWriteArrayList<>();
+  private final List<String> freedBy = new CopyOnWriteArrayList<>();
   private final AtomicLong nextId = new AtomicLong(1);
 
   /** A scheduler that grants whatever is asked, or fails every request with a code. */
@@ -44,7 +45,9 @@ class GrantKeeperTest {
       m.reply(new GrantReply(grants, "serving-token").toJson());
     });
     vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_FREE, m -> {
-      freed.addAll(FreeRequest.fromJson(m.body()).grantIds());
+      FreeRequest f = FreeRequest.fromJson(m.body());
+      freed.addAll(f.grantIds());
+      freedBy.add(f.requestorId());
       m.reply(new JsonObject());
     });
   }
@@ -53,13 +56,14 @@ class GrantKeeperTest {
   void waitingTasksAreServedByOneBatchedRequestPlusASpare(Vertx vertx, VertxTestContext ctx) {
     fakeScheduler(vertx, 0);
     vertx.runOnContext(v -> {
-      GrantKeeper k = new GrantKeeper(vertx, "t", "host", "digest");
+      GrantKeeper k = new GrantKeeper(vertx, "t", "me", "host", "digest");
       Future.all(k.get(5_000), k.get(5_000), k.get(5_000))
           .compose(all -> {
             ctx.verify(() -> {
               assertEquals(1, requests.size(), "one scheduler round trip for three tasks");
               assertEquals(3, requests.get(0).immediate());
               assertEquals(1, requests.get(0).prefetch());
+              assertEquals("me", requests.get(0).requestorId(), "the scheduler records us as the holder");
               assertEquals("serving-token", k.servingToken());
             });
             return k.get(5_000);
@@ -75,7 +79,7 @@ class GrantKeeperTest {
   @Test
   void aCompilerNoServantHasFailsAtOnceInsteadOfRetryingForever(Vertx vertx, VertxTestContext ctx) {
     fakeScheduler(vertx, FailureCodes.ENVIRONMENT_NOT_AVAILABLE);
-    vertx.runOnContext(v -> new GrantKeeper(vertx, "t", "host", "unknown-compiler").get(60_000)
+    vertx.runOnContext(v -> new GrantKeeper(vertx, "t", "me", "host", "unknown-compiler").get(60_000)
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           assertInstanceOf(GrantKeeper.NoServantForCompiler.class, err);
           assertEquals(1, requests.size());
@@ -87,11 +91,12 @@ class GrantKeeperTest {
   void anUnusedSpareIsGivenBackWhenItExpires(Vertx vertx, VertxTestContext ctx) {
     fakeScheduler(vertx, 0);
     vertx.runOnContext(v -> {
-      GrantKeeper k = new GrantKeeper(vertx, "t", "host", "digest", 50);
+      GrantKeeper k = new GrantKeeper(vertx, "t", "me", "host", "digest", 50);
       k.get(5_000).onComplete(ctx.succeeding(g -> vertx.setTimer(100, t -> {
         k.dropExpired();
         vertx.setTimer(100, t2 -> ctx.verify(() -> {
           assertEquals(List.of(2L), freed, "the spare went back to the scheduler");
+          assertEquals(List.of("me"), freedBy, "as its holder, or the scheduler would ignore the free");
           ctx.completeNow();
         }));
       })));
@@ -99,9 +104,21 @@ class GrantKeeperTest {
   }
 
   @Test
+  void atTheTokensGrantLimitTheTaskWaitsWithoutHammeringTheScheduler(Vertx vertx, VertxTestContext ctx) {
+    fakeScheduler(vertx, FailureCodes.GRANT_LIMIT);
+    vertx.runOnContext(v -> new GrantKeeper(vertx, "t", "me", "host", "digest").get(300)
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          // Not a hard refusal like a missing compiler: our grants may free up, so it waited its time.
+          assertTrue(err.getMessage().contains("no free servant"), err.getMessage());
+          assertEquals(1, requests.size(), "the retry waits " + GrantKeeper.GRANT_LIMIT_RETRY_MS + " ms");
+          ctx.completeNow();
+        }))));
+  }
+
+  @Test
   void aTaskThatWaitsTooLongGetsNoQuota(Vertx vertx, VertxTestContext ctx) {
     vertx.eventBus().consumer(Addresses.SCHEDULER_GRANT, m -> { /* never answers: cluster full */ });
-    vertx.runOnContext(v -> new GrantKeeper(vertx, "t", "host", "digest").get(100)
+    vertx.runOnContext(v -> new GrantKeeper(vertx, "t", "me", "host", "digest").get(100)
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           assertTrue(err.getMessage().contains("no free servant"), err.getMessage());
           ctx.completeNow();

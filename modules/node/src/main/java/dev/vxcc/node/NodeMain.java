@@ -71,7 +71,8 @@ public final class NodeMain {
         System.err.println("vxcc-node: " + e.getMessage());
         return 2;
       }
-      VertxOptions options = new VertxOptions().setHAEnabled(ha).setHAGroup(haGroup);
+      // Native transport: the local API is a Unix domain socket (LocalApiVerticle needs its peer credentials).
+      VertxOptions options = new VertxOptions().setHAEnabled(ha).setHAGroup(haGroup).setPreferNativeTransport(true);
       Future<Vertx> vertxFuture = cluster
           ? Clustering.start(options, clusterConfig != null ? clusterConfig : Installation.file("conf/cluster.xml"),
               clusterHost, clusterPort, clusterMembers, clusterName, tls)
@@ -102,10 +103,12 @@ public final class NodeMain {
       CountDownLatch closed = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         // Undeploying lets servants say goodbye and delegates free their grants.
+        System.err.println("vxcc-node: stopping " + roles + " (signal received): undeploying");
         try {
           vertx.close().await(20, TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-          // exiting anyway
+          System.err.println("vxcc-node: stopped");
+        } catch (Exception e) {
+          System.err.println("vxcc-node: stopped without a clean undeploy: " + e.getMessage());
         }
         closed.countDown();
       }, "vxcc-node-shutdown"));
@@ -133,17 +136,10 @@ public final class NodeMain {
       return tls;
     }
 
-    private JsonObject loadConfig() throws Exception {
-      if (conf == null) {
-        Path def = Installation.file("conf/vxcc.json");
-        return Files.exists(def) ? new JsonObject(Files.readString(def)) : new JsonObject();
-      }
-      String text = conf.trim().startsWith("{") ? conf : Files.readString(Path.of(conf));
-      try {
-        return new JsonObject(text);
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("-conf is not valid JSON: " + e.getMessage());
-      }
+    private JsonObject loadConfig() {
+      JsonObject user = NodeConfig.user(conf);
+      JsonObject merged = NodeConfig.merge(NodeConfig.defaults(Installation.file("conf/vxcc.json")), user);
+      return cluster ? NodeConfig.servingOnClusterHost(merged, user, clusterHost) : NodeConfig.withProcessTokens(merged);
     }
   }
 }

@@ -26,6 +26,7 @@ public final class LoopbackCluster implements AutoCloseable {
   private final List<Integer> hzPorts = new ArrayList<>();
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final ClusterCa ca = ClusterCa.create("vxcc test cluster CA", Duration.ofDays(1));
+  private Path sockets;
 
   public LoopbackCluster(Path dist, Path logs, int maxNodes) throws IOException {
     this.dist = dist;
@@ -42,7 +43,6 @@ public final class LoopbackCluster implements AutoCloseable {
         .put("daemon", new JsonObject()
             .put("token", TOKEN)
             .put("host", host)
-            .put("localPort", 0)
             .put("servingPort", 0)
             .put("maxRemoteTasks", maxRemoteTasks)
             .put("maxLocalTasks", 2)
@@ -67,6 +67,7 @@ public final class LoopbackCluster implements AutoCloseable {
     }
     config = withTls(config, index);
     String members = hzPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    config = withOwnSocket(config, index);
     NodeProcess n = NodeProcess.start(dist, logs.resolve("node-" + index + "-" + roles.replace(',', '+') + ".log"),
         List.of("run", roles, "-conf", config.encode(), "-cluster", "-cluster-host", "127.0.0.1",
             "-cluster-port", Integer.toString(hzPorts.get(index)), "-cluster-members", members, "-cluster-name", name),
@@ -95,6 +96,23 @@ public final class LoopbackCluster implements AutoCloseable {
         .put("key", keyFile.toAbsolutePath().toString()));
   }
 
+  /**
+   * Every daemon its own local API socket, unless the test chose one: the default path is one per
+   * machine. Under /tmp because the socket path must stay short (107 bytes).
+   */
+  private JsonObject withOwnSocket(JsonObject config, int index) throws IOException {
+    JsonObject daemon = config.getJsonObject("daemon");
+    if (daemon == null || daemon.containsKey("localSocket")) {
+      return config;
+    }
+    if (sockets == null) {
+      sockets = java.nio.file.Files.createTempDirectory(Path.of("/tmp"), "vxcc-sock");
+    }
+    JsonObject copy = config.copy();
+    copy.getJsonObject("daemon").put("localSocket", sockets.resolve("node-" + index + ".sock").toString());
+    return copy;
+  }
+
   public List<NodeProcess> nodes() {
     return nodes;
   }
@@ -104,6 +122,16 @@ public final class LoopbackCluster implements AutoCloseable {
     // Daemons first, scheduler last, so goodbyes reach it.
     for (int i = nodes.size() - 1; i >= 0; i--) {
       nodes.get(i).close();
+    }
+    if (sockets != null) {
+      try (var s = java.nio.file.Files.list(sockets)) {
+        for (Path p : s.toList()) {
+          java.nio.file.Files.deleteIfExists(p);
+        }
+        java.nio.file.Files.deleteIfExists(sockets);
+      } catch (IOException e) {
+        // a leftover directory in /tmp is harmless
+      }
     }
   }
 }

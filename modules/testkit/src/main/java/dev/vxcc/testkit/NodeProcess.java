@@ -98,7 +98,7 @@ public final class NodeProcess implements AutoCloseable {
     return v;
   }
 
-  /** host:port of the daemon's local API, as VXCC_DAEMON wants it. */
+  /** The daemon's local API socket path, as VXCC_DAEMON wants it. */
   public String localApi() {
     return info("local");
   }

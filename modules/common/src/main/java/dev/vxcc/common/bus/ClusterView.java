@@ -8,7 +8,8 @@ import java.util.List;
  * The scheduler's picture of the cluster, for dashboards, {@code vxcc --stats} and in-flight sharing.
  *
  * @param servants one JSON object per live servant (location, capacity, running, compilers, ...)
- * @param runningTasks every task the servants reported, filtered to grants the scheduler knows
+ * @param runningTasks every task the servants reported, filtered to grants the scheduler knows; empty
+ *     unless the request carried a valid token (task digests tell what others are compiling)
  * @param servingToken the token servants accept from delegates; only given to a request that
  *     carried a valid user token (a delegate that never held a grant needs it to join a task)
  */

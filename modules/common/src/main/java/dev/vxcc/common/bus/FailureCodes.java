@@ -9,6 +9,8 @@ public final class FailureCodes {
   /** No servant in the cluster has the requested compiler. */
   public static final int ENVIRONMENT_NOT_AVAILABLE = 404;
   public static final int VERSION_TOO_OLD = 426;
+  /** The token already holds as many grants as the scheduler allows one token; free some first. */
+  public static final int GRANT_LIMIT = 429;
   /** Every servant that could take the task is busy; retry later. */
   public static final int NO_QUOTA = 503;
 }

@@ -9,6 +9,9 @@ import io.vertx.core.json.JsonObject;
  * @param immediate grants wanted now; the call waits up to waitMs for the first one
  * @param prefetch spare grants wanted on top, never waited for once a grant was found
  * @param leaseMs initial lease of each grant; renewed by keep-alive
+ * @param requestorId a random id the delegate draws once per process and shows to nobody but the
+ *     scheduler: only the same token with the same id may renew or free the grants (see
+ *     {@link KeepAliveRequest}); "" from delegates older than this field
  */
 public record GrantRequest(
     String token,
@@ -18,7 +21,14 @@ public record GrantRequest(
     int prefetch,
     long waitMs,
     long leaseMs,
-    int minVersion) {
+    int minVersion,
+    String requestorId) {
+
+  /** Without a requestor id: the grants are then shared by every holder of the token that sends none. */
+  public GrantRequest(String token, String requestorHost, String compilerDigest, int immediate, int prefetch,
+      long waitMs, long leaseMs, int minVersion) {
+    this(token, requestorHost, compilerDigest, immediate, prefetch, waitMs, leaseMs, minVersion, "");
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -29,7 +39,8 @@ public record GrantRequest(
         .put("prefetch", prefetch)
         .put("waitMs", waitMs)
         .put("leaseMs", leaseMs)
-        .put("minVersion", minVersion);
+        .put("minVersion", minVersion)
+        .put("requestorId", requestorId);
   }
 
   public static GrantRequest fromJson(JsonObject j) {
@@ -41,6 +52,7 @@ public record GrantRequest(
         j.getInteger("prefetch", 0),
         j.getLong("waitMs", 0L),
         j.getLong("leaseMs", 0L),
-        j.getInteger("minVersion", 0));
+        j.getInteger("minVersion", 0),
+        j.getString("requestorId", ""));
   }
 }

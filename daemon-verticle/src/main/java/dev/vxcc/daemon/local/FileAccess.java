@@ -1,0 +1,70 @@
+package dev.vxcc.daemon.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Would the calling user be allowed to read this file? The daemon usually runs as root, so it
+ * must not answer questions about files on the caller's behalf that the caller could not open:
+ * owner/group/other bits of the file (read) and of every directory above it (search), checked
+ * against the peer's uid and groups. ACLs are not consulted, which can only refuse more.
+ */
+final class FileAccess {
+  private final int uid;
+  private final Set<Integer> gids;
+
+  FileAccess(int uid, Set<Integer> gids) {
+    this.uid = uid;
+    this.gids = Set.copyOf(gids);
+  }
+
+  /** The peer's primary group plus its supplementary groups, as /proc shows them while it lives. */
+  static FileAccess of(PeerIdentity peer) {
+    Set<Integer> gids = new HashSet<>();
+    gids.add(peer.gid());
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(peer.pid()), "status"))) {
+        if (line.startsWith("Groups:")) {
+          for (String g : line.substring(7).trim().split("\\s+")) {
+            if (!g.isEmpty()) {
+              gids.add(Integer.parseInt(g));
+            }
+          }
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // Gone or unreadable: the primary group alone can only refuse more.
+    }
+    return new FileAccess(peer.uid(), gids);
+  }
+
+  /** The real path (symbolic links resolved) if the caller may read it; Refusal 403 otherwise. */
+  Path readable(Path requested) throws IOException {
+    Path real = requested.toRealPath();
+    if (uid == 0) {
+      return real;
+    }
+    for (Path dir = real.getParent(); dir != null; dir = dir.getParent()) {
+      if (!allowed(dir, 1)) {
+        throw new Refusal(403, "permission denied: " + requested);
+      }
+    }
+    if (!allowed(real, 4)) {
+      throw new Refusal(403, "permission denied: " + requested);
+    }
+    return real;
+  }
+
+  private boolean allowed(Path p, int bit) throws IOException {
+    int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    int group = (Integer) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+    // Like the kernel: the first class that matches decides, even when a later one would allow.
+    int shift = owner == uid ? 6 : gids.contains(group) ? 3 : 0;
+    return ((mode >> shift) & bit) != 0;
+  }
+}
