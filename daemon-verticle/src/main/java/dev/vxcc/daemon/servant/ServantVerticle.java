@@ -21,6 +21,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
+import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.server.GrpcServer;
@@ -105,7 +106,7 @@ public final class ServantVerticle extends VerticleBase {
   private Future<HttpServer> startServer() {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(cfg.servant().maxMessageBytes()));
     grpc.addService(ServantGrpcService.of(new ServantEndpoint(engine, compilers::pathOf, () -> acceptableTokens)));
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(cfg.servingHost()).setPort(cfg.servingPort()));
+    server = vertx.createHttpServer(NodeTls.of(vertx, config()).applyTo(new HttpServerOptions().setHost(cfg.servingHost()).setPort(cfg.servingPort())));
     return server.requestHandler(grpc).listen();
   }
 
