@@ -1,5 +1,6 @@
 package dev.vxcc.cache;
 
+import dev.vxcc.common.NodeSecrets;
 import dev.vxcc.api.v1.CacheGrpcService;
 import dev.vxcc.cache.engine.CacheEngine;
 import dev.vxcc.cache.engine.DiskEngine;
@@ -58,6 +59,12 @@ public final class CacheVerticle extends VerticleBase {
   /** {@code clock} drives the Bloom history and the disk engine's last-use times (tests use a fake). */
   public CacheVerticle(InstantSource clock) {
     this.clock = clock;
+  }
+
+  /** The deployment's configuration with this node's secrets, which -ha deployments do not carry. */
+  @Override
+  public JsonObject config() {
+    return NodeSecrets.complete(vertx, super.config());
   }
 
   @Override

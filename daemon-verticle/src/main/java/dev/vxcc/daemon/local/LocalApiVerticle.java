@@ -1,5 +1,6 @@
 package dev.vxcc.daemon.local;
 
+import dev.vxcc.common.NodeSecrets;
 import dev.vxcc.common.NodeKeys;
 import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.ClusterView;
@@ -62,6 +63,12 @@ public final class LocalApiVerticle extends VerticleBase {
   private volatile String viewError = "";
   private DoctorService doctor;
   private volatile Map<String, RunningTask> runningByDigest = Map.of();
+
+  /** The deployment's configuration with this node's secrets, which -ha deployments do not carry. */
+  @Override
+  public JsonObject config() {
+    return NodeSecrets.complete(vertx, super.config());
+  }
 
   @Override
   public Future<?> start() {

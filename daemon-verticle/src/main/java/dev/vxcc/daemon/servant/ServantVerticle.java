@@ -1,5 +1,6 @@
 package dev.vxcc.daemon.servant;
 
+import dev.vxcc.common.NodeSecrets;
 import dev.vxcc.api.v1.ServantGrpcService;
 import dev.vxcc.common.NodeKeys;
 import dev.vxcc.common.bus.Addresses;
@@ -58,6 +59,12 @@ public final class ServantVerticle extends VerticleBase {
   private ResultCache cache;
   private Sandbox sandbox;
   private Path jobRoot;
+
+  /** The deployment's configuration with this node's secrets, which -ha deployments do not carry. */
+  @Override
+  public JsonObject config() {
+    return NodeSecrets.complete(vertx, super.config());
+  }
 
   @Override
   public Future<?> start() {

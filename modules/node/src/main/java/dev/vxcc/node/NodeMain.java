@@ -1,5 +1,6 @@
 package dev.vxcc.node;
 
+import dev.vxcc.common.NodeSecrets;
 import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -86,14 +87,14 @@ public final class NodeMain {
         return 1;
       }
       tls.share(vertx);
-      if (ha) {
-        System.err.println("vxcc-node: WARNING: with -ha, Vert.x stores this node's config, tokens included, in the Hazelcast"
-            + " map __vertx.haInfo, readable by any Hazelcast member: use -ha only where every host reaching Hazelcast is trusted");
-      }
+      // Vert.x copies every HA deployment's config into a Hazelcast map any member can read: the
+      // roles are deployed without secrets and read them from this node (NodeSecrets).
+      NodeSecrets.share(vertx, config);
+      JsonObject deployed = NodeSecrets.withoutSecrets(config);
       List<String> ids = new ArrayList<>();
       try {
         for (String v : verticles) {
-          ids.add(vertx.deployVerticle(v, new DeploymentOptions().setConfig(config).setHa(ha)).await(120, TimeUnit.SECONDS));
+          ids.add(vertx.deployVerticle(v, new DeploymentOptions().setConfig(deployed).setHa(ha)).await(120, TimeUnit.SECONDS));
         }
       } catch (Exception e) {
         System.err.println("vxcc-node: could not start " + roles + ": " + e.getMessage());
