@@ -62,7 +62,7 @@ class ServantTlsTest {
   void onlyPeersWithACertificateFromTheClusterCaReachTheServant() throws Exception {
     NodeTls cluster = NodeTls.ephemeral(List.of());
     JsonObject config = new JsonObject()
-        .put("daemon", new JsonObject().put("token", "t").put("servingPort", 0).put("localPort", 0)
+        .put("daemon", new JsonObject().put("token", "t").put("servingPort", 0)
             .put("maxRemoteTasks", 1).put("tempDir", tmp.toString()).put("reportLoad", false))
         .put("tls", cluster.toJson());
     await(vertx.deployVerticle(new ServantVerticle(), new DeploymentOptions().setConfig(config)));
