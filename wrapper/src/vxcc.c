@@ -1265,8 +1265,15 @@ static void usage(FILE *f)
           "       vxcc install-symlinks DIR    create gcc, g++, cc, c++, clang, clang++, vxcc -> vxcc in DIR\n"
           "       vxcc --version | --help\n"
           "Symlinked under a compiler's name (put DIR first in PATH), vxcc stands in for that compiler.\n"
-          "Environment: VXCC_DAEMON (host:port, default " DEFAULT_DAEMON "), VXCC_DISABLE=1,\n"
-          "             VXCC_LOG_LEVEL=debug, VXCC_REAL_COMPILER_DIR.\n",
+          "Environment:\n"
+          "  VXCC_DAEMON=PATH             the daemon's socket, unix:/path or /path (default " DEFAULT_DAEMON ")\n"
+          "  VXCC_DISABLE=1               run the real compiler directly, never contact the daemon\n"
+          "  VXCC_DISTRIBUTE=0            ask the daemon to run everything locally\n"
+          "  VXCC_CACHE_CONTROL=0|1|2     shared cache off / read and fill (default) / fill only\n"
+          "  VXCC_BASE_DIR=DIR            checkout root: checkouts in other directories share results\n"
+          "  VXCC_LOG_LEVEL=debug|info    debug: print each step and why it ran where it did\n"
+          "  VXCC_REAL_COMPILER_DIR=DIR   searched for the real compiler before PATH\n"
+          "  VXCC_JAVA_OPTS               extra JVM options for vxcc-node\n",
           f);
 }
 
@@ -1383,11 +1390,24 @@ static bool env_true(const char *name)
     return v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0);
 }
 
+/* Every level but debug is quiet; a misspelt one must not silently mean "quiet". */
+static void log_level(const char *level)
+{
+    static const char *const quiet[] = {"", "info", "warn", "warning", "error", "off"};
+    if (!level || strcmp(level, "debug") == 0) {
+        g_debug = level != NULL;
+        return;
+    }
+    for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
+        if (strcmp(level, quiet[i]) == 0)
+            return;
+    fprintf(stderr, "vxcc: unknown VXCC_LOG_LEVEL '%s' (want debug, or info for quiet); ignoring it\n", level);
+}
+
 int main(int argc, char **argv)
 {
-    const char *level = getenv("VXCC_LOG_LEVEL");
-    g_debug = level && strcmp(level, "debug") == 0;
     ensure_std_fds();
+    log_level(getenv("VXCC_LOG_LEVEL"));
 
     if (argc < 1 || !argv[0]) {
         usage(stderr);

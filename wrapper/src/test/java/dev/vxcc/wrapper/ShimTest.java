@@ -427,10 +427,26 @@ class ShimTest {
     void versionAndHelp() throws Exception {
         var r = box.run(List.of(Sandbox.SHIM.toString(), "--version"));
         assertEquals(0, r.exit());
-        assertTrue(r.stdout().startsWith("vxcc "), r.stdout());
+        // The Maven project version, as vxcc-node --version prints it (NodeMainTest).
+        assertEquals("vxcc " + System.getProperty("vxcc.version") + " (wrapper protocol 1)\n", r.stdout());
         r = box.run(List.of(Sandbox.SHIM.toString(), "--help"));
         assertEquals(0, r.exit());
         assertTrue(r.stdout().contains("install-symlinks"));
+        // Every variable the shim or the daemon reads from a build's environment.
+        for (String v : List.of("VXCC_DAEMON", "VXCC_DISABLE", "VXCC_DISTRIBUTE", "VXCC_CACHE_CONTROL", "VXCC_BASE_DIR",
+                "VXCC_LOG_LEVEL", "VXCC_REAL_COMPILER_DIR", "VXCC_JAVA_OPTS")) {
+            assertTrue(r.stdout().contains(v + "="), v + " missing from --help:\n" + r.stdout());
+        }
+    }
+
+    @Test
+    void anUnknownLogLevelIsWarnedAboutOnceNotIgnored() throws Exception {
+        box.env.put("VXCC_LOG_LEVEL", "verbose");
+        var r = box.run(List.of(Sandbox.SHIM.toString(), "--version"));
+        assertEquals(0, r.exit());
+        assertEquals("vxcc: unknown VXCC_LOG_LEVEL 'verbose' (want debug, or info for quiet); ignoring it\n", r.stderr());
+        box.env.put("VXCC_LOG_LEVEL", "info");
+        assertEquals("", box.run(List.of(Sandbox.SHIM.toString(), "--version")).stderr());
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.XmlConfigBuilder;
+import dev.vxcc.common.util.ListenFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -42,6 +43,10 @@ final class Clustering {
     // Our own shutdown hook closes Vert.x first, so servants can still say goodbye on the bus.
     cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
     options.getEventBusOptions().setHost(host).setClusterPublicHost(host).setPort(0);
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(cfg)).buildClustered();
+    String address = host + ":" + (port != null ? port : net.getPort() + "-" + (net.getPort() + net.getPortCount() - 1));
+    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(cfg)).buildClustered()
+        .recover(e -> Future.failedFuture(ListenFailure.inUse(e)
+            ? ListenFailure.of("Hazelcast cluster member", address, "-cluster-port (or <port> in " + xml + ")", e)
+            : e));
   }
 }
