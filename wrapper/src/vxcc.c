@@ -1273,7 +1273,7 @@ static void usage(FILE *f)
           "  VXCC_BASE_DIR=DIR            checkout root: checkouts in other directories share results\n"
           "  VXCC_LOG_LEVEL=debug|info    debug: print each step and why it ran where it did\n"
           "  VXCC_REAL_COMPILER_DIR=DIR   searched for the real compiler before PATH\n"
-          "  VXCC_JAVA_OPTS               extra JVM options for vxcc-node\n",
+          "  VXCC_JAVA_OPTS=OPTS          extra JVM options for vxcc-node\n",
           f);
 }
 

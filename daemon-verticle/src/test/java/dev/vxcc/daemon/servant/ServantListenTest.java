@@ -25,7 +25,7 @@ class ServantListenTest {
           .put("servingPort", taken.getLocalPort()).put("maxRemoteTasks", 1).put("tempDir", tmp.toString());
       Throwable t = vertx.deployVerticle(new ServantVerticle(), new DeploymentOptions().setConfig(new JsonObject().put("daemon", daemon)))
           .toCompletionStage().toCompletableFuture().handle((id, e) -> e).get(60, TimeUnit.SECONDS);
-      String message = t instanceof java.util.concurrent.CompletionException ? t.getCause().getMessage() : String.valueOf(t);
+      String message = t instanceof java.util.concurrent.CompletionException ? t.getCause().getMessage() : t.getMessage();
       assertEquals("servant gRPC endpoint cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": address already in use"
           + " (another vxcc-node running? stop it, or set daemon.servingPort to another value)", message);
     } finally {

@@ -18,7 +18,7 @@ class ClusteringTest {
       Throwable t = Clustering.start(new VertxOptions(), Path.of("../../conf/cluster.xml"), "127.0.0.1", taken.getLocalPort(),
               List.of(member), "clustering-test-" + ProcessHandle.current().pid())
           .toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(120, TimeUnit.SECONDS);
-      String message = t instanceof java.util.concurrent.CompletionException ? t.getCause().getMessage() : String.valueOf(t);
+      String message = t instanceof java.util.concurrent.CompletionException ? t.getCause().getMessage() : t.getMessage();
       assertTrue(message.startsWith("Hazelcast cluster member cannot listen on " + member + ": address already in use"), message);
       assertTrue(message.contains("-cluster-port"), message);
     }
