@@ -1127,7 +1127,8 @@ static bool do_result(const struct fields *fs)
     if (!write_files(fs))
         return false;
     const struct field *out = field_get(fs, "stdout"), *err = field_get(fs, "stderr");
-    dbg("result: exit %d", code);
+    const struct field *note = field_get(fs, "note");
+    dbg("result: exit %d%s%.*s", code, note ? ", " : "", note ? (int)note->len : 0, note ? note->val : "");
     if (out)
         write_all(1, out->val, out->len);
     if (err)
@@ -1169,8 +1170,9 @@ static _Noreturn void compile(void)
         dbg("directive: %s", action);
         struct response next;
         if (strcmp(action, "local") == 0) {
-            const struct field *reason = field_get(&fs, "reason");
-            dbg("compiling locally: %.*s", reason ? (int)reason->len : 0, reason ? reason->val : "");
+            const struct field *reason = field_get(&fs, "reason"), *note = field_get(&fs, "note");
+            dbg("compiling locally: %.*s%s%.*s", reason ? (int)reason->len : 0, reason ? reason->val : "", note ? ": " : "",
+                note ? (int)note->len : 0, note ? note->val : "");
             do_local(&fs);
         } else if (strcmp(action, "preprocess") == 0) {
             if (!do_preprocess(&fs, &next))

@@ -127,6 +127,22 @@ class ShimTest {
     }
 
     @Test
+    void debugLogTellsARemoteCompileFromACacheHitAndNamesTheDiagnostic() throws Exception {
+        box.set("VXCC_LOG_LEVEL", "debug");
+        daemon.on("/local/compile", req -> Reply.of("action", "result", "exit", "0", "note", "compiled remotely on 10.0.0.7:8335",
+                "file", "a.o", "data", "obj"));
+        assertTrue(box.gxx("-c", "a.c", "-o", "a.o").stderr().contains("result: exit 0, compiled remotely on 10.0.0.7:8335\n"));
+        daemon.on("/local/compile", req -> Reply.of("action", "result", "exit", "0", "note", "from the shared cache",
+                "file", "a.o", "data", "obj"));
+        assertTrue(box.gxx("-c", "a.c", "-o", "a.o").stderr().contains("result: exit 0, from the shared cache\n"));
+        daemon.on("/local/compile", req -> Reply.of("action", "local", "reason", "remote-diagnostics", "quota", "none",
+                "note", "a.c:3:5: warning: unused variable 'x' [-Wunused-variable]"));
+        var r = box.gxx("-c", "a.c", "-o", "a.o");
+        assertTrue(r.stderr().contains("compiling locally: remote-diagnostics: a.c:3:5: warning: unused variable 'x' [-Wunused-variable]\n"),
+                r.stderr());
+    }
+
+    @Test
     void aTcpAddressIsNoLongerADaemonAndFallsBack() throws Exception {
         // The daemon serves wrappers only on its Unix socket, where the kernel names the caller.
         var r = box.set("VXCC_DAEMON", "127.0.0.1:8334").set("VXCC_LOG_LEVEL", "debug").gxx("-c", "a.c");
