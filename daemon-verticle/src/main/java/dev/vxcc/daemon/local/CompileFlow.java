@@ -65,6 +65,11 @@ final class CompileFlow {
     return tasks;
   }
 
+  /** Names and versions of the compilers this daemon's builds used, by identity. */
+  Map<String, String> compilerNames() {
+    return identities.labels();
+  }
+
   private Buffer local(long pid, String reason, boolean light) {
     return local(pid, reason, "", light);
   }

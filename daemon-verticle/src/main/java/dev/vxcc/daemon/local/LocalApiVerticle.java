@@ -180,7 +180,7 @@ public final class LocalApiVerticle extends VerticleBase {
       ctx.response().putHeader("content-type", "application/json").end(j.encodePrettily() + "\n");
       return;
     }
-    ctx.response().putHeader("content-type", "text/plain").end(StatsText.render(stats, quota, servant, v));
+    ctx.response().putHeader("content-type", "text/plain").end(StatsText.render(stats, quota, servant, v, flow.compilerNames()));
   }
 
   private Set<String> knownCompilers() {
