@@ -37,7 +37,7 @@ if [ -n "$default_java" ]; then
   feature=$("$default_java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
   if [ "${feature%%.*}" -lt 23 ]; then
     set +e
-    out=$(cd "$repo" && env -u JAVA_HOME mvn -B -q package -DskipTests 2>&1)
+    out=$(cd "$repo" && env -u JAVA_HOME timeout 300 mvn -B -q package -DskipTests 2>&1)
     rc=$?
     set -e
     [ "$rc" -ne 0 ] || fail "mvn package on JDK $feature succeeded; expected the JDK >= 23 error"
@@ -80,7 +80,7 @@ for n in one two three four; do
   printf '#include <vector>\nint %s(int n) { std::vector<int> v(n, %d); return (int)v.size(); }\n' "$n" "${#n}" >"$n.cc"
 done
 printf 'int c_part(int x) { return x * 7; }\n' >five.c
-make -s -j4 one.o two.o three.o four.o five.o
+timeout 120 make -s -j4 one.o two.o three.o four.o five.o || fail "make -j4 through vxcc"
 cd ..
 after=$(invocations)
 [ "$((after - before))" -ge 5 ] || fail "vxcc --stats counted $((after - before)) of 5 compiles:"$'\n'"$(vxcc --stats)"
@@ -91,8 +91,8 @@ mkdir -p cmake-project
 printf 'int lib_part(int x) { return x + 1; }\n' >cmake-project/lib.cc
 printf 'cmake_minimum_required(VERSION 3.13)\nproject(walk CXX)\nadd_library(walk STATIC lib.cc)\n' >cmake-project/CMakeLists.txt
 before=$(invocations)
-cmake -S cmake-project -B cmake-build -DCMAKE_CXX_COMPILER_LAUNCHER=vxcc >cmake.log 2>&1 || fail "cmake:"$'\n'"$(cat cmake.log)"
-cmake --build cmake-build >>cmake.log 2>&1 || fail "cmake --build:"$'\n'"$(cat cmake.log)"
+timeout 120 cmake -S cmake-project -B cmake-build -DCMAKE_CXX_COMPILER_LAUNCHER=vxcc >cmake.log 2>&1 || fail "cmake:"$'\n'"$(cat cmake.log)"
+timeout 120 cmake --build cmake-build >>cmake.log 2>&1 || fail "cmake --build:"$'\n'"$(cat cmake.log)"
 [ -f cmake-build/libwalk.a ] || fail "no libwalk.a"
 [ "$(($(invocations) - before))" -ge 1 ] || fail "the CMake build's compile did not reach vxcc"
 say "cmake -DCMAKE_CXX_COMPILER_LAUNCHER=vxcc: built through vxcc"

@@ -1232,6 +1232,15 @@ static char *try_dir(const char *dir, const char *tool, const char *self)
     return NULL;
 }
 
+static bool is_self(const char *path)
+{
+    char *self = realpath("/proc/self/exe", NULL), *real = realpath(path, NULL);
+    bool same = self && real && strcmp(self, real) == 0;
+    free(self);
+    free(real);
+    return same;
+}
+
 static char *find_compiler(const char *tool)
 {
     char *self = realpath("/proc/self/exe", NULL);
@@ -1449,7 +1458,9 @@ int main(int argc, char **argv)
     }
     g_tool = base_name(tool_arg);
 
-    if (strchr(tool_arg, '/') && tool_arg != argv[0]) {
+    /* A launcher given one of our own symlinks (CMake found c++ first in PATH: ours) must not run
+       itself as the compiler: the two would hold and wait for the same local slot. */
+    if (strchr(tool_arg, '/') && tool_arg != argv[0] && !is_self(tool_arg)) {
         g_compiler = tool_arg;
         g_compiler_abs = make_absolute(tool_arg);
     } else {

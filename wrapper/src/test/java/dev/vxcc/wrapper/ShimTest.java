@@ -426,6 +426,17 @@ class ShimTest {
         assertEquals(box.compiler().toString(), daemon.requests.getLast().fields().first("compiler"));
     }
 
+    /** The README's set-up (links first in PATH) plus -DCMAKE_CXX_COMPILER_LAUNCHER=vxcc: CMake hands us our own link. */
+    @Test
+    void aLauncherGivenItsOwnSymlinkRunsTheRealCompilerOnce() throws Exception {
+        daemon.on("/local/compile", req -> Reply.of("action", "local", "reason", "r", "quota", "none"));
+        var r = box.run(List.of(Sandbox.SHIM.toString(), box.sym.resolve("g++").toString(), "-c", "a.c"));
+        assertEquals(0, r.exit(), r.stderr());
+        assertEquals(expectedRun("-c", "a.c"), box.compilerRuns());
+        assertEquals(1, daemon.requests("/local/compile").size(), "one request, not one per hop through the shim");
+        assertEquals(box.compiler().toString(), daemon.requests.getFirst().fields().first("compiler"));
+    }
+
     @Test
     void missingCompilerAndMissingArguments() throws Exception {
         box.set("PATH", box.sym.toString());
