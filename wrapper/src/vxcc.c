@@ -45,6 +45,8 @@ extern char **environ;
 #define LONG_POLL_MS 15000
 #define RELEASE_MS 2000
 #define STATS_MS 5000
+/* doctor runs each compiler once (--version, and its identity probe if new): allow for that. */
+#define DOCTOR_MS 30000
 
 /* "vxcc" too: after `export PATH=DIR:$PATH`, `vxcc --stats` and `CMAKE_CXX_COMPILER_LAUNCHER=vxcc` must work. */
 static const char *const k_symlink_names[] = {"gcc", "g++", "cc", "c++", "clang", "clang++", "vxcc"};
@@ -1136,25 +1138,30 @@ static bool do_result(const struct fields *fs)
     _exit(code);
 }
 
-static _Noreturn void compile(void)
+/* The /local/compile request (also what --explain asks about). */
+static bool compile_body(struct buf *b)
 {
     snprintf(g_pid, sizeof g_pid, "%d", (int)getpid());
     char *cwd = current_dir();
     if (!cwd)
-        fallback("cannot get the current directory");
-
-    struct buf b = {0};
-    bool ok = field_str(&b, "version", PROTOCOL_VERSION) && field_str(&b, "pid", g_pid) && field_str(&b, "cwd", cwd) &&
-              field_str(&b, "tool", g_tool) && field_str(&b, "compiler", g_compiler_abs);
+        return fail("cannot get the current directory");
+    bool ok = field_str(b, "version", PROTOCOL_VERSION) && field_str(b, "pid", g_pid) && field_str(b, "cwd", cwd) &&
+              field_str(b, "tool", g_tool) && field_str(b, "compiler", g_compiler_abs);
     for (int i = 0; ok && i < g_nargs; i++)
-        ok = field_str(&b, "arg", g_args[i]);
+        ok = field_str(b, "arg", g_args[i]);
     for (char **e = environ; ok && *e; e++)
         if (env_wanted(*e))
-            ok = field_str(&b, "env", *e);
-    ok = ok && field_str(&b, "stderr-tty", isatty(2) ? "1" : "0");
+            ok = field_str(b, "env", *e);
+    ok = ok && field_str(b, "stderr-tty", isatty(2) ? "1" : "0");
     free(cwd);
-    if (!ok)
-        fallback("out of memory");
+    return ok || fail("out of memory");
+}
+
+static _Noreturn void compile(void)
+{
+    struct buf b = {0};
+    if (!compile_body(&b))
+        fallback(g_err);
 
     struct response r;
     struct iovec iov = {b.p, b.len};
@@ -1273,6 +1280,8 @@ static void usage(FILE *f)
 {
     fputs("usage: vxcc COMPILER [ARGS...]      compile through the vxcc daemon (e.g. vxcc g++ -c a.cc)\n"
           "       vxcc --stats [--json]        print the local daemon's statistics\n"
+          "       vxcc doctor                  check the set-up (PATH, ccache, daemon, scheduler, compilers, cache)\n"
+          "       vxcc --explain [--] COMPILER [ARGS...]  say where that compile would run and why; runs nothing\n"
           "       vxcc install-symlinks DIR    create gcc, g++, cc, c++, clang, clang++, vxcc -> vxcc in DIR\n"
           "       vxcc --version | --help\n"
           "Symlinked under a compiler's name (put DIR first in PATH), vxcc stands in for that compiler.\n"
@@ -1311,6 +1320,98 @@ static int cmd_stats(int argc, char **argv)
     if (ok && r.body_len && r.body[r.body_len - 1] != '\n')
         ok = write_all(1, "\n", 1);
     return ok ? 0 : 1;
+}
+
+/* Prints the daemon's text answer (field "text"); *exit_code from field "exit" when present. */
+static bool print_text_answer(struct response *r, int *exit_code)
+{
+    struct fields fs = {0};
+    if (r->status != 200)
+        return fail("the daemon answered HTTP %d: %.*s", r->status, (int)(r->body_len > 200 ? 200 : r->body_len), r->body);
+    if (!parse_fields(r->body, r->body_len, &fs))
+        return false;
+    const struct field *text = field_get(&fs, "text");
+    const struct field *ex = field_get(&fs, "exit");
+    bool ok = text != NULL || fail("the daemon's answer has no text");
+    if (ok && ex && !value_int(ex, 0, 255, exit_code))
+        ok = false;
+    if (ok)
+        ok = write_all(1, text->val, text->len) || fail("cannot write to stdout");
+    free(fs.v);
+    return ok;
+}
+
+/* All checks are the daemon's; the shim sends what only it can see: itself, PATH, the env. */
+static int cmd_doctor(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 2) {
+        fprintf(stderr, "vxcc: doctor takes no arguments\n");
+        return 2;
+    }
+    char *self = realpath("/proc/self/exe", NULL);
+    char *cwd = current_dir();
+    const char *path = getenv("PATH");
+    struct buf b = {0};
+    bool ok = field_str(&b, "version", PROTOCOL_VERSION) && field_str(&b, "self", self ? self : "/nonexistent/vxcc") &&
+              field_str(&b, "socket", daemon_spec()) && field_str(&b, "cwd", cwd ? cwd : "/") &&
+              field_str(&b, "path", path ? path : "");
+    for (char **e = environ; ok && *e; e++)
+        if (strncmp(*e, "VXCC_", 5) == 0 || strncmp(*e, "CCACHE_", 7) == 0 ||
+            strncmp(*e, "CMAKE_C_COMPILER_LAUNCHER=", 26) == 0 || strncmp(*e, "CMAKE_CXX_COMPILER_LAUNCHER=", 28) == 0)
+            ok = field_str(&b, "env", *e);
+    free(self);
+    free(cwd);
+    if (!ok) {
+        fprintf(stderr, "vxcc: out of memory\n");
+        return 2;
+    }
+    struct response r;
+    struct iovec iov = {b.p, b.len};
+    if (!http_call("POST", "/local/doctor", &iov, 1, DOCTOR_MS, &r)) {
+        printf("FAIL daemon: not reachable at %s (%s): start it with `vxcc-node run all` (one machine) or"
+               " `vxcc-node run daemon ...`, or point VXCC_DAEMON at its socket\n",
+               daemon_spec(), g_err);
+        return 1;
+    }
+    int code = 1;
+    if (!print_text_answer(&r, &code)) {
+        printf("FAIL daemon: at %s, but %s: restart it with the same vxcc version\n", daemon_spec(), g_err);
+        return 1;
+    }
+    return code;
+}
+
+static bool resolve_compiler(const char *tool_arg, bool direct);
+
+/* vxcc --explain [--] COMPILER ARGS...: the daemon decides as for a real compile and says why;
+ * nothing is run or written, and no counter moves. */
+static int cmd_explain(int argc, char **argv)
+{
+    int i = 2;
+    if (i < argc && strcmp(argv[i], "--") == 0)
+        i++;
+    if (i >= argc) {
+        fprintf(stderr, "vxcc: --explain needs a compile, e.g. vxcc --explain -- g++ -c a.cc -o a.o\n");
+        return 2;
+    }
+    g_args = argv + i + 1;
+    g_nargs = argc - i - 1;
+    if (!resolve_compiler(argv[i], true))
+        return 127;
+    struct buf b = {0};
+    struct response r;
+    struct iovec iov;
+    int code = 0;
+    bool ok = compile_body(&b);
+    iov.iov_base = b.p;
+    iov.iov_len = b.len;
+    ok = ok && http_call("POST", "/local/explain", &iov, 1, LONG_POLL_MS, &r) && print_text_answer(&r, &code);
+    if (!ok) {
+        fprintf(stderr, "vxcc: cannot ask the daemon at %s: %s (`vxcc doctor` says more)\n", daemon_spec(), g_err);
+        return 1;
+    }
+    return 0;
 }
 
 static bool mkdir_p(const char *dir)
@@ -1415,6 +1516,27 @@ static void log_level(const char *level)
     fprintf(stderr, "vxcc: unknown VXCC_LOG_LEVEL '%s' (want debug, or info for quiet); ignoring it\n", level);
 }
 
+/* direct: named after `vxcc` (a path there is the compiler itself), not invoked through a link. */
+static bool resolve_compiler(const char *tool_arg, bool direct)
+{
+    g_tool = base_name(tool_arg);
+    /* A launcher given one of our own symlinks (CMake found c++ first in PATH: ours) must not run
+       itself as the compiler: the two would hold and wait for the same local slot. */
+    if (strchr(tool_arg, '/') && direct && !is_self(tool_arg)) {
+        g_compiler = tool_arg;
+        g_compiler_abs = make_absolute(tool_arg);
+    } else {
+        g_compiler_abs = find_compiler(g_tool);
+        g_compiler = g_compiler_abs;
+    }
+    if (!g_compiler || !g_compiler_abs) {
+        fprintf(stderr, "vxcc: cannot find the real '%s' in PATH\n", g_tool);
+        return false;
+    }
+    dbg("tool %s, compiler %s", g_tool, g_compiler);
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     ensure_std_fds();
@@ -1441,6 +1563,10 @@ int main(int argc, char **argv)
         }
         if (strcmp(cmd, "--stats") == 0)
             return cmd_stats(argc, argv);
+        if (strcmp(cmd, "doctor") == 0)
+            return cmd_doctor(argc, argv);
+        if (strcmp(cmd, "--explain") == 0)
+            return cmd_explain(argc, argv);
         if (strcmp(cmd, "install-symlinks") == 0)
             return cmd_install_symlinks(argc, argv);
         if (cmd[0] == '-' || !*cmd) {
@@ -1456,22 +1582,8 @@ int main(int argc, char **argv)
         g_args = argv + 1;
         g_nargs = argc - 1;
     }
-    g_tool = base_name(tool_arg);
-
-    /* A launcher given one of our own symlinks (CMake found c++ first in PATH: ours) must not run
-       itself as the compiler: the two would hold and wait for the same local slot. */
-    if (strchr(tool_arg, '/') && tool_arg != argv[0] && !is_self(tool_arg)) {
-        g_compiler = tool_arg;
-        g_compiler_abs = make_absolute(tool_arg);
-    } else {
-        g_compiler_abs = find_compiler(g_tool);
-        g_compiler = g_compiler_abs;
-    }
-    if (!g_compiler || !g_compiler_abs) {
-        fprintf(stderr, "vxcc: cannot find the real '%s' in PATH\n", g_tool);
+    if (!resolve_compiler(tool_arg, tool_arg != argv[0]))
         return 127;
-    }
-    dbg("tool %s, compiler %s", g_tool, g_compiler);
 
     if (env_true("VXCC_DISABLE")) {
         dbg("VXCC_DISABLE set: running the compiler directly");

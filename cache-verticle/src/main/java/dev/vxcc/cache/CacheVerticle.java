@@ -1,12 +1,15 @@
 package dev.vxcc.cache;
 
+import dev.vxcc.common.NodeSecrets;
 import dev.vxcc.api.v1.CacheGrpcService;
 import dev.vxcc.cache.engine.CacheEngine;
 import dev.vxcc.cache.engine.DiskEngine;
+import dev.vxcc.cache.engine.EntrySeal;
 import dev.vxcc.cache.engine.HazelcastEngine;
 import dev.vxcc.cache.engine.NullEngine;
 import dev.vxcc.common.NodeKeys;
 import dev.vxcc.common.util.ListenFailure;
+import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -59,6 +62,12 @@ public final class CacheVerticle extends VerticleBase {
     this.clock = clock;
   }
 
+  /** The deployment's configuration with this node's secrets, which -ha deployments do not carry. */
+  @Override
+  public JsonObject config() {
+    return NodeSecrets.complete(vertx, super.config());
+  }
+
   @Override
   public Future<?> start() {
     try {
@@ -108,7 +117,8 @@ public final class CacheVerticle extends VerticleBase {
     return switch (cfg.engine()) {
       case NULL -> Future.succeededFuture(new NullEngine());
       case DISK -> workers.executeBlocking(() -> new DiskEngine(cfg.dir(), cfg.diskBytes(), clock).open(), false);
-      case HAZELCAST -> workers.executeBlocking(() -> HazelcastEngine.of(vertx, cfg.hazelcastBytesPerNode()), false);
+      case HAZELCAST -> workers.executeBlocking(() -> HazelcastEngine.of(vertx, cfg.hazelcastBytesPerNode(),
+          EntrySeal.fromCacheConfig(config().getJsonObject("cache"))), false);
     };
   }
 
@@ -116,7 +126,7 @@ public final class CacheVerticle extends VerticleBase {
     // Room for the largest value plus the message's other fields.
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(cfg.maxEntryBytes() + (1 << 20)));
     grpc.addService(CacheGrpcService.of(new CacheEndpoint(store, workers, cfg)));
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(cfg.host()).setPort(cfg.port()));
+    server = vertx.createHttpServer(NodeTls.of(vertx, config()).applyTo(new HttpServerOptions().setHost(cfg.host()).setPort(cfg.port())));
     String address = cfg.host() + ":" + cfg.port();
     return server.requestHandler(grpc).listen()
         .recover(e -> Future.failedFuture(ListenFailure.of("cache gRPC endpoint", address, "cache.port", e)));

@@ -36,6 +36,8 @@ public final class ResultCache {
   private final AtomicLong puts = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private volatile long bloomFetchedAt;
+  /** Why the cache last failed us (for {@code vxcc doctor}); empty once it answers again. */
+  private volatile String lastError = "";
 
   /** @param readsEntries delegates read and keep a Bloom filter; servants only write */
   public ResultCache(Vertx vertx, String token, boolean readsEntries) {
@@ -50,7 +52,10 @@ public final class ResultCache {
       locate();
     } else if (readsEntries) {
       fetcher.fetchOnce()
-          .onSuccess(full -> bloomFetchedAt = System.currentTimeMillis())
+          .onSuccess(full -> {
+            bloomFetchedAt = System.currentTimeMillis();
+            lastError = "";
+          })
           .onFailure(e -> lost("bloom filter fetch failed: " + e.getMessage()));
     }
   }
@@ -69,11 +74,13 @@ public final class ResultCache {
           LOG.info("using the shared cache at {}", location);
           tick();
         })
+        .onFailure(e -> lastError = String.valueOf(e.getMessage()))
         .onComplete(ar -> locating = false);
   }
 
   /** The node went away: look for it again (it may come back elsewhere). */
   private void lost(String why) {
+    lastError = why;
     if (client != null) {
       LOG.info("lost the shared cache at {}: {}", client.location(), why);
       client.close();
@@ -120,7 +127,8 @@ public final class ResultCache {
         .put("puts", puts.get())
         .put("failures", failures.get())
         .put("bloomFresh", bloom.fresh())
-        .put("bloomFetchedAt", bloomFetchedAt);
+        .put("bloomFetchedAt", bloomFetchedAt)
+        .put("lastError", lastError);
   }
 
   public void stop() {

@@ -1,5 +1,6 @@
 package dev.vxcc.scheduler;
 
+import dev.vxcc.common.NodeSecrets;
 import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.FailureCodes;
 import dev.vxcc.common.bus.FreeRequest;
@@ -48,6 +49,12 @@ public final class SchedulerVerticle extends VerticleBase {
 
   public SchedulerVerticle(InstantSource clock) {
     this.clock = clock;
+  }
+
+  /** The deployment's configuration with this node's secrets, which -ha deployments do not carry. */
+  @Override
+  public JsonObject config() {
+    return NodeSecrets.complete(vertx, super.config());
   }
 
   @Override

@@ -15,6 +15,7 @@ import dev.vxcc.common.util.Digests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
@@ -70,9 +71,14 @@ public final class CacheClient {
    * @throws IllegalArgumentException if the location is not {@code host:port}
    */
   public static CacheClient create(Vertx vertx, String location, String token, long maxValueBytes) {
+    return create(vertx, location, token, maxValueBytes, NodeTls.of(vertx, null));
+  }
+
+  /** As above, with the given TLS settings instead of this node's (see {@link NodeTls#of}). */
+  public static CacheClient create(Vertx vertx, String location, String token, long maxValueBytes, NodeTls tls) {
     SocketAddress addr = parseLocation(location);
     GrpcClient grpc = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(maxValueBytes + (1 << 20)),
-        new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        tls.applyTo(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)));
     return new CacheClient(vertx, grpc, addr, token, grpc);
   }
 

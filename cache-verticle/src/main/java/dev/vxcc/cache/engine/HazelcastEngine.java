@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@value CacheAddresses#HAZELCAST_MAP}, so several cache nodes serve one store. Values are kept
  * in the {@link EntryCodec} format so corruption in transit or at rest is still caught.
  * Hazelcast bounds the map itself (LRU, per-node heap budget), so {@link #purge()} has nothing to do.
+ * Any Hazelcast member can write that map, so every entry is sealed ({@link EntrySeal}) and one
+ * that does not verify is a miss.
  */
 public final class HazelcastEngine implements CacheEngine {
   private static final Logger LOG = LoggerFactory.getLogger(HazelcastEngine.class);
@@ -28,8 +30,10 @@ public final class HazelcastEngine implements CacheEngine {
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
   private final LongAdder corrupt = new LongAdder();
+  private final EntrySeal seal;
 
-  public HazelcastEngine(HazelcastInstance hz, long bytesPerNode) {
+  public HazelcastEngine(HazelcastInstance hz, long bytesPerNode, EntrySeal seal) {
+    this.seal = seal;
     long mb = Math.max(1, bytesPerNode >> 20);
     try {
       // Dynamic configuration: the first cache node defines it; identical definitions from the
@@ -51,7 +55,7 @@ public final class HazelcastEngine implements CacheEngine {
    *
    * @throws IllegalStateException if Vert.x is not clustered, or not through Hazelcast
    */
-  public static HazelcastEngine of(io.vertx.core.Vertx vertx, long bytesPerNode) {
+  public static HazelcastEngine of(io.vertx.core.Vertx vertx, long bytesPerNode, EntrySeal seal) {
     if (!vertx.isClustered()) {
       throw new IllegalStateException("cache engine hazelcast needs -cluster: this node runs without a cluster");
     }
@@ -60,7 +64,7 @@ public final class HazelcastEngine implements CacheEngine {
       throw new IllegalStateException("cache engine hazelcast needs -cluster with the Hazelcast cluster manager, found "
           + (manager == null ? "none" : manager.getClass().getName()));
     }
-    return new HazelcastEngine(hcm.getHazelcastInstance(), bytesPerNode);
+    return new HazelcastEngine(hcm.getHazelcastInstance(), bytesPerNode, seal);
   }
 
   @Override
@@ -76,7 +80,8 @@ public final class HazelcastEngine implements CacheEngine {
       return Optional.empty();
     }
     try {
-      byte[] value = EntryCodec.decode(stored);
+      byte[] value = EntryCodec.decode(seal.open(key, stored)
+          .orElseThrow(() -> new EntryCodec.CorruptEntryException("not sealed with this cluster's secret")));
       hits.increment();
       return Optional.of(value);
     } catch (EntryCodec.CorruptEntryException e) {
@@ -91,7 +96,7 @@ public final class HazelcastEngine implements CacheEngine {
 
   @Override
   public void put(String key, byte[] value) {
-    map.set(key, EntryCodec.encode(value));
+    map.set(key, seal.seal(key, EntryCodec.encode(value)));
   }
 
   @Override

@@ -10,8 +10,10 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.map.IMap;
 import dev.vxcc.cache.CacheAddresses;
 import dev.vxcc.cache.CacheVerticle;
+import dev.vxcc.cache.EntryCodec;
 import dev.vxcc.cache.Keys;
 import dev.vxcc.cache.client.CacheClient;
+import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -67,7 +69,8 @@ class HazelcastEngineTest {
 
     JsonObject config = new JsonObject().put("cache", new JsonObject()
         .put("engine", "hazelcast").put("port", 0)
-        .put("userTokens", List.of("u")).put("servantTokens", List.of("s")));
+        .put("userTokens", List.of("u")).put("servantTokens", List.of("s")))
+        .put("tls", NodeTls.ephemeral(List.of()).toJson());
     await(vertx.deployVerticle(new CacheVerticle(), new DeploymentOptions().setConfig(config)));
     CacheClient client = CacheClient.create(vertx, await(CacheClient.locate(vertx)), "s");
 
@@ -76,7 +79,7 @@ class HazelcastEngineTest {
     IMap<String, byte[]> map = manager.getHazelcastInstance().getMap(CacheAddresses.HAZELCAST_MAP);
     assertTrue(map.containsKey(key));
 
-    HazelcastEngine engine = new HazelcastEngine(manager.getHazelcastInstance(), 64L << 20);
+    HazelcastEngine engine = new HazelcastEngine(manager.getHazelcastInstance(), 64L << 20, EntrySeal.fromCacheConfig(config.getJsonObject("cache")));
     assertArrayEquals(new byte[] {1, 2, 3}, engine.get(key).orElseThrow());
     assertTrue(engine.keys().contains(key));
 
@@ -85,6 +88,20 @@ class HazelcastEngineTest {
     assertEquals(Optional.empty(), engine.get(bad));
     assertEquals(1, engine.stats().corrupt());
     assertFalse(map.containsKey(bad));
+
+    // What any Hazelcast member can do without the cache's secret: plant well-formed entries,
+    // unsealed or sealed with another secret. Neither is served.
+    String planted = Keys.key("planted");
+    map.set(planted, EntryCodec.encode(new byte[] {6, 6, 6}));
+    assertEquals(Optional.empty(), await(client.get(planted)));
+    String forged = Keys.key("forged");
+    map.set(forged, new EntrySeal("guessed".getBytes()).seal(forged, EntryCodec.encode(new byte[] {6, 6, 6})));
+    assertEquals(Optional.empty(), await(client.get(forged)));
+    // Nor is a genuine entry copied under another key.
+    String copied = Keys.key("copied");
+    map.set(copied, map.get(key));
+    assertEquals(Optional.empty(), await(client.get(copied)));
+    assertArrayEquals(new byte[] {1, 2, 3}, await(client.get(key)).orElseThrow());
 
     assertEquals("hazelcast", await(client.stats()).getEngine());
     await(client.close());

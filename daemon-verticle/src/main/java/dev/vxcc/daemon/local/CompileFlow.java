@@ -61,6 +61,14 @@ final class CompileFlow {
     this.clusterCompilers = clusterCompilers;
   }
 
+  dev.vxcc.daemon.identity.CompilerIdentity identities() {
+    return identities;
+  }
+
+  TrustedCompilers trustedCompilers() {
+    return trustedCompilers;
+  }
+
   Map<String, LocalTask> tasks() {
     return tasks;
   }
@@ -82,14 +90,35 @@ final class CompileFlow {
   Future<Buffer> compile(PeerIdentity caller, Frames f) {
     stats.invocations.incrementAndGet();
     long pid = caller.pid();
+    return decide(caller, f).map(v -> switch (v) {
+      case Verdict.Refused r -> Directives.fail(r.why());
+      case Verdict.Local l -> local(pid, l.reason(), l.lightweight());
+      case Verdict.Remote r -> {
+        String cacheControl = r.env().getOrDefault("VXCC_CACHE_CONTROL", "1");
+        LocalTask t = new LocalTask(taskIds.next(), caller, r.compiler(), r.compilerDigest(), r.decision(), "0".equals(cacheControl), System.currentTimeMillis());
+        // 0: neither read nor fill; 2: fill only (refresh entries without trusting them).
+        t.cacheRead = "1".equals(cacheControl);
+        t.sourceDateEpoch = r.env().getOrDefault("SOURCE_DATE_EPOCH", "");
+        t.baseDir = baseDir(r.env().get("VXCC_BASE_DIR"));
+        tasks.put(t.id, t);
+        yield Directives.preprocess(t.id, argv(r.compiler(), r.decision().preprocessArgs()), quota.tryAcquire(pid, true));
+      }
+    });
+  }
+
+  /**
+   * Where a compile would go and why, with no effect on stats, quotas or tasks: shared by real
+   * compiles and {@code vxcc --explain}.
+   */
+  Future<Verdict> decide(PeerIdentity caller, Frames f) {
     Path cwd = Path.of(f.text("cwd"));
     Path compiler = Path.of(f.text("compiler"));
     if (!cwd.isAbsolute() || !compiler.isAbsolute()) {
-      return Future.succeededFuture(Directives.fail("cwd and compiler must be absolute paths"));
+      return Future.succeededFuture(new Verdict.Refused("cwd and compiler must be absolute paths"));
     }
     Map<String, String> env = env(f.texts("env"));
     if ("0".equals(env.get("VXCC_DISTRIBUTE"))) {
-      return Future.succeededFuture(local(pid, "disabled-by-env", false));
+      return Future.succeededFuture(new Verdict.Local("disabled-by-env", false));
     }
     Set<String> available = clusterCompilers.get();
     String tool = f.text("tool", compiler.getFileName().toString());
@@ -97,34 +126,27 @@ final class CompileFlow {
     // Response files would be read with the daemon's privileges, and their words sent back to the
     // caller in the preprocess directive: only callers who could read anything get that.
     if (caller.uid() != 0 && args.stream().anyMatch(a -> a.startsWith("@"))) {
-      return Future.succeededFuture(local(pid, "response-file", false));
+      return Future.succeededFuture(new Verdict.Local("response-file", false));
     }
     // Classifying may read response files and look for precompiled headers: blocking, so on a worker.
     return vertx.executeBlocking(() -> trustedCompilers.trusted(compiler) ? classify(tool, compiler, args, cwd, available != null) : null, false)
         .map(c -> {
           if (c == null) {
-            return local(pid, "untrusted-compiler", false);
+            return new Verdict.Local("untrusted-compiler", false);
           }
           if (c.decision() instanceof Decision.Local l) {
-            return local(pid, l.reason().code(), l.lightweight());
+            return new Verdict.Local(l.reason().code(), l.lightweight());
           }
           Decision.Remote r = (Decision.Remote) c.decision();
           if (available == null) {
-            return local(pid, "scheduler-unreachable", false);
+            return new Verdict.Local("scheduler-unreachable", false);
           }
           if (!available.contains(c.compilerIdentity())) {
-            return local(pid, "no-servant-for-compiler", false);
+            return new Verdict.Local("no-servant-for-compiler", false);
           }
-          String cacheControl = env.getOrDefault("VXCC_CACHE_CONTROL", "1");
-          LocalTask t = new LocalTask(taskIds.next(), caller, compiler, c.compilerIdentity(), r, "0".equals(cacheControl), System.currentTimeMillis());
-          // 0: neither read nor fill; 2: fill only (refresh entries without trusting them).
-          t.cacheRead = "1".equals(cacheControl);
-          t.sourceDateEpoch = env.getOrDefault("SOURCE_DATE_EPOCH", "");
-          t.baseDir = baseDir(env.get("VXCC_BASE_DIR"));
-          tasks.put(t.id, t);
-          return Directives.preprocess(t.id, argv(compiler, r.preprocessArgs()), quota.tryAcquire(pid, true));
+          return (Verdict) new Verdict.Remote(compiler, c.compilerIdentity(), r, env);
         })
-        .otherwise(err -> local(pid, "compiler-unreadable", false));
+        .otherwise(err -> new Verdict.Local("compiler-unreadable", false));
   }
 
   private record Classified(Decision decision, String compilerIdentity) {}
@@ -320,9 +342,13 @@ final class CompileFlow {
       String out = t.decision.outputPath().toString();
       String suffix = t.decision.outputSuffix();
       String base = out.endsWith(suffix) ? out.substring(0, out.length() - suffix.length()) : out;
+      // All outputs together within one bound: objects with -g are large, but never unbounded.
+      long left = cfg.servant().maxResultBytes();
       for (Map.Entry<String, byte[]> e : res.filesZstd().entrySet()) {
         String path = e.getKey().equals(suffix) ? out : base + e.getKey();
-        files.add(new Directives.OutputFile(path, Zstd.decompress(e.getValue())));
+        byte[] data = Zstd.decompress(e.getValue(), left);
+        left -= data.length;
+        files.add(new Directives.OutputFile(path, data));
       }
       if (files.stream().noneMatch(x -> x.path().equals(out))) {
         throw new IllegalStateException("servant returned no " + suffix + " file");

@@ -1,5 +1,6 @@
 package dev.vxcc.daemon.local;
 
+import dev.vxcc.common.NodeSecrets;
 import dev.vxcc.common.NodeKeys;
 import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.ClusterView;
@@ -15,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -59,7 +61,15 @@ public final class LocalApiVerticle extends VerticleBase {
   private volatile ClusterView view;
   private volatile Set<String> clusterCompilers;
   private volatile long viewAt;
+  private volatile String viewError = "";
+  private DoctorService doctor;
   private volatile Map<String, RunningTask> runningByDigest = Map.of();
+
+  /** The deployment's configuration with this node's secrets, which -ha deployments do not carry. */
+  @Override
+  public JsonObject config() {
+    return NodeSecrets.complete(vertx, super.config());
+  }
 
   @Override
   public Future<?> start() {
@@ -68,12 +78,13 @@ public final class LocalApiVerticle extends VerticleBase {
     PeerIdentity.requireNativeTransport(vertx);
     fileDigests = new FileDigestService(vertx, api, digests);
     quota = new LocalQuota(cfg.maxLocalTasks(), (int) Math.floor(cfg.maxLocalTasks() * cfg.lightweightRatio()));
-    grpc = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(512L << 20),
-        new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    grpc = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(cfg.servant().maxResultBytes() + (1 << 20)),
+        NodeTls.of(vertx, config()).applyTo(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)));
     dispatcher = new Dispatcher(vertx, cfg, grpc, stats, digest -> runningByDigest.get(digest), () -> view == null ? "" : view.servingToken());
     cache = new ResultCache(vertx, cfg.token(), true);
     vertx.setPeriodic(1_000, t -> cache.tick());
     flow = new CompileFlow(vertx, cfg, quota, dispatcher, stats, digests, this::knownCompilers, cache);
+    doctor = new DoctorService(vertx, flow.identities(), flow.trustedCompilers());
     vertx.setPeriodic(1_000, t -> dispatcher.keepAlive());
     vertx.setPeriodic(1_000, t -> reclaimDeadWrappers());
     refreshView();
@@ -109,6 +120,9 @@ public final class LocalApiVerticle extends VerticleBase {
     r.get("/local/stats").handler(this::stats);
     r.get("/local/version").handler(ctx -> ctx.response().end("vxcc daemon, protocol " + DaemonConfig.PROTOCOL_VERSION + "\n"));
     r.post("/local/file_digest").handler(ctx -> framed(ctx, this::fileDigest));
+    r.post("/local/doctor").handler(ctx -> framed(ctx, (peer, f) -> doctor.run(peer, f,
+        new DoctorService.State(api.socket().toString(), quota.maxHeavy(), freshView(), viewError, cache.stats()))));
+    r.post("/local/explain").handler(ctx -> framed(ctx, this::explain));
     return r;
   }
 
@@ -183,6 +197,17 @@ public final class LocalApiVerticle extends VerticleBase {
     ctx.response().putHeader("content-type", "text/plain").end(StatsText.render(stats, quota, servant, v, flow.compilerNames()));
   }
 
+  /** Where one compile would go, and why; compiles nothing and counts nothing. */
+  private Future<Buffer> explain(PeerIdentity peer, Frames f) {
+    return flow.decide(peer, f).map(v -> Frames.builder()
+        .add("text", ExplainText.render(f.text("tool", ""), f.texts("arg"), v, freshView(), cache.stats(), cfg.minRemoteSourceBytes()))
+        .build());
+  }
+
+  private ClusterView freshView() {
+    return System.currentTimeMillis() - viewAt > VIEW_STALE_MS ? null : view;
+  }
+
   private Set<String> knownCompilers() {
     return System.currentTimeMillis() - viewAt > VIEW_STALE_MS ? null : clusterCompilers;
   }
@@ -204,9 +229,11 @@ public final class LocalApiVerticle extends VerticleBase {
           runningByDigest = Map.copyOf(running);
           clusterCompilers = Set.copyOf(digestsSeen);
           viewAt = System.currentTimeMillis();
+          viewError = "";
         })
         .onFailure(e -> {
           LOG.debug("no cluster view: {}", e.getMessage());
+          viewError = String.valueOf(e.getMessage());
           // Sharing needs a fresh view: a task that finished long ago must not be joined.
           if (System.currentTimeMillis() - viewAt > VIEW_STALE_MS) {
             runningByDigest = Map.of();

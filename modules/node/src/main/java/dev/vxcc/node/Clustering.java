@@ -5,6 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.XmlConfigBuilder;
 import dev.vxcc.common.util.ListenFailure;
+import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -19,7 +20,8 @@ import java.util.List;
 final class Clustering {
   private Clustering() {}
 
-  static Future<Vertx> start(VertxOptions options, Path xml, String host, Integer port, List<String> members, String name) {
+  static Future<Vertx> start(VertxOptions options, Path xml, String host, Integer port, List<String> members, String name,
+      NodeTls tls) {
     Config cfg;
     try (InputStream in = Files.newInputStream(xml)) {
       cfg = new XmlConfigBuilder(in).build();
@@ -35,14 +37,20 @@ final class Clustering {
       net.setPort(port).setPortAutoIncrement(false);
     }
     JoinConfig join = net.getJoin();
+    // Hazelcast cannot authenticate members (open-source edition): at least never listen beyond
+    // the cluster interface, and never discover members by multicast.
+    cfg.setProperty("hazelcast.socket.bind.any", "false");
+    join.getMulticastConfig().setEnabled(false);
     if (members != null && !members.isEmpty()) {
-      join.getMulticastConfig().setEnabled(false);
       join.getAutoDetectionConfig().setEnabled(false);
       join.getTcpIpConfig().setEnabled(true).setMembers(members);
     }
     // Our own shutdown hook closes Vert.x first, so servants can still say goodbye on the bus.
     cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
     options.getEventBusOptions().setHost(host).setClusterPublicHost(host).setPort(0);
+    // Hazelcast's member protocol cannot be authenticated in the open-source edition; the event bus
+    // can: a member without a certificate from the cluster CA can neither connect nor be connected to.
+    tls.applyTo(options.getEventBusOptions());
     String address = host + ":" + (port != null ? port : net.getPort() + "-" + (net.getPort() + net.getPortCount() - 1));
     return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(cfg)).buildClustered()
         .recover(e -> Future.failedFuture(ListenFailure.inUse(e)

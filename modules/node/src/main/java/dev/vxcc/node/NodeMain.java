@@ -1,5 +1,7 @@
 package dev.vxcc.node;
 
+import dev.vxcc.common.NodeSecrets;
+import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vxcc-node run ROLES [-conf ...] [-cluster ...] [-ha]}: one JVM running some roles as verticles. */
 @Command(name = "vxcc-node", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    subcommands = NodeMain.Run.class, description = "Runs vxcc roles (scheduler, cache, daemon) as Vert.x verticles.")
+    subcommands = {NodeMain.Run.class, Certs.class}, description = "Runs vxcc roles (scheduler, cache, daemon) as Vert.x verticles.")
 public final class NodeMain {
   public static void main(String[] args) {
     System.exit(new CommandLine(new NodeMain()).execute(args));
@@ -61,9 +63,11 @@ public final class NodeMain {
     public Integer call() throws Exception {
       List<String> verticles;
       JsonObject config;
+      NodeTls tls;
       try {
         verticles = Roles.verticles(roles);
         config = loadConfig();
+        tls = nodeTls(config);
       } catch (IllegalArgumentException e) {
         System.err.println("vxcc-node: " + e.getMessage());
         return 2;
@@ -72,7 +76,7 @@ public final class NodeMain {
       VertxOptions options = new VertxOptions().setHAEnabled(ha).setHAGroup(haGroup).setPreferNativeTransport(true);
       Future<Vertx> vertxFuture = cluster
           ? Clustering.start(options, clusterConfig != null ? clusterConfig : Installation.file("conf/cluster.xml"),
-              clusterHost, clusterPort, clusterMembers, clusterName)
+              clusterHost, clusterPort, clusterMembers, clusterName, tls)
           : Future.succeededFuture(Vertx.vertx(options));
       Vertx vertx;
       try {
@@ -82,10 +86,15 @@ public final class NodeMain {
         System.err.println("vxcc-node: could not start" + (cluster ? " the cluster member" : "") + ": " + e.getMessage());
         return 1;
       }
+      tls.share(vertx);
+      // Vert.x copies every HA deployment's config into a Hazelcast map any member can read: the
+      // roles are deployed without secrets and read them from this node (NodeSecrets).
+      NodeSecrets.share(vertx, config);
+      JsonObject deployed = NodeSecrets.withoutSecrets(config);
       List<String> ids = new ArrayList<>();
       try {
         for (String v : verticles) {
-          ids.add(vertx.deployVerticle(v, new DeploymentOptions().setConfig(config).setHa(ha)).await(120, TimeUnit.SECONDS));
+          ids.add(vertx.deployVerticle(v, new DeploymentOptions().setConfig(deployed).setHa(ha)).await(120, TimeUnit.SECONDS));
         }
       } catch (Exception e) {
         System.err.println("vxcc-node: could not start " + roles + ": " + e.getMessage());
@@ -108,6 +117,24 @@ public final class NodeMain {
       System.out.flush();
       closed.await();
       return 0;
+    }
+
+    /**
+     * Configured TLS (files checked now), explicit plaintext (warned about), or for a node that is
+     * not clustered an ephemeral CA: all its connections stay inside this JVM, so nobody else needs it.
+     */
+    private NodeTls nodeTls(JsonObject config) {
+      JsonObject block = NodeTls.blockOf(config);
+      if (block == null) {
+        if (cluster) {
+          throw new IllegalArgumentException(NodeTls.missingForCluster());
+        }
+        return NodeTls.ephemeral(List.of(clusterHost));
+      }
+      NodeTls tls = NodeTls.fromConfig(block);
+      tls.check();
+      tls.warnIfInsecure(cluster ? "event bus and gRPC" : "gRPC");
+      return tls;
     }
 
     private JsonObject loadConfig() {

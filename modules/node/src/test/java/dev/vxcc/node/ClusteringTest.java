@@ -16,7 +16,7 @@ class ClusteringTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       String member = "127.0.0.1:" + taken.getLocalPort();
       Throwable t = Clustering.start(new VertxOptions(), Path.of("../../conf/cluster.xml"), "127.0.0.1", taken.getLocalPort(),
-              List.of(member), "clustering-test-" + ProcessHandle.current().pid())
+              List.of(member), "clustering-test-" + ProcessHandle.current().pid(), dev.vxcc.common.net.NodeTls.insecure())
           .toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(120, TimeUnit.SECONDS);
       String message = t instanceof java.util.concurrent.CompletionException ? t.getCause().getMessage() : t.getMessage();
       assertTrue(message.startsWith("Hazelcast cluster member cannot listen on " + member + ": address already in use"), message);

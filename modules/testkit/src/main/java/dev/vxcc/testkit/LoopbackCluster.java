@@ -1,8 +1,11 @@
 package dev.vxcc.testkit;
 
+import dev.vxcc.common.net.ClusterCa;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +14,8 @@ import java.util.stream.Collectors;
 /**
  * A real cluster on loopback: each node is a separate JVM started through bin/vxcc-node with
  * -cluster, all joined by TCP-IP under a cluster name of their own, so parallel runs never merge.
+ * Each cluster has its own CA and each node its own certificate, so nodes talk mutual TLS as in
+ * production, and nodes of different test clusters could not talk even if they met.
  */
 public final class LoopbackCluster implements AutoCloseable {
   public static final String TOKEN = "test-token";
@@ -20,6 +25,7 @@ public final class LoopbackCluster implements AutoCloseable {
   private final String name = "vxcc-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
   private final List<Integer> hzPorts = new ArrayList<>();
   private final List<NodeProcess> nodes = new ArrayList<>();
+  private final ClusterCa ca = ClusterCa.create("vxcc test cluster CA", Duration.ofDays(1));
   private Path sockets;
 
   public LoopbackCluster(Path dist, Path logs, int maxNodes) throws IOException {
@@ -59,6 +65,7 @@ public final class LoopbackCluster implements AutoCloseable {
     if (index >= hzPorts.size()) {
       throw new IllegalStateException("cluster was sized for " + hzPorts.size() + " nodes");
     }
+    config = withTls(config, index);
     String members = hzPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     config = withOwnSocket(config, index);
     NodeProcess n = NodeProcess.start(dist, logs.resolve("node-" + index + "-" + roles.replace(',', '+') + ".log"),
@@ -67,6 +74,26 @@ public final class LoopbackCluster implements AutoCloseable {
         env);
     nodes.add(n);
     return n;
+  }
+
+  /** The config plus a "tls" block naming this node's certificate files, unless the test set its own. */
+  private JsonObject withTls(JsonObject config, int index) throws IOException {
+    if (config.containsKey("tls")) {
+      return config;
+    }
+    Path dir = logs.resolve("tls");
+    Files.createDirectories(dir);
+    Path caFile = dir.resolve("ca.pem");
+    if (!Files.exists(caFile)) {
+      Files.writeString(caFile, ca.certPem());
+    }
+    ClusterCa.NodeCert cert = ca.issue("node-" + index, List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
+    Path certFile = Files.writeString(dir.resolve("node-" + index + ".pem"), cert.certPem());
+    Path keyFile = Files.writeString(dir.resolve("node-" + index + "-key.pem"), cert.keyPem());
+    return config.copy().put("tls", new JsonObject()
+        .put("ca", caFile.toAbsolutePath().toString())
+        .put("cert", certFile.toAbsolutePath().toString())
+        .put("key", keyFile.toAbsolutePath().toString()));
   }
 
   /**

@@ -1,0 +1,77 @@
+package dev.vxcc.daemon.local;
+
+import dev.vxcc.common.bus.ClusterView;
+import dev.vxcc.daemon.args.LocalReason;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** The text of {@code vxcc --explain}: where one compile would run, whether the cache could answer it, and why. */
+final class ExplainText {
+  private ExplainText() {}
+
+  /** Reasons the daemon adds to the classifier's, in the user's words. */
+  private static final Map<String, String> DAEMON_REASONS = Map.of(
+      "disabled-by-env", "VXCC_DISTRIBUTE=0 is set",
+      "response-file", "@file arguments are read only for root (the daemon would read them with its own rights)",
+      "untrusted-compiler", "the compiler, or a directory above it, is writable by someone other than root: the daemon will not run it",
+      "scheduler-unreachable", "no cluster view from the scheduler (see `vxcc doctor`)",
+      "no-servant-for-compiler", "no servant has this compiler (same build, by content): see `vxcc doctor`",
+      "compiler-unreadable", "the compiler could not be identified (its probe failed)");
+
+  static String describe(String reason) {
+    String d = DAEMON_REASONS.get(reason);
+    if (d != null) {
+      return d;
+    }
+    return Arrays.stream(LocalReason.values()).filter(r -> r.code().equals(reason)).map(LocalReason::description)
+        .findFirst().orElse(reason);
+  }
+
+  static String render(String tool, List<String> args, Verdict v, ClusterView view, JsonObject cache, long minRemoteSourceBytes) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("compile: ").append(tool);
+    args.forEach(a -> sb.append(' ').append(a));
+    sb.append('\n');
+    switch (v) {
+      case Verdict.Refused r -> sb.append("where:   cannot tell: ").append(r.why()).append('\n');
+      case Verdict.Local l -> {
+        sb.append("where:   local (").append(l.reason()).append("): ").append(describe(l.reason())).append('\n');
+        sb.append("cache:   not used for local compiles\n");
+      }
+      case Verdict.Remote r -> {
+        List<String> having = view == null ? List.of() : view.servants().stream()
+            .map(JsonObject.class::cast)
+            .filter(s -> s.getInteger("capacity", 0) > 0 && s.getJsonArray("compilerDigests", new JsonArray()).contains(r.compilerDigest()))
+            .map(s -> s.getString("location", "?"))
+            .toList();
+        sb.append("where:   remote: ").append(r.decision().sourcePath()).append(" -> ").append(r.decision().outputPath())
+            .append(" on one of ").append(having.size()).append(having.size() == 1 ? " servant" : " servants")
+            .append(" with this compiler (").append(String.join(", ", having)).append(")\n");
+        sb.append("how:     preprocess here with `").append(r.compiler());
+        r.decision().preprocessArgs().forEach(a -> sb.append(' ').append(a));
+        sb.append("`; a preprocessed source under ").append(minRemoteSourceBytes)
+            .append(" bytes, or preprocessor diagnostics, would compile locally instead\n");
+        sb.append("cache:   ").append(cacheLine(r.env().getOrDefault("VXCC_CACHE_CONTROL", "1"), cache)).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String cacheLine(String control, JsonObject cache) {
+    if ("0".equals(control)) {
+      return "not used (VXCC_CACHE_CONTROL=0)";
+    }
+    String location = cache == null ? null : cache.getString("location");
+    if (location == null) {
+      return "no shared cache reachable: nothing to look up (see `vxcc doctor`)";
+    }
+    if ("2".equals(control)) {
+      return "not read, only filled (VXCC_CACHE_CONTROL=2) at " + location;
+    }
+    return "would preprocess, then look up the key (compiler, arguments, preprocessed source) at " + location
+        + "; a hit is used without compiling (sources using __DATE__/__TIME__ are never cached)";
+  }
+}
