@@ -1129,7 +1129,8 @@ static bool do_result(const struct fields *fs)
     if (!write_files(fs))
         return false;
     const struct field *out = field_get(fs, "stdout"), *err = field_get(fs, "stderr");
-    dbg("result: exit %d", code);
+    const struct field *note = field_get(fs, "note");
+    dbg("result: exit %d%s%.*s", code, note ? ", " : "", note ? (int)note->len : 0, note ? note->val : "");
     if (out)
         write_all(1, out->val, out->len);
     if (err)
@@ -1176,8 +1177,9 @@ static _Noreturn void compile(void)
         dbg("directive: %s", action);
         struct response next;
         if (strcmp(action, "local") == 0) {
-            const struct field *reason = field_get(&fs, "reason");
-            dbg("compiling locally: %.*s", reason ? (int)reason->len : 0, reason ? reason->val : "");
+            const struct field *reason = field_get(&fs, "reason"), *note = field_get(&fs, "note");
+            dbg("compiling locally: %.*s%s%.*s", reason ? (int)reason->len : 0, reason ? reason->val : "", note ? ": " : "",
+                note ? (int)note->len : 0, note ? note->val : "");
             do_local(&fs);
         } else if (strcmp(action, "preprocess") == 0) {
             if (!do_preprocess(&fs, &next))
@@ -1237,6 +1239,15 @@ static char *try_dir(const char *dir, const char *tool, const char *self)
     return NULL;
 }
 
+static bool is_self(const char *path)
+{
+    char *self = realpath("/proc/self/exe", NULL), *real = realpath(path, NULL);
+    bool same = self && real && strcmp(self, real) == 0;
+    free(self);
+    free(real);
+    return same;
+}
+
 static char *find_compiler(const char *tool)
 {
     char *self = realpath("/proc/self/exe", NULL);
@@ -1274,8 +1285,15 @@ static void usage(FILE *f)
           "       vxcc install-symlinks DIR    create gcc, g++, cc, c++, clang, clang++, vxcc -> vxcc in DIR\n"
           "       vxcc --version | --help\n"
           "Symlinked under a compiler's name (put DIR first in PATH), vxcc stands in for that compiler.\n"
-          "Environment: VXCC_DAEMON (host:port, default " DEFAULT_DAEMON "), VXCC_DISABLE=1,\n"
-          "             VXCC_LOG_LEVEL=debug, VXCC_REAL_COMPILER_DIR.\n",
+          "Environment:\n"
+          "  VXCC_DAEMON=PATH             the daemon's socket, unix:/path or /path (default " DEFAULT_DAEMON ")\n"
+          "  VXCC_DISABLE=1               run the real compiler directly, never contact the daemon\n"
+          "  VXCC_DISTRIBUTE=0            ask the daemon to run everything locally\n"
+          "  VXCC_CACHE_CONTROL=0|1|2     shared cache off / read and fill (default) / fill only\n"
+          "  VXCC_BASE_DIR=DIR            checkout root: checkouts in other directories share results\n"
+          "  VXCC_LOG_LEVEL=debug|info    debug: print each step and why it ran where it did\n"
+          "  VXCC_REAL_COMPILER_DIR=DIR   searched for the real compiler before PATH\n"
+          "  VXCC_JAVA_OPTS=OPTS          extra JVM options for vxcc-node\n",
           f);
 }
 
@@ -1484,11 +1502,27 @@ static bool env_true(const char *name)
     return v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0);
 }
 
+/* Every level but debug is quiet; a misspelt one must not silently mean "quiet". */
+static void log_level(const char *level)
+{
+    static const char *const quiet[] = {"", "info", "warn", "warning", "error", "off"};
+    if (!level || strcmp(level, "debug") == 0) {
+        g_debug = level != NULL;
+        return;
+    }
+    for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
+        if (strcmp(level, quiet[i]) == 0)
+            return;
+    fprintf(stderr, "vxcc: unknown VXCC_LOG_LEVEL '%s' (want debug, or info for quiet); ignoring it\n", level);
+}
+
 /* direct: named after `vxcc` (a path there is the compiler itself), not invoked through a link. */
 static bool resolve_compiler(const char *tool_arg, bool direct)
 {
     g_tool = base_name(tool_arg);
-    if (strchr(tool_arg, '/') && direct) {
+    /* A launcher given one of our own symlinks (CMake found c++ first in PATH: ours) must not run
+       itself as the compiler: the two would hold and wait for the same local slot. */
+    if (strchr(tool_arg, '/') && direct && !is_self(tool_arg)) {
         g_compiler = tool_arg;
         g_compiler_abs = make_absolute(tool_arg);
     } else {
@@ -1505,9 +1539,8 @@ static bool resolve_compiler(const char *tool_arg, bool direct)
 
 int main(int argc, char **argv)
 {
-    const char *level = getenv("VXCC_LOG_LEVEL");
-    g_debug = level && strcmp(level, "debug") == 0;
     ensure_std_fds();
+    log_level(getenv("VXCC_LOG_LEVEL"));
 
     if (argc < 1 || !argv[0]) {
         usage(stderr);

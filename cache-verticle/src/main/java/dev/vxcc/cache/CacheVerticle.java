@@ -8,6 +8,7 @@ import dev.vxcc.cache.engine.EntrySeal;
 import dev.vxcc.cache.engine.HazelcastEngine;
 import dev.vxcc.cache.engine.NullEngine;
 import dev.vxcc.common.NodeKeys;
+import dev.vxcc.common.util.ListenFailure;
 import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -126,7 +127,9 @@ public final class CacheVerticle extends VerticleBase {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(cfg.maxEntryBytes() + (1 << 20)));
     grpc.addService(CacheGrpcService.of(new CacheEndpoint(store, workers, cfg)));
     server = vertx.createHttpServer(NodeTls.of(vertx, config()).applyTo(new HttpServerOptions().setHost(cfg.host()).setPort(cfg.port())));
-    return server.requestHandler(grpc).listen();
+    String address = cfg.host() + ":" + cfg.port();
+    return server.requestHandler(grpc).listen()
+        .recover(e -> Future.failedFuture(ListenFailure.of("cache gRPC endpoint", address, "cache.port", e)));
   }
 
   /** The gRPC location daemons use, once started. */

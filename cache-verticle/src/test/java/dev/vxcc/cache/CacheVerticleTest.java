@@ -182,4 +182,15 @@ class CacheVerticleTest {
     Throwable t = failure(vertx.deployVerticle(new CacheVerticle(clock), new DeploymentOptions().setConfig(config("hazelcast"))));
     assertTrue(t.getMessage().contains("engine hazelcast needs -cluster"), t.getMessage());
   }
+
+  @Test
+  void aPortInUseNamesTheCacheRoleTheAddressAndTheSetting(Vertx vertx) throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      JsonObject config = config("null");
+      config.getJsonObject("cache").put("host", "127.0.0.1").put("port", taken.getLocalPort());
+      Throwable t = failure(vertx.deployVerticle(new CacheVerticle(clock), new DeploymentOptions().setConfig(config)));
+      assertEquals("cache gRPC endpoint cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": address already in use"
+          + " (another vxcc-node running? stop it, or set cache.port to another value)", t.getMessage());
+    }
+  }
 }

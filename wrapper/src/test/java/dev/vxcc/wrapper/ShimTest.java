@@ -127,6 +127,22 @@ class ShimTest {
     }
 
     @Test
+    void debugLogTellsARemoteCompileFromACacheHitAndNamesTheDiagnostic() throws Exception {
+        box.set("VXCC_LOG_LEVEL", "debug");
+        daemon.on("/local/compile", req -> Reply.of("action", "result", "exit", "0", "note", "compiled remotely on 10.0.0.7:8335",
+                "file", "a.o", "data", "obj"));
+        assertTrue(box.gxx("-c", "a.c", "-o", "a.o").stderr().contains("result: exit 0, compiled remotely on 10.0.0.7:8335\n"));
+        daemon.on("/local/compile", req -> Reply.of("action", "result", "exit", "0", "note", "from the shared cache",
+                "file", "a.o", "data", "obj"));
+        assertTrue(box.gxx("-c", "a.c", "-o", "a.o").stderr().contains("result: exit 0, from the shared cache\n"));
+        daemon.on("/local/compile", req -> Reply.of("action", "local", "reason", "remote-diagnostics", "quota", "none",
+                "note", "a.c:3:5: warning: unused variable 'x' [-Wunused-variable]"));
+        var r = box.gxx("-c", "a.c", "-o", "a.o");
+        assertTrue(r.stderr().contains("compiling locally: remote-diagnostics: a.c:3:5: warning: unused variable 'x' [-Wunused-variable]\n"),
+                r.stderr());
+    }
+
+    @Test
     void aTcpAddressIsNoLongerADaemonAndFallsBack() throws Exception {
         // The daemon serves wrappers only on its Unix socket, where the kernel names the caller.
         var r = box.set("VXCC_DAEMON", "127.0.0.1:8334").set("VXCC_LOG_LEVEL", "debug").gxx("-c", "a.c");
@@ -410,6 +426,17 @@ class ShimTest {
         assertEquals(box.compiler().toString(), daemon.requests.getLast().fields().first("compiler"));
     }
 
+    /** The README's set-up (links first in PATH) plus -DCMAKE_CXX_COMPILER_LAUNCHER=vxcc: CMake hands us our own link. */
+    @Test
+    void aLauncherGivenItsOwnSymlinkRunsTheRealCompilerOnce() throws Exception {
+        daemon.on("/local/compile", req -> Reply.of("action", "local", "reason", "r", "quota", "none"));
+        var r = box.run(List.of(Sandbox.SHIM.toString(), box.sym.resolve("g++").toString(), "-c", "a.c"));
+        assertEquals(0, r.exit(), r.stderr());
+        assertEquals(expectedRun("-c", "a.c"), box.compilerRuns());
+        assertEquals(1, daemon.requests("/local/compile").size(), "one request, not one per hop through the shim");
+        assertEquals(box.compiler().toString(), daemon.requests.getFirst().fields().first("compiler"));
+    }
+
     @Test
     void missingCompilerAndMissingArguments() throws Exception {
         box.set("PATH", box.sym.toString());
@@ -427,10 +454,26 @@ class ShimTest {
     void versionAndHelp() throws Exception {
         var r = box.run(List.of(Sandbox.SHIM.toString(), "--version"));
         assertEquals(0, r.exit());
-        assertTrue(r.stdout().startsWith("vxcc "), r.stdout());
+        // The Maven project version, as vxcc-node --version prints it (NodeMainTest).
+        assertEquals("vxcc " + System.getProperty("vxcc.version") + " (wrapper protocol 1)\n", r.stdout());
         r = box.run(List.of(Sandbox.SHIM.toString(), "--help"));
         assertEquals(0, r.exit());
         assertTrue(r.stdout().contains("install-symlinks"));
+        // Every variable the shim or the daemon reads from a build's environment.
+        for (String v : List.of("VXCC_DAEMON", "VXCC_DISABLE", "VXCC_DISTRIBUTE", "VXCC_CACHE_CONTROL", "VXCC_BASE_DIR",
+                "VXCC_LOG_LEVEL", "VXCC_REAL_COMPILER_DIR", "VXCC_JAVA_OPTS")) {
+            assertTrue(r.stdout().contains(v + "="), v + " missing from --help:\n" + r.stdout());
+        }
+    }
+
+    @Test
+    void anUnknownLogLevelIsWarnedAboutOnceNotIgnored() throws Exception {
+        box.env.put("VXCC_LOG_LEVEL", "verbose");
+        var r = box.run(List.of(Sandbox.SHIM.toString(), "--version"));
+        assertEquals(0, r.exit());
+        assertEquals("vxcc: unknown VXCC_LOG_LEVEL 'verbose' (want debug, or info for quiet); ignoring it\n", r.stderr());
+        box.env.put("VXCC_LOG_LEVEL", "info");
+        assertEquals("", box.run(List.of(Sandbox.SHIM.toString(), "--version")).stderr());
     }
 
     @Test

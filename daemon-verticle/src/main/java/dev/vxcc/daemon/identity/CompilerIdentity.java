@@ -67,7 +67,8 @@ public final class CompilerIdentity {
     }
   }
 
-  private record Entry(Path real, List<FileDigestCache.Key> stamps, Identity identity) {}
+  /** @param label the compiler's name and version for people, e.g. "g++ 12.2.0" */
+  private record Entry(Path real, List<FileDigestCache.Key> stamps, Identity identity, String label) {}
 
   private final FileDigestCache files;
   private final Map<String, Entry> cache = new ConcurrentHashMap<>();
@@ -202,7 +203,28 @@ public final class CompilerIdentity {
       parts.add((lib.getKey() + "=" + files.digestOf(lib.getValue())).getBytes(StandardCharsets.UTF_8));
     }
     String hex = Digests.hexOfParts(parts.toArray(new byte[0][]));
-    return new Entry(real, stamps, new Identity(hex, real, prefixOf(real), involved));
+    return new Entry(real, stamps, new Identity(hex, real, prefixOf(real), involved), label(compiler, probe));
+  }
+
+  /** Identity → name and version (e.g. "g++ 12.2.0") of every compiler identified so far. */
+  public Map<String, String> labels() {
+    Map<String, String> out = new TreeMap<>();
+    cache.values().forEach(e -> out.putIfAbsent(e.identity().hex(), e.label()));
+    return out;
+  }
+
+  /** The name the build used and the version the driver reports ("gcc version 12.2.0 (…)", "clang version 14.0.6"). */
+  static String label(Path compiler, List<String> probe) {
+    String name = compiler.getFileName().toString();
+    for (String line : probe) {
+      int at = line.startsWith("gcc version ") ? 0 : line.indexOf("clang version ");
+      if (at >= 0) {
+        String rest = line.substring(line.indexOf("version ", at) + "version ".length()).strip();
+        int end = rest.indexOf(' ');
+        return name + " " + (end < 0 ? rest : rest.substring(0, end));
+      }
+    }
+    return name;
   }
 
   private List<String> probe(Path compiler) throws IOException {

@@ -73,9 +73,18 @@ final class CompileFlow {
     return tasks;
   }
 
+  /** Names and versions of the compilers this daemon's builds used, by identity. */
+  Map<String, String> compilerNames() {
+    return identities.labels();
+  }
+
   private Buffer local(long pid, String reason, boolean light) {
+    return local(pid, reason, "", light);
+  }
+
+  private Buffer local(long pid, String reason, String note, boolean light) {
     stats.local(reason);
-    return Directives.local(reason, quota.tryAcquire(pid, light), light);
+    return Directives.local(reason, note, quota.tryAcquire(pid, light), light);
   }
 
   Future<Buffer> compile(PeerIdentity caller, Frames f) {
@@ -213,7 +222,7 @@ final class CompileFlow {
     }
     if (cfg.exactDiagnostics() && stderr.length > 0) {
       tasks.remove(t.id);
-      return Future.succeededFuture(local(pid, "preprocessor-diagnostics", false));
+      return Future.succeededFuture(local(pid, "preprocessor-diagnostics", Notes.diagnostic(stderr), false));
     }
     byte[] source = f.bytes("stdout");
     if (source.length < cfg.minRemoteSourceBytes()) {
@@ -318,10 +327,10 @@ final class CompileFlow {
   private Future<Buffer> outcome(LocalTask t, RemoteResult res) {
     if (res.exitCode() != 0) {
       // The local run reproduces the diagnostics exactly, with source snippets the servant cannot show.
-      return Future.succeededFuture(local(t.pid, "compile-error", false));
+      return Future.succeededFuture(local(t.pid, "compile-error", Notes.diagnostic(res.stderr()), false));
     }
     if (cfg.exactDiagnostics() && res.stderr().length > 0) {
-      return Future.succeededFuture(local(t.pid, "remote-diagnostics", false));
+      return Future.succeededFuture(local(t.pid, "remote-diagnostics", Notes.diagnostic(res.stderr()), false));
     }
     if (RemoteResult.FROM_CACHE.equals(res.servant())) {
       stats.cacheHits.incrementAndGet();
@@ -344,7 +353,7 @@ final class CompileFlow {
       if (files.stream().noneMatch(x -> x.path().equals(out))) {
         throw new IllegalStateException("servant returned no " + suffix + " file");
       }
-      return Directives.result(0, res.stdout(), res.stderr(), files);
+      return Directives.result(0, res.stdout(), res.stderr(), files, Notes.of(res));
     }, false);
   }
 

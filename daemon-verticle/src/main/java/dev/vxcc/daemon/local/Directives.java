@@ -9,12 +9,20 @@ final class Directives {
   private Directives() {}
 
   static Buffer local(String reason, boolean quotaGranted, boolean light) {
-    return Frames.builder()
+    return local(reason, "", quotaGranted, light);
+  }
+
+  /** With a note for the wrapper's debug log (e.g. the diagnostic that sent it back here); "" = none. */
+  static Buffer local(String reason, String note, boolean quotaGranted, boolean light) {
+    Frames.Builder b = Frames.builder()
         .add("action", "local")
         .add("reason", reason)
         .add("quota", quotaGranted ? "granted" : "wait")
-        .add("kind", light ? "light" : "heavy")
-        .build();
+        .add("kind", light ? "light" : "heavy");
+    if (!note.isEmpty()) {
+      b.add("note", note);
+    }
+    return b.build();
   }
 
   static Buffer preprocess(String task, List<String> argv, boolean quotaGranted) {
@@ -41,8 +49,10 @@ final class Directives {
 
   record OutputFile(String path, byte[] data) {}
 
-  static Buffer result(int exit, byte[] stdout, byte[] stderr, List<OutputFile> files) {
-    Frames.Builder b = Frames.builder().add("action", "result").add("exit", exit).add("stdout", stdout).add("stderr", stderr);
+  /** note: where the result came from, for the wrapper's debug log. */
+  static Buffer result(int exit, byte[] stdout, byte[] stderr, List<OutputFile> files, String note) {
+    Frames.Builder b = Frames.builder().add("action", "result").add("exit", exit).add("note", note)
+        .add("stdout", stdout).add("stderr", stderr);
     for (OutputFile f : files) {
       b.add("file", f.path()).add("data", f.data());
     }

@@ -11,6 +11,7 @@ import dev.vxcc.common.wire.Frames;
 import dev.vxcc.daemon.DaemonConfig;
 import dev.vxcc.daemon.ResultCache;
 import dev.vxcc.daemon.servant.ServantVerticle;
+import dev.vxcc.common.util.ListenFailure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -95,6 +96,7 @@ public final class LocalApiVerticle extends VerticleBase {
           return null;
         }, false)
         .compose(v -> server.requestHandler(router()).listen(SocketAddress.domainSocketAddress(socket)))
+        .recover(e -> Future.failedFuture(ListenFailure.of("local API (wrappers' socket)", socket, "daemon.localSocket", e)))
         .compose(s -> vertx.executeBlocking(() -> {
           LocalSocketFile.openToEveryone(api.socket());
           return s;
@@ -192,7 +194,7 @@ public final class LocalApiVerticle extends VerticleBase {
       ctx.response().putHeader("content-type", "application/json").end(j.encodePrettily() + "\n");
       return;
     }
-    ctx.response().putHeader("content-type", "text/plain").end(StatsText.render(stats, quota, servant, v));
+    ctx.response().putHeader("content-type", "text/plain").end(StatsText.render(stats, quota, servant, v, flow.compilerNames()));
   }
 
   /** Where one compile would go, and why; compiles nothing and counts nothing. */

@@ -36,7 +36,7 @@ final class LocalSocketFile {
     }
     try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       probe.connect(UnixDomainSocketAddress.of(socket));
-      throw new IOException("another daemon is listening on " + socket);
+      throw new java.net.BindException("another daemon is listening on " + socket);
     } catch (java.net.ConnectException | java.nio.file.NoSuchFileException dead) {
       Files.deleteIfExists(socket);
     }

@@ -3,13 +3,18 @@ package dev.vxcc.daemon.local;
 import dev.vxcc.common.bus.ClusterView;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.stream.Collectors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** The plain-text form of {@code vxcc --stats}, for people; scripts use {@code --json}. */
 final class StatsText {
   private StatsText() {}
 
-  static String render(DelegateStats stats, LocalQuota quota, JsonObject servant, ClusterView view) {
+  /** @param names compiler identity → name and version, for the compilers this daemon knows */
+  static String render(DelegateStats stats, LocalQuota quota, JsonObject servant, ClusterView view, Map<String, String> names) {
     StringBuilder sb = new StringBuilder(stats.toText());
     sb.append(String.format("local slots            %d (running %d, waiting %d heavy / %d light)%n",
         quota.maxHeavy(), quota.holders(), quota.waiting(false), quota.waiting(true)));
@@ -24,12 +29,33 @@ final class StatsText {
     sb.append(String.format("cluster                %d servants%n", view.servants().size()));
     for (Object o : view.servants()) {
       JsonObject s = (JsonObject) o;
-      String compilers = s.getJsonArray("compilerDigests", new JsonArray()).stream()
-          .map(d -> d.toString().substring(0, Math.min(12, d.toString().length())))
-          .collect(Collectors.joining(","));
+      String compilers = compilers(s.getJsonArray("compilerDigests", new JsonArray()), names);
       sb.append(String.format("  %-21s running %d of %d, compilers %s%n",
           s.getString("location"), s.getInteger("running", 0), s.getInteger("capacity", 0), compilers));
     }
     return sb.toString();
+  }
+
+  /**
+   * Known compilers by name and version, the rest by short digest (compilers no build on this
+   * machine has used yet: the daemon learns names from the compilers its wrappers name).
+   */
+  static String compilers(JsonArray digests, Map<String, String> names) {
+    Set<String> named = new TreeSet<>();
+    List<String> unknown = new ArrayList<>();
+    for (Object o : digests) {
+      String d = o.toString();
+      String name = names.get(d);
+      if (name != null) {
+        named.add(name);
+      } else {
+        unknown.add(d.substring(0, Math.min(12, d.length())));
+      }
+    }
+    List<String> parts = new ArrayList<>(named);
+    if (!unknown.isEmpty()) {
+      parts.add(unknown.size() + " not used here (" + String.join(",", unknown) + ")");
+    }
+    return parts.isEmpty() ? "none" : String.join(", ", parts);
   }
 }

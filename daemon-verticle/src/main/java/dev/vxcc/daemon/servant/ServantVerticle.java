@@ -17,6 +17,7 @@ import dev.vxcc.daemon.TaskDigest;
 import dev.vxcc.daemon.args.CompilerFamily;
 import dev.vxcc.daemon.identity.Expansion;
 import dev.vxcc.daemon.identity.TaskKey;
+import dev.vxcc.common.util.ListenFailure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -114,7 +115,9 @@ public final class ServantVerticle extends VerticleBase {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(cfg.servant().maxMessageBytes()));
     grpc.addService(ServantGrpcService.of(new ServantEndpoint(engine, compilers::pathOf, () -> acceptableTokens)));
     server = vertx.createHttpServer(NodeTls.of(vertx, config()).applyTo(new HttpServerOptions().setHost(cfg.servingHost()).setPort(cfg.servingPort())));
-    return server.requestHandler(grpc).listen();
+    String address = cfg.servingHost() + ":" + cfg.servingPort();
+    return server.requestHandler(grpc).listen()
+        .recover(e -> Future.failedFuture(ListenFailure.of("servant gRPC endpoint", address, "daemon.servingPort", e)));
   }
 
   /** The location other daemons use to reach this servant; known once started. */

@@ -34,6 +34,18 @@ class CompilerIdentityTest {
   }
 
   @Test
+  void aCompilerIsLabelledWithTheNameUsedAndTheVersionItReports() throws Exception {
+    Path gxx = need("/usr/bin/g++");
+    String hex = ids.identity(gxx);
+    assertTrue(ids.labels().get(hex).matches("g\\+\\+ \\d+\\.\\d+\\.\\d+"), ids.labels().toString());
+    assertEquals("clang++ 14.0.6", CompilerIdentity.label(Path.of("/usr/bin/clang++"),
+        List.of("Debian clang version 14.0.6", "Target: x86_64-pc-linux-gnu")));
+    assertEquals("gcc 12.2.0", CompilerIdentity.label(Path.of("/opt/x/bin/gcc"),
+        List.of("Configured with: ../src/configure -v", "gcc version 12.2.0 (Debian 12.2.0-14+deb12u1) ")));
+    assertEquals("mycc", CompilerIdentity.label(Path.of("/bin/mycc"), List.of("no version line")));
+  }
+
+  @Test
   void gccAndGxxDiffer() throws Exception {
     assertNotEquals(ids.identity(need("/usr/bin/gcc")), ids.identity(need("/usr/bin/g++")));
   }

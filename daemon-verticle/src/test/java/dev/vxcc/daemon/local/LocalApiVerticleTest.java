@@ -244,4 +244,23 @@ class LocalApiVerticleTest {
       assertTrue(answer.startsWith("HTTP/1.1 413") && answer.contains("larger than 1048576 bytes"), answer);
     }
   }
+
+  @Test
+  void aSecondDaemonOnTheSameSocketSaysWhichSocketAndSetting() throws Exception {
+    Vertx other = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    try {
+      JsonObject daemon = new JsonObject().put("token", "t").put("host", "test").put("localSocket", socket.toString());
+      Throwable t = other.deployVerticle(new LocalApiVerticle(), new DeploymentOptions().setConfig(new JsonObject().put("daemon", daemon)))
+          .toCompletionStage().toCompletableFuture().handle((id, e) -> e).get(60, TimeUnit.SECONDS);
+      assertTrue(t != null, "the second daemon must not start");
+      String message = t instanceof java.util.concurrent.CompletionException ? t.getCause().getMessage() : t.getMessage();
+      assertEquals("local API (wrappers' socket) cannot listen on " + socket + ": address already in use"
+          + " (another vxcc-node running? stop it, or set daemon.localSocket to another value)", message);
+      try (LocalClient c = new LocalClient(socket)) {
+        assertEquals(200, compile(c).status(), "the first daemon still serves");
+      }
+    } finally {
+      other.close().await(30, TimeUnit.SECONDS);
+    }
+  }
 }

@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.XmlConfigBuilder;
+import dev.vxcc.common.util.ListenFailure;
 import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -50,6 +51,10 @@ final class Clustering {
     // Hazelcast's member protocol cannot be authenticated in the open-source edition; the event bus
     // can: a member without a certificate from the cluster CA can neither connect nor be connected to.
     tls.applyTo(options.getEventBusOptions());
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(cfg)).buildClustered();
+    String address = host + ":" + (port != null ? port : net.getPort() + "-" + (net.getPort() + net.getPortCount() - 1));
+    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(cfg)).buildClustered()
+        .recover(e -> Future.failedFuture(ListenFailure.inUse(e)
+            ? ListenFailure.of("Hazelcast cluster member", address, "-cluster-port (or <port> in " + xml + ")", e)
+            : e));
   }
 }

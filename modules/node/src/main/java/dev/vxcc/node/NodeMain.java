@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code vxcc-node run ROLES [-conf ...] [-cluster ...] [-ha]}: one JVM running some roles as verticles. */
-@Command(name = "vxcc-node", mixinStandardHelpOptions = true, version = "vxcc-node 0.1.0",
+@Command(name = "vxcc-node", mixinStandardHelpOptions = true, versionProvider = Version.class,
     subcommands = {NodeMain.Run.class, Certs.class}, description = "Runs vxcc roles (scheduler, cache, daemon) as Vert.x verticles.")
 public final class NodeMain {
   public static void main(String[] args) {
