@@ -107,7 +107,7 @@ daemon=$(bench_local_addr "$BENCH_READY")
 # 2 CPUs: -XX:ActiveProcessorCount makes each servant JVM report as many CPUs as it has slots.
 for ((k = 0; k < servants; k++)); do
   VXCC_JAVA_OPTS="-Xmx384m -XX:+UseSerialGC -XX:ActiveProcessorCount=$per" bench_launch_node "$work/servant$k.log" daemon \
-    "$(bench_conf "servant$k" "$per" ",\"extraCompilerDirs\":[\"$work/standin\"],\"dedicated\":true")"
+    "$(bench_conf "servant$k" "$per" ",\"extraCompilerDirs\":[\"$work/standin\"],\"dedicated\":true,\"servantUser\":\"\",\"servantAllowRoot\":true")"
 done
 for ((k = 0; k < servants; k++)); do bench_wait_ready $((k + 2)); done
 sleep 2  # one heartbeat from every servant

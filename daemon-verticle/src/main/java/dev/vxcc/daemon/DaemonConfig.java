@@ -23,12 +23,11 @@ import java.util.List;
  *     exactly the local diagnostics (the servant cannot show source snippets it has no file for)
  * @param baseDir checkout root whose path task keys ignore where the object cannot show it (like
  *     ccache's base_dir), so checkouts in different directories share results; "" = off
+ * @param servant confinement of remote compiles and bounds on the bytes of a task (servant* keys)
  */
 public record DaemonConfig(
     String token,
     String host,
-    String localHost,
-    int localPort,
     String servingHost,
     int servingPort,
     int maxLocalTasks,
@@ -46,7 +45,8 @@ public record DaemonConfig(
     boolean exactDiagnostics,
     boolean reportLoad,
     long maxGrantWaitMs,
-    String baseDir) {
+    String baseDir,
+    dev.vxcc.daemon.servant.ServantLimits servant) {
 
   public static final String SECTION = "daemon";
   /** 2: servants compile gcc -g sources as files (QueueTaskRequest.input_mode). */
@@ -62,15 +62,14 @@ public record DaemonConfig(
     if (token.isEmpty()) {
       throw new IllegalArgumentException("daemon.token must be set (the scheduler refuses requests without a valid token)");
     }
-    int localPort = j.getInteger("localPort", 8334);
     int servingPort = j.getInteger("servingPort", 8335);
-    if (localPort < 0 || localPort > 65535 || servingPort < 0 || servingPort > 65535) {
-      throw new IllegalArgumentException("daemon.localPort and daemon.servingPort must be 0..65535");
+    if (servingPort < 0 || servingPort > 65535) {
+      throw new IllegalArgumentException("daemon.servingPort must be 0..65535, got " + servingPort);
     }
-    String localHost = j.getString("localHost", "127.0.0.1");
-    if (!localHost.equals("127.0.0.1") && !localHost.equals("localhost") && !localHost.equals("::1")) {
-      // The local API has no authentication: anyone who reaches it can submit work as us.
-      throw new IllegalArgumentException("daemon.localHost must be a loopback address, not " + localHost);
+    if (j.containsKey("localPort") || j.containsKey("localHost")) {
+      // The wrapper API left TCP for a Unix socket; silently ignoring the old keys would hide why
+      // wrappers that still point at host:port fall back to local compiles.
+      throw new IllegalArgumentException("daemon.localHost/localPort are gone: the wrapper API listens on the Unix socket daemon.localSocket");
     }
     int maxLocal = j.getInteger("maxLocalTasks", 0);
     String tmp = j.getString("tempDir", "");
@@ -78,8 +77,6 @@ public record DaemonConfig(
     return new DaemonConfig(
         token,
         j.getString("host", defaultHost()),
-        localHost,
-        localPort,
         j.getString("servingHost", "127.0.0.1"),
         servingPort,
         maxLocal > 0 ? maxLocal : Math.max(1, cpus / 2),
@@ -97,7 +94,8 @@ public record DaemonConfig(
         j.getBoolean("exactDiagnostics", true),
         j.getBoolean("reportLoad", true),
         j.getLong("maxGrantWaitMs", 20_000L),
-        baseDir(j.getString("baseDir", "")));
+        baseDir(j.getString("baseDir", "")),
+        dev.vxcc.daemon.servant.ServantLimits.fromJson(j, j.getLong("taskTimeoutMs", 300_000L)));
   }
 
   private static String baseDir(String dir) {

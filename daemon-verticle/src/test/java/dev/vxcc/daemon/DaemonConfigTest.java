@@ -13,17 +13,18 @@ class DaemonConfigTest {
   @Test
   void theShippedConfigurationParses() throws Exception {
     JsonObject node = new JsonObject(Files.readString(Path.of("../conf/vxcc.json")));
+    // No token ships (a node alone draws one, a cluster's is the operator's): supply one.
+    node.getJsonObject("daemon").put("token", "t");
     DaemonConfig c = DaemonConfig.fromNodeConfig(node);
-    assertEquals(8334, c.localPort());
-    assertEquals("127.0.0.1", c.localHost());
+    assertEquals(8335, c.servingPort());
     assertTrue(c.maxLocalTasks() >= 1);
   }
 
   @Test
-  void theLocalApiMustStayOnLoopback() {
+  void theOldTcpKeysOfTheWrapperApiAreRefusedWithWhereItWent() {
     var e = assertThrows(IllegalArgumentException.class,
-        () -> DaemonConfig.fromJson(new JsonObject().put("token", "t").put("localHost", "0.0.0.0")));
-    assertTrue(e.getMessage().contains("loopback"), e.getMessage());
+        () -> DaemonConfig.fromJson(new JsonObject().put("token", "t").put("localPort", 8334)));
+    assertTrue(e.getMessage().contains("daemon.localSocket"), e.getMessage());
   }
 
   @Test
@@ -33,7 +34,7 @@ class DaemonConfigTest {
 
   @Test
   void badPortsAreRefused() {
-    assertThrows(IllegalArgumentException.class, () -> DaemonConfig.fromJson(new JsonObject().put("token", "t").put("localPort", 70000)));
+    assertThrows(IllegalArgumentException.class, () -> DaemonConfig.fromJson(new JsonObject().put("token", "t").put("servingPort", 70000)));
   }
 
   @Test

@@ -159,6 +159,10 @@ public final class ArgumentClassifier {
             OptionTable.Spec spec = m.spec();
             String arg = m.tokens().get(0);
             String value = m.value();
+            if (m.consumed() > 1 && value.startsWith("@")) {
+                // Only "@" itself survives expansion; servants refuse it even as a value (-l @), so do not send it.
+                problem(LocalReason.UNSUPPORTED_OPTION, String.join(" ", m.tokens()));
+            }
             if (spec.check() != null && value != null) {
                 LocalReason verdict = spec.check().check(family, value);
                 if (verdict != null) {

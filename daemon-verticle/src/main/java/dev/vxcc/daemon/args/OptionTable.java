@@ -340,13 +340,40 @@ public final class OptionTable {
             case "-load", "-plugin", "-add-plugin", "-plugin-arg" -> LocalReason.PLUGIN_OR_SPECS;
             case "-include-pch", "-emit-pch" -> LocalReason.PRECOMPILED_HEADER;
             case "-main-file-name", "-dependency-file", "-MT", "-fdebug-compilation-dir" -> LocalReason.UNSUPPORTED_OPTION;
-            default -> value.startsWith("-plugin") ? LocalReason.PLUGIN_OR_SPECS : namesFile(value) ? LocalReason.LOCAL_FILE_INPUT : null;
+            default -> loadsCode(value) ? LocalReason.PLUGIN_OR_SPECS
+                    : namesFile(value) ? LocalReason.LOCAL_FILE_INPUT
+                    : refusedDriverSpelling(value) ? LocalReason.UNSUPPORTED_OPTION : null;
+        };
+    }
+
+    /** cc1 loads -fpass-plugin= objects itself; LLVM's -load exists wherever its plugin loader is linked. */
+    private static boolean loadsCode(String value) {
+        return value.startsWith("-plugin") || value.startsWith("-fpass-plugin") || value.startsWith("-fplugin")
+                || value.startsWith("-load") || value.startsWith("-add-plugin");
+    }
+
+    /**
+     * cc1 shares many spellings with the driver: one the table keeps off a servant (-include,
+     * -I, -fdump-..., -fmodule-...) must not get there behind -Xclang either.
+     */
+    private static boolean refusedDriverSpelling(String value) {
+        if (!value.startsWith("-") || value.equals("-")) {
+            return false;
+        }
+        Spec spec = switch (lookup(List.of(value), 0)) {
+            case Found f -> f.match().spec();
+            case MissingValue m -> m.spec();
+            case Unknown u -> null;
+        };
+        return spec != null && switch (spec.role()) {
+            case COMPILE, DEBUG, ARCH, MACRO -> false;
+            default -> true;
         };
     }
 
     /** LLVM options that read or write files (-info-output-file=, -stats-json paths, ...). */
     private static LocalReason checkBackendOption(CompilerFamily family, String value) {
-        return namesFile(value) ? LocalReason.LOCAL_FILE_INPUT : null;
+        return loadsCode(value) ? LocalReason.PLUGIN_OR_SPECS : namesFile(value) ? LocalReason.LOCAL_FILE_INPUT : null;
     }
 
     private static boolean namesFile(String value) {

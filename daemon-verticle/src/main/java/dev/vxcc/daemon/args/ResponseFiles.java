@@ -76,6 +76,11 @@ public final class ResponseFiles {
         }
     }
 
+    /** The C locale's isspace(), which gcc and clang use: Java's isWhitespace also splits at U+2029, U+001F, ... */
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B;
+    }
+
     /**
      * Splits response file text with libiberty's buildargv rules: whitespace separates
      * arguments, single and double quotes group, and a backslash takes the next character
@@ -109,7 +114,7 @@ public final class ResponseFiles {
                 } else {
                     cur.append(c);
                 }
-            } else if (Character.isWhitespace(c)) {
+            } else if (isSpace(c)) {
                 if (inArg) {
                     result.add(cur.toString());
                     cur.setLength(0);

@@ -20,7 +20,16 @@ public final class Expansion {
 
   /** Blocking. Throws when the compiler fails; TaskKey then keeps the paths as they are. */
   public static byte[] run(Path compiler, List<String> remoteArgs, byte[] text) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
+    return run(List.of(), compiler, remoteArgs, text, Integer.MAX_VALUE - 64);
+  }
+
+  /**
+   * The servant's form: {@code prefix} confines the compiler (it runs a stranger's source), and
+   * an expansion longer than {@code maxBytes} fails instead of filling the heap.
+   */
+  public static byte[] run(List<String> prefix, Path compiler, List<String> remoteArgs, byte[] text, long maxBytes)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(prefix);
     cmd.add(compiler.toString());
     for (String a : remoteArgs) {
       if (!a.equals("-c") && !a.equals("-S")) {
@@ -45,7 +54,11 @@ public final class Expansion {
     });
     byte[] out;
     try (InputStream in = p.getInputStream()) {
-      out = in.readAllBytes();
+      out = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 64));
+    }
+    if (out.length > maxBytes) {
+      p.destroyForcibly();
+      throw new IOException("expansion longer than " + maxBytes + " bytes");
     }
     if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       p.destroyForcibly();

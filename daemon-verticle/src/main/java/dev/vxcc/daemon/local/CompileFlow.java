@@ -311,9 +311,13 @@ final class CompileFlow {
       String out = t.decision.outputPath().toString();
       String suffix = t.decision.outputSuffix();
       String base = out.endsWith(suffix) ? out.substring(0, out.length() - suffix.length()) : out;
+      // All outputs together within one bound: objects with -g are large, but never unbounded.
+      long left = cfg.servant().maxResultBytes();
       for (Map.Entry<String, byte[]> e : res.filesZstd().entrySet()) {
         String path = e.getKey().equals(suffix) ? out : base + e.getKey();
-        files.add(new Directives.OutputFile(path, Zstd.decompress(e.getValue())));
+        byte[] data = Zstd.decompress(e.getValue(), left);
+        left -= data.length;
+        files.add(new Directives.OutputFile(path, data));
       }
       if (files.stream().noneMatch(x -> x.path().equals(out))) {
         throw new IllegalStateException("servant returned no " + suffix + " file");

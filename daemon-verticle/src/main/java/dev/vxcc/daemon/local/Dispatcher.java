@@ -258,7 +258,8 @@ final class Dispatcher {
         return Future.failedFuture(penalise(grant, "servant " + grant.location() + " lost task " + taskId));
       }
       if (r.getExitCode() < 0) {
-        String why = new String(Zstd.decompress(r.getStderrZstd().toByteArray()), java.nio.charset.StandardCharsets.UTF_8).trim();
+        String why = new String(Zstd.decompress(r.getStderrZstd().toByteArray(), cfg.servant().maxResultBytes()),
+            java.nio.charset.StandardCharsets.UTF_8).trim();
         return Future.failedFuture(penalise(grant, "servant " + grant.location() + ": " + why));
       }
       return Future.succeededFuture(r);
@@ -270,13 +271,15 @@ final class Dispatcher {
     return new ServantFailure(why);
   }
 
-  private static RemoteResult toResult(WaitTaskResponse r, Grant grant) {
+  /** Bounded: a servant must not be able to inflate our heap with a small frame. */
+  private RemoteResult toResult(WaitTaskResponse r, Grant grant) {
+    long max = cfg.servant().maxResultBytes();
     Map<String, byte[]> files = new LinkedHashMap<>();
     for (OutputFile f : r.getFilesList()) {
       files.put(f.getSuffix(), f.getDataZstd().toByteArray());
     }
-    return new RemoteResult(r.getExitCode(), Zstd.decompress(r.getStdoutZstd().toByteArray()),
-        Zstd.decompress(r.getStderrZstd().toByteArray()), files, grant.location());
+    return new RemoteResult(r.getExitCode(), Zstd.decompress(r.getStdoutZstd().toByteArray(), max),
+        Zstd.decompress(r.getStderrZstd().toByteArray(), max), files, grant.location());
   }
 
   static SocketAddress address(String location) {

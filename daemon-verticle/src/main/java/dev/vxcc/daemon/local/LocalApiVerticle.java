@@ -68,7 +68,7 @@ public final class LocalApiVerticle extends VerticleBase {
     PeerIdentity.requireNativeTransport(vertx);
     fileDigests = new FileDigestService(vertx, api, digests);
     quota = new LocalQuota(cfg.maxLocalTasks(), (int) Math.floor(cfg.maxLocalTasks() * cfg.lightweightRatio()));
-    grpc = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(512L << 20),
+    grpc = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(cfg.servant().maxResultBytes() + (1 << 20)),
         NodeTls.of(vertx, config()).applyTo(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)));
     dispatcher = new Dispatcher(vertx, cfg, grpc, stats, digest -> runningByDigest.get(digest), () -> view == null ? "" : view.servingToken());
     cache = new ResultCache(vertx, cfg.token(), true);

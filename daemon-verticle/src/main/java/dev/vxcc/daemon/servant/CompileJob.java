@@ -2,12 +2,18 @@ package dev.vxcc.daemon.servant;
 
 import dev.vxcc.api.v1.WaitTaskResponse;
 import io.vertx.core.Promise;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** One task in the execution engine. Mutated only on the servant verticle's event loop. */
 final class CompileJob {
+  /** Stands for the job directory in everything a delegate sees. */
+  static final String JOB_PLACEHOLDER = "<servant-job>";
+
   final long id;
   final long grantId;
   final String taskDigest;
@@ -18,6 +24,11 @@ final class CompileJob {
   WaitTaskResponse result;
   long finishedAt;
   boolean killed;
+  /** Source bytes reserved against the servant's in-flight budget until the job finishes. */
+  long reservedBytes;
+  /** Servant paths to hide in stdout/stderr, most specific first, and what each becomes if not the placeholder. */
+  final List<String> scrub = new ArrayList<>();
+  final Map<String, String> scrubTo = new HashMap<>();
   final List<Promise<Void>> waiters = new ArrayList<>();
 
   CompileJob(long id, long grantId, String taskDigest, Path workDir, long startedAt) {
@@ -40,5 +51,24 @@ final class CompileJob {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
     }
+  }
+
+  /** Output as the delegate may see it: client paths where we know them, else a placeholder. */
+  byte[] hidePaths(byte[] text) {
+    if (scrub.isEmpty()) {
+      return text;
+    }
+    String s = new String(text, StandardCharsets.ISO_8859_1);
+    String before = s;
+    for (String p : scrub) {
+      String target = scrubTo.getOrDefault(p, JOB_PLACEHOLDER);
+      s = s.replace(latin1(p), latin1(target));
+    }
+    return s.equals(before) ? text : s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** Byte-for-byte, so that output in any encoding survives the replacement. */
+  private static String latin1(String utf8) {
+    return new String(utf8.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
   }
 }

@@ -6,18 +6,24 @@ import dev.vxcc.api.v1.TaskStatus;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.common.util.Zstd;
+import dev.vxcc.daemon.args.CompilerFamily;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +49,13 @@ public final class ExecutionEngine {
     }
   }
 
+  /** The task itself is unacceptable (its source frame): no servant will take it. */
+  public static final class BadTask extends RuntimeException {
+    BadTask(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /**
    * @param fileInput null: the source goes to stdin; otherwise it is compiled as ordinary source
    *                  from a file, see {@link SourceInput}
@@ -60,7 +73,10 @@ public final class ExecutionEngine {
   }
 
   private final Vertx vertx;
-  private final Path tempRoot;
+  private final Path jobRoot;
+  private final Sandbox sandbox;
+  private final ServantLimits limits;
+  private final SecureRandom random = new SecureRandom();
   private final int maxTasks;
   private final LongSupplier availableMemory;
   private final long minMemory;
@@ -70,10 +86,18 @@ public final class ExecutionEngine {
   private ResultListener listener = (job, result) -> { };
   private long nextId = 1;
   private long runEver;
+  private long inFlightBytes;
 
-  public ExecutionEngine(Vertx vertx, Path tempRoot, int maxTasks, LongSupplier availableMemory, long minMemory, long timeoutMs, InstantSource clock) {
+  /**
+   * @param jobRoot private to this servant: job directories below it have unguessable names and
+   *                the root itself should not be listable by the compilers' user
+   */
+  public ExecutionEngine(Vertx vertx, Path jobRoot, int maxTasks, LongSupplier availableMemory, long minMemory, long timeoutMs,
+                         InstantSource clock, Sandbox sandbox, ServantLimits limits) {
     this.vertx = vertx;
-    this.tempRoot = tempRoot;
+    this.jobRoot = jobRoot;
+    this.sandbox = sandbox;
+    this.limits = limits;
     this.maxTasks = maxTasks;
     this.availableMemory = availableMemory;
     this.minMemory = minMemory;
@@ -101,8 +125,26 @@ public final class ExecutionEngine {
     if (mem > 0 && mem < minMemory) {
       return Future.failedFuture(new Overloaded("servant is short of memory: " + (mem >> 20) + " MiB available"));
     }
+    long declared;
+    try {
+      declared = Zstd.declaredSize(job.sourceZstd());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new BadTask("source_zstd is not a zstd frame"));
+    }
+    if (declared > limits.maxSourceBytes()) {
+      return Future.failedFuture(new BadTask("source of " + declared + " bytes exceeds this servant's bound of " + limits.maxSourceBytes()));
+    }
+    // Reserved until the job finishes: what we hold now plus the most its text may become.
+    long cost = job.sourceZstd().length + (declared >= 0 ? declared : limits.maxSourceBytes());
+    if (inFlightBytes + cost > limits.inFlightBytes()) {
+      return Future.failedFuture(new Overloaded("servant is short of buffer space: " + (inFlightBytes >> 20) + " MiB in flight"));
+    }
     long id = nextId++;
-    CompileJob cj = new CompileJob(id, job.grantId(), job.taskDigest(), tempRoot.resolve("vxcc-job-" + ProcessHandle.current().pid() + "-" + id), clock.millis());
+    byte[] name = new byte[16];
+    random.nextBytes(name);
+    CompileJob cj = new CompileJob(id, job.grantId(), job.taskDigest(), jobRoot.resolve("job-" + HexFormat.of().formatHex(name)), clock.millis());
+    cj.reservedBytes = cost;
+    inFlightBytes += cost;
     jobs.put(id, cj);
     runEver++;
     return vertx.executeBlocking(() -> start(cj, job), false)
@@ -115,7 +157,10 @@ public final class ExecutionEngine {
               .timeout(timeoutMs, TimeUnit.MILLISECONDS)
               .transform(ar -> collect(cj, job.outputSuffix(), ar.succeeded() ? ar.result().exitValue() : null))
               .onComplete(ar -> {
-                finish(cj, ar.succeeded() ? ar.result() : failure(ar.cause().getMessage()));
+                if (ar.failed()) {
+                  LOG.warn("task {}: outputs not collected: {}", cj.id, ar.cause().toString());
+                }
+                finish(cj, ar.succeeded() ? ar.result() : failure("outputs could not be collected"));
                 if (!job.disallowCacheFill() && cj.result.getExitCode() == 0 && isEmptyFrame(cj.result.getStderrZstd())) {
                   listener.compiled(job, cj.result);
                 }
@@ -123,17 +168,48 @@ public final class ExecutionEngine {
         })
         .recover(err -> {
           jobs.remove(id);
-          deleteQuietly(cj.workDir);
-          return Future.failedFuture(err);
+          release(cj);
+          vertx.executeBlocking(() -> {
+            JobRoot.deleteQuietly(cj.workDir);
+            return null;
+          }, false);
+          if (err instanceof BadTask) {
+            return Future.failedFuture(err);
+          }
+          // The cause names our directories: it stays in our log.
+          LOG.warn("task {} could not start: {}", id, err.toString());
+          return Future.failedFuture(new IllegalStateException("servant could not start the compiler"));
         })
         .map(p -> id);
   }
 
+  private void release(CompileJob cj) {
+    inFlightBytes -= cj.reservedBytes;
+    cj.reservedBytes = 0;
+  }
+
   private Process start(CompileJob cj, Job job) throws IOException {
-    Path io = Files.createDirectories(cj.workDir.resolve("io"));
-    Path out = Files.createDirectories(cj.workDir.resolve("out"));
+    byte[] source;
+    try {
+      source = Zstd.decompress(job.sourceZstd(), limits.maxSourceBytes());
+    } catch (IllegalArgumentException e) {
+      throw new BadTask("source_zstd: " + e.getMessage());
+    }
+    // gcc's preprocessor runs in both input modes; clang's rewrite-includes sources legitimately
+    // keep #include lines, so for clang only the sandbox limits what a directive can read.
+    if (CompilerFamily.detect(job.compiler().getFileName().toString(), job.compiler()).orElse(CompilerFamily.GCC) == CompilerFamily.GCC) {
+      String refused = SourceDirectives.problem(source);
+      if (refused != null) {
+        throw new BadTask(refused);
+      }
+    }
+    Files.createDirectory(cj.workDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+    // io/ is the servant's alone: the compiler reaches its files only through inherited descriptors.
+    Path io = Files.createDirectory(cj.workDir.resolve("io"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path out = sandbox.ownDir(cj.workDir.resolve("out"));
+    Path tmp = sandbox.ownDir(cj.workDir.resolve("tmp"));
     Path output = out.resolve("out" + job.outputSuffix());
-    byte[] source = Zstd.decompress(job.sourceZstd());
+    cj.scrub.add(cj.workDir.toString());
     ProcessBuilder pb;
     if (job.fileInput() == null) {
       Path src = io.resolve("source");
@@ -144,15 +220,25 @@ public final class ExecutionEngine {
       cmd.add("-");
       cmd.add("-o");
       cmd.add(output.toString());
-      pb = new ProcessBuilder(cmd).directory(out.toFile()).redirectInput(src.toFile());
+      pb = new ProcessBuilder(sandbox.command(cmd)).directory(out.toFile()).redirectInput(src.toFile());
     } else {
       // Kept apart from out/: only files named out* there are shipped back.
-      SourceInput.Prepared p = SourceInput.prepare(cj.workDir.resolve("src"), job.compiler(), job.args(),
+      Path srcBase = cj.workDir.resolve("src");
+      SourceInput.Prepared p = SourceInput.prepare(srcBase, job.compiler(), job.args(),
           job.fileInput().path(), job.fileInput().clientCwd(), output, source);
-      pb = new ProcessBuilder(p.command()).directory(p.cwd().toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      // Diagnostics then name the client's paths, as the prefix maps do for the debug info.
+      cj.scrub.add(0, srcBase.resolve("root").toString());
+      cj.scrub.add(1, p.cwd().toString());
+      cj.scrubTo.put(srcBase.resolve("root").toString(), "");
+      cj.scrubTo.put(p.cwd().toString(), job.fileInput().clientCwd());
+      pb = new ProcessBuilder(sandbox.command(p.command())).directory(p.cwd().toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     }
     pb.redirectOutput(io.resolve("stdout").toFile()).redirectError(io.resolve("stderr").toFile());
     Map<String, String> env = pb.environment();
+    // The compiler's own temp files and any dotfiles it looks for: nothing of the daemon's.
+    env.put("TMPDIR", tmp.toString());
+    env.put("HOME", tmp.toString());
     // These change what gcc emits; the submitter's environment decides, not ours.
     env.remove("GCC_COMPARE_DEBUG");
     env.remove("SOURCE_DATE_EPOCH");
@@ -164,6 +250,7 @@ public final class ExecutionEngine {
     env.put("LC_ALL", "C");
     return pb.start();
   }
+
 
   /** Worker: read outputs and compress them; the exit code is null when the job timed out. */
   private Future<WaitTaskResponse> collect(CompileJob cj, String suffix, Integer exit) {
@@ -179,13 +266,14 @@ public final class ExecutionEngine {
       WaitTaskResponse.Builder r = WaitTaskResponse.newBuilder()
           .setStatus(TaskStatus.TASK_STATUS_DONE)
           .setExitCode(exit)
-          .setStdoutZstd(ByteString.copyFrom(Zstd.compress(Files.readAllBytes(io.resolve("stdout")))))
-          .setStderrZstd(ByteString.copyFrom(Zstd.compress(Files.readAllBytes(io.resolve("stderr")))));
+          .setStdoutZstd(ByteString.copyFrom(Zstd.compress(cj.hidePaths(Files.readAllBytes(io.resolve("stdout"))))))
+          .setStderrZstd(ByteString.copyFrom(Zstd.compress(cj.hidePaths(Files.readAllBytes(io.resolve("stderr"))))));
       if (exit == 0) {
         try (Stream<Path> s = Files.list(cj.workDir.resolve("out"))) {
           for (Path f : s.sorted().toList()) {
             String name = f.getFileName().toString();
-            if (!name.startsWith("out") || !Files.isRegularFile(f)) {
+            // Never follow a link the compiler's user may have planted: it would ship our files.
+            if (!name.startsWith("out") || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
               continue;
             }
             r.addFiles(OutputFile.newBuilder()
@@ -207,16 +295,17 @@ public final class ExecutionEngine {
     return WaitTaskResponse.newBuilder()
         .setStatus(TaskStatus.TASK_STATUS_DONE)
         .setExitCode(-1)
-        .setStderrZstd(ByteString.copyFrom(Zstd.compress(("vxcc servant: " + why + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+        .setStderrZstd(ByteString.copyFrom(Zstd.compress(("vxcc servant: " + why + "\n").getBytes(StandardCharsets.UTF_8))))
         .build();
   }
 
   private void finish(CompileJob cj, WaitTaskResponse result) {
+    release(cj);
     cj.result = result;
     cj.finishedAt = clock.millis();
     cj.process = null;
     vertx.executeBlocking(() -> {
-      deleteQuietly(cj.workDir);
+      JobRoot.deleteQuietly(cj.workDir);
       return null;
     }, false);
     wakeWaiters(cj);
@@ -307,14 +396,4 @@ public final class ExecutionEngine {
     return runEver;
   }
 
-  static void deleteQuietly(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("could not remove {}: {}", dir, e.toString());
-    }
-  }
 }

@@ -26,6 +26,16 @@ public final class ServantArgsPolicy {
 
   /** @return why the arguments are refused, or empty when they are acceptable */
   public static Optional<String> check(List<String> args) {
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      // Option values too: gcc and clang expand "@file" wherever it stands (-D @x, -z @x, ...).
+      if (a == null || a.indexOf('\0') >= 0) {
+        return Optional.of("null or NUL in argument " + i);
+      }
+      if (a.startsWith("@")) {
+        return Optional.of("response files are not accepted: " + a);
+      }
+    }
     boolean compile = false;
     for (int i = 0; i < args.size(); ) {
       String a = args.get(i);

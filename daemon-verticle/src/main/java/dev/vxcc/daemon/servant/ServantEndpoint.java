@@ -1,6 +1,7 @@
 package dev.vxcc.daemon.servant;
 
 import dev.vxcc.api.v1.Ack;
+import dev.vxcc.api.v1.InputMode;
 import dev.vxcc.api.v1.QueueTaskRequest;
 import dev.vxcc.api.v1.QueueTaskResponse;
 import dev.vxcc.api.v1.ServantService;
@@ -13,6 +14,7 @@ import io.vertx.grpc.server.StatusException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** gRPC face of the execution engine: checks, then translates. */
@@ -20,10 +22,11 @@ final class ServantEndpoint extends ServantService {
   static final long MAX_WAIT_MS = 10_000;
 
   private final ExecutionEngine engine;
-  private final CompilerRegistry compilers;
+  private final Function<String, Optional<Path>> compilers;
   private final Supplier<Set<String>> acceptableTokens;
 
-  ServantEndpoint(ExecutionEngine engine, CompilerRegistry compilers, Supplier<Set<String>> acceptableTokens) {
+  /** @param compilers the local compiler with a digest, as {@link CompilerRegistry#pathOf} */
+  ServantEndpoint(ExecutionEngine engine, Function<String, Optional<Path>> compilers, Supplier<Set<String>> acceptableTokens) {
     this.engine = engine;
     this.compilers = compilers;
     this.acceptableTokens = acceptableTokens;
@@ -42,49 +45,28 @@ final class ServantEndpoint extends ServantService {
     if (d.isPresent()) {
       return Future.failedFuture(d.get());
     }
-    Optional<Path> compiler = compilers.pathOf(req.getCompilerDigest());
-    if (compiler.isEmpty()) {
-      return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION, "no compiler with digest " + req.getCompilerDigest()));
-    }
-    Optional<String> refused = ServantArgsPolicy.check(req.getArgsList());
+    // Checked first, so that every message below may safely quote the request.
+    Optional<String> refused = TaskCheck.problem(req);
     if (refused.isPresent()) {
       return Future.failedFuture(new StatusException(GrpcStatus.INVALID_ARGUMENT, refused.get()));
     }
+    Optional<Path> compiler = compilers.apply(req.getCompilerDigest());
+    if (compiler.isEmpty()) {
+      return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION, "no compiler with digest " + req.getCompilerDigest()));
+    }
     String suffix = req.getOutputSuffix().isEmpty() ? ".o" : req.getOutputSuffix();
-    if (!suffix.matches("\\.[A-Za-z0-9]{1,8}")) {
-      return Future.failedFuture(new StatusException(GrpcStatus.INVALID_ARGUMENT, "bad output suffix " + suffix));
-    }
-    ExecutionEngine.FileInput fileInput = null;
-    switch (req.getInputMode()) {
-      case INPUT_MODE_STDIN -> { }
-      case INPUT_MODE_FILE_AS_SOURCE -> {
-        String bad = SourceInput.pathProblem(req.getInputPath());
-        if (bad == null) {
-          bad = SourceInput.cwdProblem(req.getClientCwd());
-        }
-        if (bad != null) {
-          return Future.failedFuture(new StatusException(GrpcStatus.INVALID_ARGUMENT, bad));
-        }
-        fileInput = new ExecutionEngine.FileInput(req.getInputPath(), req.getClientCwd());
-      }
-      // A newer delegate asking for something this servant does not know must not get a stdin compile.
-      default -> {
-        return Future.failedFuture(new StatusException(GrpcStatus.INVALID_ARGUMENT, "unsupported input mode " + req.getInputModeValue()));
-      }
-    }
+    ExecutionEngine.FileInput fileInput = req.getInputMode() == InputMode.INPUT_MODE_FILE_AS_SOURCE
+        ? new ExecutionEngine.FileInput(req.getInputPath(), req.getClientCwd()) : null;
     return engine.queue(new ExecutionEngine.Job(compiler.get(), req.getCompilerDigest(), req.getArgsList(),
             req.getSourceZstd().toByteArray(), req.getGrantId(), req.getTaskDigest(), suffix, req.getDisallowCacheFill(), fileInput,
-            epochProblem(req.getSourceDateEpoch()) ? "" : req.getSourceDateEpoch(), req.getSourcePath(),
-            req.getKeyBaseDir(), req.getKeyCompilerPrefix()))
-        .recover(err -> Future.failedFuture(err instanceof ExecutionEngine.Overloaded
-            ? new StatusException(GrpcStatus.RESOURCE_EXHAUSTED, err.getMessage())
-            : new StatusException(GrpcStatus.INTERNAL, String.valueOf(err.getMessage()))))
+            req.getSourceDateEpoch(), req.getSourcePath(), req.getKeyBaseDir(), req.getKeyCompilerPrefix()))
+        .recover(err -> Future.failedFuture(switch (err) {
+          case ExecutionEngine.Overloaded o -> new StatusException(GrpcStatus.RESOURCE_EXHAUSTED, o.getMessage());
+          case ExecutionEngine.BadTask b -> new StatusException(GrpcStatus.INVALID_ARGUMENT, b.getMessage());
+          // Anything else may name our paths; the engine logged it.
+          default -> new StatusException(GrpcStatus.INTERNAL, "servant could not start the compiler");
+        }))
         .map(id -> QueueTaskResponse.newBuilder().setTaskId(id).build());
-  }
-
-  /** SOURCE_DATE_EPOCH is a decimal count of seconds; anything else is not passed to the compiler. */
-  static boolean epochProblem(String epoch) {
-    return epoch.isEmpty() || !epoch.matches("[0-9]{1,19}");
   }
 
   @Override

@@ -26,14 +26,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,22 +56,38 @@ public final class ServantVerticle extends VerticleBase {
   private boolean warnedDenied;
   private long heartbeatTimer = -1;
   private ResultCache cache;
+  private Sandbox sandbox;
+  private Path jobRoot;
 
   @Override
   public Future<?> start() {
     cfg = DaemonConfig.fromNodeConfig(config());
     compilers = new CompilerRegistry(new FileDigestCache());
-    int maxTasks = cfg.effectiveMaxRemoteTasks();
-    engine = new ExecutionEngine(vertx, cfg.tempDir(), maxTasks, () -> MachineLoad.memory()[1],
-        cfg.minMemoryForNewTaskBytes(), cfg.taskTimeoutMs(), InstantSource.system());
     cache = new ResultCache(vertx, cfg.token(), false);
-    engine.onCleanResult(this::store);
     List<Path> dirs = CompilerRegistry.searchDirs(cfg.extraCompilerDirs());
     return vertx.executeBlocking(() -> {
-          removeLeftovers(cfg.tempDir());
-          return compilers.rescan(dirs);
+          JobRoot.removeLeftovers(cfg.tempDir());
+          compilers.rescan(dirs);
+          sandbox = Sandbox.resolve(cfg.servant());
+          return JobRoot.create(cfg.tempDir());
         }, false)
-        .compose(found -> startServer())
+        .compose(root -> {
+          jobRoot = root;
+          int maxTasks = cfg.effectiveMaxRemoteTasks();
+          if (sandbox.compilersAsRoot() && maxTasks > 0) {
+            if (cfg.servant().allowRoot()) {
+              LOG.warn("REMOTE COMPILES RUN AS ROOT ({}): daemon.servantAllowRoot is true", sandbox.why());
+            } else {
+              LOG.error("NOT SERVING: compilers for other machines would run as root ({}). Set daemon.servantUser to an"
+                  + " unprivileged user, or daemon.servantAllowRoot=true to serve as root anyway", sandbox.why());
+              maxTasks = 0;
+            }
+          }
+          engine = new ExecutionEngine(vertx, jobRoot, maxTasks, () -> MachineLoad.memory()[1],
+              cfg.minMemoryForNewTaskBytes(), cfg.taskTimeoutMs(), InstantSource.system(), sandbox, cfg.servant());
+          engine.onCleanResult(this::store);
+          return startServer();
+        })
         .onSuccess(s -> {
           location = cfg.servingHost() + ":" + s.actualPort();
           vertx.sharedData().getLocalMap(NodeKeys.MAP).put(NodeKeys.SERVING, location);
@@ -84,13 +98,14 @@ public final class ServantVerticle extends VerticleBase {
           vertx.setPeriodic(1000, t -> cache.tick());
           vertx.setPeriodic(cfg.compilerRescanMs(), t -> vertx.executeBlocking(() -> compilers.rescan(dirs), false));
           heartbeat();
-          LOG.info("servant {} serving at {} with {} slots, compilers {}", servantId, location, maxTasks, compilers.snapshot().values());
+          LOG.info("servant {} serving at {} with {} slots ({}), compilers {}", servantId, location, engine.maxTasks(), sandbox.why(),
+              compilers.snapshot().values());
         });
   }
 
   private Future<HttpServer> startServer() {
-    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(512L << 20));
-    grpc.addService(ServantGrpcService.of(new ServantEndpoint(engine, compilers, () -> acceptableTokens)));
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(cfg.servant().maxMessageBytes()));
+    grpc.addService(ServantGrpcService.of(new ServantEndpoint(engine, compilers::pathOf, () -> acceptableTokens)));
     server = vertx.createHttpServer(NodeTls.of(vertx, config()).applyTo(new HttpServerOptions().setHost(cfg.servingHost()).setPort(cfg.servingPort())));
     return server.requestHandler(grpc).listen();
   }
@@ -153,13 +168,14 @@ public final class ServantVerticle extends VerticleBase {
    */
   private void store(ExecutionEngine.Job job, WaitTaskResponse result) {
     vertx.executeBlocking(() -> {
-      byte[] source = Zstd.decompress(job.sourceZstd());
+      byte[] source = Zstd.decompress(job.sourceZstd(), cfg.servant().maxSourceBytes());
       Path prefix = job.keyCompilerPrefix().isEmpty() ? null : Path.of(job.keyCompilerPrefix());
       CompilerFamily family = CompilerFamily.detect(job.compiler().getFileName().toString(), job.compiler()).orElse(CompilerFamily.GCC);
       // Side outputs name source paths: any second file keeps the key raw.
       List<String> sideOutputs = result.getFilesCount() > 1 ? List.of("side") : List.of();
       String key = TaskKey.of(new TaskKey.Input(job.compilerDigest(), prefix, job.args(), job.outputSuffix(), source, null,
-          job.sourcePath(), family, sideOutputs, job.keyBaseDir(), () -> Expansion.run(job.compiler(), job.args(), source))).hex();
+          job.sourcePath(), family, sideOutputs, job.keyBaseDir(),
+          () -> Expansion.run(sandbox.prefix(), job.compiler(), job.args(), source, cfg.servant().maxSourceBytes()))).hex();
       ExecutionEngine.FileInput in = job.fileInput();
       key = TaskDigest.withInput(key, in == null ? null : in.path(), in == null ? null : in.clientCwd());
       if (!key.equals(job.taskDigest())) {
@@ -192,35 +208,18 @@ public final class ServantVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(heartbeatTimer);
-    engine.killAll();
+    if (engine != null) {
+      engine.killAll();
+    }
     cache.stop();
     // Tell the scheduler at once that we are gone, rather than letting our lease run out.
     Future<?> leaving = location == null ? Future.succeededFuture()
         : vertx.eventBus().request(Addresses.SCHEDULER_HEARTBEAT, beat(0).toJson(), new DeliveryOptions().setSendTimeout(1000))
             .recover(e -> Future.succeededFuture());
-    return leaving.compose(v -> server == null ? Future.succeededFuture() : server.close());
-  }
-
-  /** Work directories of servants that died: their owner is no longer alive. */
-  private static void removeLeftovers(Path tempRoot) {
-    try (Stream<Path> s = Files.list(tempRoot)) {
-      s.filter(p -> p.getFileName().toString().startsWith("vxcc-job-")).forEach(p -> {
-        String[] parts = p.getFileName().toString().split("-");
-        long pid = parts.length > 3 ? parseLong(parts[2]) : -1;
-        if (pid > 0 && ProcessHandle.of(pid).isEmpty()) {
-          ExecutionEngine.deleteQuietly(p);
-        }
-      });
-    } catch (Exception e) {
-      LOG.debug("no leftovers removed: {}", e.toString());
-    }
-  }
-
-  private static long parseLong(String s) {
-    try {
-      return Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    return leaving.compose(v -> server == null ? Future.succeededFuture() : server.close())
+        .compose(v -> jobRoot == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+          JobRoot.deleteQuietly(jobRoot);
+          return null;
+        }, false));
   }
 }

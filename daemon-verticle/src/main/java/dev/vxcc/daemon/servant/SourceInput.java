@@ -68,7 +68,12 @@ public final class SourceInput {
       leading = false;
       // "." and "" would need the directory layout to mirror gcc's spelling; not worth it.
       if (s.isEmpty() || s.equals(".") || s.equals("..")) {
-        return "input path must be normalised: " + path;
+        return "input path must be normalised";
+      }
+      // The path becomes a compiler argument: "@x" is a response file, "-x" an option. Only the
+      // first segment reaches gcc's option parser, but no real source tree needs either anywhere.
+      if (s.startsWith("-") || s.startsWith("@")) {
+        return "input path segments must not start with '-' or '@'";
       }
     }
     if (parents > MAX_PARENT_SEGMENTS) {
@@ -93,6 +98,9 @@ public final class SourceInput {
       if (c < 0x20 || c == 0x7f) {
         return "control character in client working directory";
       }
+    }
+    if (cwd.contains("/../") || cwd.endsWith("/..")) {
+      return "client working directory must be normalised";
     }
     return null;
   }

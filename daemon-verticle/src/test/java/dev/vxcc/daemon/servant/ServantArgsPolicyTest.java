@@ -74,6 +74,15 @@ class ServantArgsPolicyTest {
             "-fdebug-compilation-dir=/work/proj", "-fdebug-prefix-map=m.c=/work/proj/src/m.c")));
   }
 
+  /** Found by ServantChecksFuzzTest: the drivers expand "@file" even where it is an option's value. */
+  @ParameterizedTest
+  @ValueSource(strings = {"-D", "-U", "-z", "-l", "-L", "-T", "-u", "-Xlinker", "--param", "-target", "-arch", "--std", "-mllvm"})
+  void aResponseFileAsTheValueOfASeparateOptionIsRefused(String option) {
+    Optional<String> why = ServantArgsPolicy.check(List.of("-c", "-x", "c", option, "@a.c"));
+    assertEquals(Optional.of("response files are not accepted: @a.c"), why);
+    assertEquals(Optional.of("null or NUL in argument 4"), ServantArgsPolicy.check(List.of("-c", "-x", "c", option, "a\0")));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"-fplugin=/tmp/evil.so", "-fplugin-arg-x-y=1", "-B/tmp", "-B /tmp", "-wrapper gdb,--args", "-specs=x",
       "--specs=x", "-specs x", "-o/etc/passwd", "-o /etc/passwd", "-Wa,-a=/tmp/listing", "-Wa,-adhln=x.lst",
@@ -89,7 +98,9 @@ class ServantArgsPolicyTest {
       "-fmodules", "-fmodule-file=/x", "-frecord-gcc-switches", "-ftime-trace", "-fsave-optimization-record",
       "-foptimization-record-file=/x", "-aux-info /tmp/x", "-dumpdir /tmp/", "-dumpbase x", "-resource-dir /x",
       "--gcc-toolchain=/x", "-ccc-install-dir", "--driver-mode=cl", "-load x.so", "-fpass-plugin=/x.so",
-      "-no-such-option", "--no-such-option", "-###", "-Xclang"})
+      "-no-such-option", "--no-such-option", "-###", "-Xclang", "-Xclang -fpass-plugin=x.so", "-Xclang -fplugin=x.so",
+      "-Xclang -include -Xclang x.h", "-Xclang -I -Xclang inc", "-Xclang -fdump-tree-all", "-Xclang -fmodule-header",
+      "-mllvm -load=x.so", "-mllvm -fpass-plugin=x.so"})
   void anythingThatTouchesServantFilesOrRunsOtherCodeIsRefused(String bad) {
     List<String> args = new ArrayList<>(List.of("-O2", "-c", "-x", "c++"));
     args.addAll(split(bad));

@@ -25,7 +25,8 @@ class SourceInputTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"", "src/../../etc/passwd", "a/../b.c", "./a.c", "src//a.c", "src/", "..", "../..", "/abs/../x.c",
-      "/abs/./x.c", "a\nb.c", "a\0b.c", "a\\b.c", "../../../../../../../../../x.c"})
+      "/abs/./x.c", "a\nb.c", "a\0b.c", "a\\b.c", "../../../../../../../../../x.c",
+      "@/etc/passwd", "@x.c", "-wrapper", "-", "src/@x.c", "../-x.c", "/abs/-o.c", "/abs/@f"})
   void refusedPaths(String path) {
     assertNotNull(SourceInput.pathProblem(path), path);
   }
@@ -43,6 +44,7 @@ class SourceInputTest {
     assertNotNull(SourceInput.cwdProblem("/home/u\n"));
     assertNotNull(SourceInput.cwdProblem("/home/\0u"));
     assertNotNull(SourceInput.cwdProblem(null));
+    assertNotNull(SourceInput.cwdProblem("/home/../etc"));
   }
 
   @Test

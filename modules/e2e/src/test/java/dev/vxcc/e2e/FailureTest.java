@@ -67,6 +67,8 @@ class FailureTest {
       NodeProcess submitter = cluster.start("daemon", LoopbackCluster.config("node-a", 0));
       JsonObject victimConf = LoopbackCluster.config("node-b", 2);
       victimConf.getJsonObject("daemon").put("extraCompilerDirs", new JsonArray().add(slowDir.toString()));
+      // The stand-in lives in a private test directory: run it as ourselves, even as root (CI).
+      victimConf.getJsonObject("daemon").put("servantUser", "").put("servantAllowRoot", true);
       NodeProcess victim = cluster.startWithEnv("daemon", victimConf, Map.of("VXCC_TEST_STARTED", started.toString()));
 
       E2e.awaitCompilerInCluster(submitter.localApi(), slow);

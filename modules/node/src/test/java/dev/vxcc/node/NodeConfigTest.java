@@ -18,11 +18,11 @@ class NodeConfigTest {
   @Test
   void partialConfMergesOverTheInstallationDefaults() throws Exception {
     Path defaults = Files.writeString(dir.resolve("vxcc.json"),
-        "{\"daemon\":{\"localPort\":8334,\"retries\":2,\"extraCompilerDirs\":[\"/a\"]},\"cache\":{\"port\":8337}}");
+        "{\"daemon\":{\"servingPort\":8335,\"retries\":2,\"extraCompilerDirs\":[\"/a\"]},\"cache\":{\"port\":8337}}");
 
     JsonObject c = NodeConfig.load(defaults, "{\"daemon\":{\"retries\":5,\"extraCompilerDirs\":[]}}");
 
-    assertEquals(8334, c.getJsonObject("daemon").getInteger("localPort"));
+    assertEquals(8335, c.getJsonObject("daemon").getInteger("servingPort"));
     assertEquals(5, c.getJsonObject("daemon").getInteger("retries"));
     assertEquals(new JsonArray(), c.getJsonObject("daemon").getJsonArray("extraCompilerDirs"), "arrays replace, never append");
     assertEquals(8337, c.getJsonObject("cache").getInteger("port"));

@@ -45,7 +45,8 @@ public final class Frames {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("malformed length of field '" + tag + "'");
       }
-      if (len < 0 || lf + 1 + len > n) {
+      // Compared as a remainder: lf + 1 + len overflows for lengths near Long.MAX_VALUE.
+      if (len < 0 || len > n - (lf + 1)) {
         throw new IllegalArgumentException("field '" + tag + "' overruns the body");
       }
       out.add(new Field(tag, body.getBytes(lf + 1, (int) (lf + 1 + len))));

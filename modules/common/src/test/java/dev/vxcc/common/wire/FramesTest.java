@@ -28,6 +28,15 @@ class FramesTest {
   }
 
   @Test
+  void aLengthThatWouldOverflowTheEndOffsetIsAnOverrun() {
+    // Found by FramesFuzzTest: header end + length wrapped below the body size.
+    for (String len : List.of("9223372036854775807", "9223372036854775790", "2147483648")) {
+      var e = assertThrows(IllegalArgumentException.class, () -> Frames.parse(Buffer.buffer("t " + len + "\nabc")));
+      assertEquals("field 't' overruns the body", e.getMessage());
+    }
+  }
+
+  @Test
   void missingFieldNamesTheField() {
     var e = assertThrows(IllegalArgumentException.class, () -> Frames.parse(Buffer.buffer("")).text("pid"));
     assertEquals("missing field 'pid'", e.getMessage());
