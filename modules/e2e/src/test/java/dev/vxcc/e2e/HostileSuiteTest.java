@@ -66,10 +66,12 @@ class HostileSuiteTest {
   /**
    * Bound on each node's resident set after the suite, with nodes at -Xmx512m: the heap cannot
    * pass 512 MiB; Netty's direct buffers are capped at the heap size by default (gRPC messages are
-   * bounded before they are buffered: servant 64 MiB, cache cache.maxEntryBytes + 1 MiB); the rest
+   * bounded before they are buffered: servant 64 MiB, cache cache.maxEntryBytes + 1 MiB, here 65 MiB); the rest
    * is metaspace, code cache and thread stacks, about 150 MiB. Measured: see bench/README.md.
    */
   static final long RSS_BOUND_KIB = 1L << 20;
+  /** Largest cache entry and local API body the nodes here accept (both default to 256 MiB). */
+  static final long MESSAGE_BOUND = 64L << 20;
   static final String DAEMON_TOKEN = "daemon-token";
   static final String USER_TOKEN = "user-only-token";
   static final DeliveryOptions SHORT = new DeliveryOptions().setSendTimeout(5_000);
@@ -93,8 +95,15 @@ class HostileSuiteTest {
     canary = world.resolve("canary");
     // Slots 3 and 4 are for the attacker's own Hazelcast members.
     cluster = new LoopbackCluster(E2e.dist(), work.resolve("logs"), 5);
-    scheduler = cluster.start("scheduler,cache", tokens(LoopbackCluster.cacheConfig(work.resolve("cache"), 64L << 20)));
-    victim = cluster.start("daemon", tokens(LoopbackCluster.config("victim", 0)));
+    // Byte bounds sized for a 512 MiB heap. The defaults (cache.maxEntryBytes and
+    // daemon.localMaxRequestBytes, 256 MiB each) are not: one 250 MB put with a wrong token took a
+    // -Xmx512m cache node to OutOfMemoryError, since the token is checked only after the message is read.
+    JsonObject cacheNode = tokens(LoopbackCluster.cacheConfig(work.resolve("cache"), 64L << 20));
+    cacheNode.getJsonObject("cache").put("maxEntryBytes", MESSAGE_BOUND);
+    scheduler = cluster.start("scheduler,cache", cacheNode);
+    JsonObject victimNode = tokens(LoopbackCluster.config("victim", 0));
+    victimNode.getJsonObject("daemon").put("localMaxRequestBytes", MESSAGE_BOUND);
+    victim = cluster.start("daemon", victimNode);
     servant = cluster.start("daemon", tokens(LoopbackCluster.config("servant", 1)));
     E2e.awaitServantAt(victim.localApi(), servant.info("serving"));
     member = Attacker.joining(E2e.dist().resolve("conf/cluster.xml"), cluster.hazelcastPort(3), cluster.members(), cluster.name(),
@@ -244,7 +253,7 @@ class HostileSuiteTest {
   @Order(5)
   void aLocalProcessGetsReasonsNotAccess() throws Exception {
     Path socket = Path.of(victim.localApi().replaceFirst("^unix:", ""));
-    // 200 MB announced: refused from the header, before any of it is read.
+    // 200 MB announced: refused from the header (past daemon.localMaxRequestBytes), before any of it is read.
     assertEquals(413, LocalHttp.send(socket, "POST", "/local/compile", 200L << 20, "version 1\n1".getBytes(StandardCharsets.US_ASCII)).status());
     assertEquals(400, LocalHttp.call(socket, "GET", "/local/stats?format=%zz", io.vertx.core.buffer.Buffer.buffer()).status());
     LocalHttp.Reply hog = LocalHttp.call(socket, "POST", "/local/acquire", Frames.builder().add("pid", 1).add("kind", "heavy").build());
