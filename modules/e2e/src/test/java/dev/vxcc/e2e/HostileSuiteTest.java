@@ -20,6 +20,7 @@ import dev.vxcc.api.v1.WaitTaskRequest;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.ClusterView;
+import dev.vxcc.common.bus.KeepAliveReply;
 import dev.vxcc.common.bus.KeepAliveRequest;
 import dev.vxcc.common.net.ClusterCa;
 import dev.vxcc.common.net.NodeTls;
@@ -41,6 +42,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -284,8 +288,16 @@ class HostileSuiteTest {
   void afterTheAttacksBuildsStillGoRemoteAndEveryNodeStaysSmall() throws Exception {
     // Meanwhile the attacker keeps every grant id it can think of alive, over and over.
     List<Long> ids = LongStream.rangeClosed(0, 2_000).boxed().toList();
-    long keepAlive = member.vertx.setPeriodic(100, t -> member.vertx.eventBus().request(Addresses.SCHEDULER_KEEP_ALIVE,
-        new KeepAliveRequest(USER_TOKEN, ids, 600_000, "attacker").toJson()));
+    AtomicReference<CompletableFuture<Void>> next = new AtomicReference<>(new CompletableFuture<>());
+    AtomicInteger renewed = new AtomicInteger();
+    long keepAlive = member.vertx.setPeriodic(100, t -> member.vertx.eventBus().<JsonObject>request(Addresses.SCHEDULER_KEEP_ALIVE,
+        new KeepAliveRequest(USER_TOKEN, ids, 600_000, "attacker").toJson()).onComplete(ar -> {
+          // Either answered (renewing nothing) or refused outright.
+          if (ar.succeeded()) {
+            renewed.addAndGet((int) KeepAliveReply.fromJson(ar.result().body()).alive().stream().filter(a -> a).count());
+          }
+          next.get().complete(null);
+        }));
     try {
       Path dir = Files.createDirectories(work.resolve("final"));
       Files.writeString(dir.resolve("f.cc"), "#include <vector>\nint f(int n) { std::vector<int> v(n, 1); int s = 0; for (int x : v) s += x; return s; }\n");
@@ -299,6 +311,11 @@ class HostileSuiteTest {
       }
       JsonObject stats = E2e.stats(victim.localApi());
       assertEquals(remoteBefore + 2, stats.getLong("remote"), "both compiles went remote: " + stats.encodePrettily());
+      // Wait for the outcome of one more keep-alive, so the count below covers the whole compile.
+      CompletableFuture<Void> another = new CompletableFuture<>();
+      next.set(another);
+      another.get(60, TimeUnit.SECONDS);
+      assertEquals(0, renewed.get(), "grants renewed for a holder that does not own them");
     } finally {
       member.vertx.cancelTimer(keepAlive);
     }
