@@ -16,11 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Builds a clustered Vert.x from the Hazelcast XML plus command-line overrides. */
-final class Clustering {
+/**
+ * Builds a clustered Vert.x from the Hazelcast XML plus command-line overrides. Public so that
+ * end-to-end tests can join a cluster exactly as a node (or an attacker knowing its name) would.
+ */
+public final class Clustering {
   private Clustering() {}
 
-  static Future<Vertx> start(VertxOptions options, Path xml, String host, Integer port, List<String> members, String name,
+  public static Future<Vertx> start(VertxOptions options, Path xml, String host, Integer port, List<String> members, String name,
       NodeTls tls) {
     Config cfg;
     try (InputStream in = Files.newInputStream(xml)) {

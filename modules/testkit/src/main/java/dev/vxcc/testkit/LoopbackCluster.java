@@ -113,6 +113,30 @@ public final class LoopbackCluster implements AutoCloseable {
     return copy;
   }
 
+  /** The Hazelcast cluster name, which an attacker on the network may know. */
+  public String name() {
+    return name;
+  }
+
+  /** Hazelcast addresses of all member slots, as each node was given them. */
+  public List<String> members() {
+    return hzPorts.stream().map(p -> "127.0.0.1:" + p).toList();
+  }
+
+  /**
+   * The Hazelcast port of slot {@code index}: one not used by {@link #start} lets a test process join
+   * as an extra member.
+   */
+  public int hazelcastPort(int index) {
+    return hzPorts.get(index);
+  }
+
+  /** A "tls" block (PEM text) with a fresh certificate from this cluster's CA, for an in-test member or client. */
+  public JsonObject issueTls(String node) {
+    ClusterCa.NodeCert cert = ca.issue(node, List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
+    return new JsonObject().put("ca", ca.certPem()).put("cert", cert.certPem()).put("key", cert.keyPem());
+  }
+
   public List<NodeProcess> nodes() {
     return nodes;
   }
