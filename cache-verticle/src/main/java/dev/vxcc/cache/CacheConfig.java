@@ -70,7 +70,7 @@ public record CacheConfig(
   public static final long DEFAULT_BLOOM_EXPECTED_KEYS = 1L << 20;
   public static final double DEFAULT_BLOOM_FALSE_POSITIVE_RATE = 0.01;
   public static final long DEFAULT_BLOOM_FULL_REFRESH_MS = 600_000;
-  public static final long DEFAULT_MAX_ENTRY_BYTES = 256L << 20;
+  public static final long DEFAULT_MAX_ENTRY_BYTES = 64L << 20;
   public static final int DEFAULT_WORKER_POOL_SIZE = 4;
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8337;

@@ -128,7 +128,7 @@ public final class CacheVerticle extends VerticleBase {
     grpc.addService(CacheGrpcService.of(new CacheEndpoint(store, workers, cfg)));
     server = vertx.createHttpServer(NodeTls.of(vertx, config()).applyTo(new HttpServerOptions().setHost(cfg.host()).setPort(cfg.port())));
     String address = cfg.host() + ":" + cfg.port();
-    return server.requestHandler(grpc).listen()
+    return server.requestHandler(new PutGate(grpc, cfg.servantTokens())).listen()
         .recover(e -> Future.failedFuture(ListenFailure.of("cache gRPC endpoint", address, "cache.port", e)));
   }
 

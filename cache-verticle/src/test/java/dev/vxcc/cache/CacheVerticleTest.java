@@ -1,5 +1,14 @@
 package dev.vxcc.cache;
 
+import com.google.protobuf.ByteString;
+import dev.vxcc.api.v1.CacheGrpcClient;
+import dev.vxcc.api.v1.CachePutRequest;
+import dev.vxcc.common.net.NodeTls;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -108,6 +117,16 @@ class CacheVerticleTest {
     assertEquals(Optional.empty(), await(stranger.get(key))); // get() turns every failure into a miss
     assertEquals(Optional.of(GrpcStatus.PERMISSION_DENIED),
         CacheClient.statusOf(failure(stranger.fetchBloomFilter(BloomFetcher.NEVER, BloomFetcher.NEVER))));
+
+    // The gate judges the metadata before reading the value: a message naming the servant token is
+    // not enough when the call itself does not carry it.
+    GrpcClient raw = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(64 << 20),
+        NodeTls.of(vertx, null).applyTo(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)));
+    CachePutRequest big = CachePutRequest.newBuilder().setToken(SERVANT).setKey(Keys.key("big"))
+        .setValue(ByteString.copyFrom(new byte[8 << 20])).build();
+    int port = Integer.parseInt(location.substring(location.lastIndexOf(':') + 1));
+    Throwable gated = failure(CacheGrpcClient.create(raw, SocketAddress.inetSocketAddress(port, "127.0.0.1")).put(big));
+    assertEquals(Optional.of(GrpcStatus.PERMISSION_DENIED), CacheClient.statusOf(gated), gated.toString());
 
     // Keys are checked.
     assertEquals(Optional.of(GrpcStatus.INVALID_ARGUMENT), CacheClient.statusOf(failure(user.lookup("../etc/passwd"))));

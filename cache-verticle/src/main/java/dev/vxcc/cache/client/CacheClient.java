@@ -11,11 +11,12 @@ import dev.vxcc.api.v1.CacheStatsResponse;
 import dev.vxcc.api.v1.FetchBloomFilterRequest;
 import dev.vxcc.api.v1.FetchBloomFilterResponse;
 import dev.vxcc.cache.CacheAddresses;
+import dev.vxcc.cache.PutGate;
+import dev.vxcc.common.net.NodeTls;
 import dev.vxcc.common.util.Digests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
@@ -49,6 +50,8 @@ public final class CacheClient {
   private final CacheGrpcClient stub;
   private final String token;
   private final String location;
+  private final GrpcClient grpc;
+  private final SocketAddress server;
   private final GrpcClient owned;
 
   /** Uses {@code grpc}, which the caller owns and closes. */
@@ -59,6 +62,8 @@ public final class CacheClient {
   private CacheClient(Vertx vertx, GrpcClient grpc, SocketAddress server, String token, GrpcClient owned) {
     this.vertx = vertx;
     this.stub = CacheGrpcClient.create(grpc, server);
+    this.grpc = grpc;
+    this.server = server;
     this.token = token;
     this.location = server.host() + ":" + server.port();
     this.owned = owned;
@@ -152,13 +157,18 @@ public final class CacheClient {
 
   /** Stores a value; needs a servant token. Fails (never throws) on refusal, timeout or transport error. */
   public Future<Void> put(String key, byte[] value) {
-    return guard(() -> stub.put(CachePutRequest.newBuilder()
-            .setToken(token)
-            .setKey(key)
-            // The caller hands the array over; protobuf only reads it.
-            .setValue(UnsafeByteOperations.unsafeWrap(value))
-            .setValueSha256(ByteString.copyFrom(Digests.sha256().digest(value)))
-            .build()))
+    CachePutRequest msg = CachePutRequest.newBuilder()
+        .setToken(token)
+        .setKey(key)
+        // The caller hands the array over; protobuf only reads it.
+        .setValue(UnsafeByteOperations.unsafeWrap(value))
+        .setValueSha256(ByteString.copyFrom(Digests.sha256().digest(value)))
+        .build();
+    // The token also rides in the metadata, so the cache can refuse before reading the value (PutGate).
+    return guard(() -> grpc.request(server, CacheGrpcClient.Put).compose(req -> {
+          req.headers().set(PutGate.TOKEN_HEADER, token);
+          return req.end(msg).compose(v -> req.response().compose(resp -> resp.last()));
+        }))
         .timeout(PUT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .mapEmpty();
   }

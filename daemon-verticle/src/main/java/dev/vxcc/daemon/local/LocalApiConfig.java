@@ -29,7 +29,7 @@ public record LocalApiConfig(Path socket, long maxRequestBytes, long digestMaxBy
       throw new IllegalArgumentException("daemon.localSocket must be an absolute path of at most 107 bytes, not " + socket);
     }
     LocalApiConfig c = new LocalApiConfig(socket,
-        j.getLong("localMaxRequestBytes", 256L << 20),
+        j.getLong("localMaxRequestBytes", 64L << 20),
         j.getLong("fileDigestMaxBytes", 1L << 30),
         j.getLong("fileDigestTimeoutMs", 30_000L),
         j.getInteger("fileDigestThreads", 2),

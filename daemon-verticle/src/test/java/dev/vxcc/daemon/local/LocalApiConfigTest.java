@@ -16,7 +16,7 @@ class LocalApiConfigTest {
   void defaultsAreOneSocketPerMachineAndStatedBounds() {
     LocalApiConfig c = of(new JsonObject());
     assertEquals(Path.of("/run/vxcc/daemon.sock"), c.socket());
-    assertEquals(256L << 20, c.maxRequestBytes());
+    assertEquals(64L << 20, c.maxRequestBytes());
     assertEquals(1L << 30, c.digestMaxBytes());
   }
 
