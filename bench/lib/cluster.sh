@@ -101,11 +101,25 @@ bench_stop_cluster() {
   BENCH_LOGS=()
 }
 
+# Clustered nodes speak mutual TLS only: one CA and one node certificate per benchmark run, made by
+# the distribution's own `vxcc-node certs` (every node of the run presents the same certificate).
+BENCH_TLS_DIR="${BENCH_TLS_DIR:-$root/target/bench/tls-$$}"
+bench_tls() {
+  if [ ! -f "$BENCH_TLS_DIR/node.pem" ]; then
+    rm -rf "$BENCH_TLS_DIR"
+    "$BENCH_DIST/bin/vxcc-node" certs ca -out "$BENCH_TLS_DIR" > /dev/null
+    "$BENCH_DIST/bin/vxcc-node" certs node -ca "$BENCH_TLS_DIR" -name node -san 127.0.0.1,localhost -out "$BENCH_TLS_DIR" > /dev/null
+  fi
+  printf '"tls":{"ca":"%s/ca.pem","cert":"%s/node.pem","key":"%s/node-key.pem"}' "$BENCH_TLS_DIR" "$BENCH_TLS_DIR" "$BENCH_TLS_DIR"
+}
+
 # bench_conf HOST MAX_REMOTE_TASKS [EXTRA]: node config for a loopback cluster sharing one machine's
 # CPUs; EXTRA is appended to the daemon section, e.g. ',"maxLocalTasks":8'. Each daemon gets its own
 # local API socket (named after HOST), so several can run on one machine.
 bench_conf() {
-  printf '{"scheduler":{"userTokens":["bench"],"servantTokens":["bench"]},"cache":{"userTokens":["bench"],"servantTokens":["bench"],"port":0,"dir":"'"$BENCH_CACHE_DIR"'"},"daemon":{"token":"bench","host":"%s","localSocket":"/tmp/vxcc-bench-%s-%s.sock","servingPort":0,"maxRemoteTasks":%s,"reportLoad":false%s}}' "$1" "$$" "$1" "$2" "${3:-}"
+  local tls
+  tls=$(bench_tls)
+  printf '{%s,"scheduler":{"userTokens":["bench"],"servantTokens":["bench"]},"cache":{"userTokens":["bench"],"servantTokens":["bench"],"port":0,"dir":"'"$BENCH_CACHE_DIR"'"},"daemon":{"token":"bench","host":"%s","localSocket":"/tmp/vxcc-bench-%s-%s.sock","servingPort":0,"maxRemoteTasks":%s,"reportLoad":false%s}}' "$tls" "$1" "$$" "$1" "$2" "${3:-}"
 }
 
 # median of numbers on stdin
