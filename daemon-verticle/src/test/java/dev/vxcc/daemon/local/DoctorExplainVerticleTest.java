@@ -8,7 +8,6 @@ import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.util.FileDigestCache;
 import dev.vxcc.common.wire.Frames;
 import dev.vxcc.daemon.identity.CompilerIdentity;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -18,10 +17,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,11 +51,7 @@ class DoctorExplainVerticleTest {
     vertx.eventBus().consumer(Addresses.SCHEDULER_VIEW, m -> m.reply(new JsonObject().put("servants", new JsonArray()
         .add(new JsonObject().put("location", "farm-1:4001").put("maxTasks", 2).put("capacity", 2)
             .put("compilerDigests", new JsonArray().add(gcc))))));
-    JsonObject daemon = new JsonObject().put("token", "t").put("host", "test").put("localSocket", socket.toString())
-        .put("maxLocalTasks", 1).put("lightweightRatio", 0.0).put("maxRemoteTasks", 0)
-        .put("minRemoteSourceBytes", 1 << 20).put("localMaxRequestBytes", 1 << 20);
-    vertx.deployVerticle(new LocalApiVerticle(), new DeploymentOptions().setConfig(new JsonObject().put("daemon", daemon)))
-        .await(60, TimeUnit.SECONDS);
+    LocalApiFixture.deploy(vertx, socket);
     Files.writeString(dir.resolve("a.c"), "int a;\n");
     // Until the first view arrives, the daemon has no servants to report: wait for it.
     try (LocalClient probe = new LocalClient(socket)) {
@@ -71,11 +64,7 @@ class DoctorExplainVerticleTest {
   @AfterEach
   void stop() throws Exception {
     vertx.close().await(30, TimeUnit.SECONDS);
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    LocalApiFixture.deleteTree(dir);
   }
 
   private String explain(LocalClient c, String... args) throws IOException {

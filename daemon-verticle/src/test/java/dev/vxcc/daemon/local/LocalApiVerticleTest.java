@@ -22,10 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,11 +50,7 @@ class LocalApiVerticleTest {
     // A scheduler that knows one servant with our gcc, so compiles are offered for distribution.
     vertx.eventBus().consumer(Addresses.SCHEDULER_VIEW, m -> m.reply(new JsonObject()
         .put("servants", new JsonArray().add(new JsonObject().put("maxTasks", 1).put("compilerDigests", new JsonArray().add(compiler))))));
-    JsonObject daemon = new JsonObject().put("token", "t").put("host", "test").put("localSocket", socket.toString())
-        .put("maxLocalTasks", 1).put("lightweightRatio", 0.0).put("maxRemoteTasks", 0)
-        .put("minRemoteSourceBytes", 1 << 20).put("localMaxRequestBytes", 1 << 20);
-    vertx.deployVerticle(new LocalApiVerticle(), new DeploymentOptions().setConfig(new JsonObject().put("daemon", daemon)))
-        .await(60, TimeUnit.SECONDS);
+    LocalApiFixture.deploy(vertx, socket);
     Files.writeString(dir.resolve("a.c"), "int a;\n");
     // Until the first view arrives, compiles stay local: wait for the daemon to see the servant.
     try (LocalClient probe = new LocalClient(socket)) {
@@ -69,11 +63,7 @@ class LocalApiVerticleTest {
   @AfterEach
   void stop() throws Exception {
     vertx.close().await(30, TimeUnit.SECONDS);
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    LocalApiFixture.deleteTree(dir);
   }
 
   private LocalClient.Reply compile(LocalClient c) throws IOException {
