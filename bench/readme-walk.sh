@@ -31,7 +31,7 @@ cleanup() {
 trap cleanup EXIT
 cd "$scratch"
 
-# 1. The README's build command on the default JDK.
+# 1. A plain `mvn` on the default JDK (the README spells out JAVA_HOME): one line naming the fix.
 default_java=$(command -v java || true)
 if [ -n "$default_java" ]; then
   feature=$("$default_java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
