@@ -11,7 +11,8 @@ import java.util.Set;
  * it (probes, macro expansion) with its own privileges, usually root, and any local user can name
  * a compiler on /local/compile: so only a binary no other user can replace qualifies. Every file
  * and directory that resolving the path passes through must belong to root or to the daemon's
- * user and be writable by no group or other (so nothing under /tmp, nothing in a user's home).
+ * user and be writable by no group or other, except a sticky directory such as /tmp (so nothing a
+ * user created under /tmp, nothing in a user's home).
  * Other compilers still work: they compile locally, run by the wrapper as the user.
  */
 final class TrustedCompilers {
@@ -49,11 +50,19 @@ final class TrustedCompilers {
     }
   }
 
+  /**
+   * A root-owned sticky directory such as /tmp may be writable by all: there only an entry's owner
+   * can rename or remove it, so the entries below, each checked in its own right, cannot be swapped.
+   */
+  private static boolean stickyDirectory(Path p, int mode) {
+    return (mode & 01000) != 0 && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+  }
+
   private boolean safeChain(Path real) throws IOException {
     for (Path p = real; p != null; p = p.getParent()) {
       int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
       int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-      if (!owners.contains(uid) || (mode & 0022) != 0) {
+      if (!owners.contains(uid) || ((mode & 0022) != 0 && !stickyDirectory(p, mode))) {
         return false;
       }
     }
