@@ -8,7 +8,6 @@ import dev.vxcc.wrapper.FakeDaemon.Reply;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,11 +34,7 @@ class DoctorShimTest {
     @AfterEach
     void tearDown() throws Exception {
         daemon.close();
-        try (Stream<Path> s = Files.walk(tmp)) {
-            for (Path p : s.filter(Files::isSymbolicLink).toList()) {
-                Files.delete(p);
-            }
-        }
+        Sandbox.removeLinks(tmp);
     }
 
     @Test

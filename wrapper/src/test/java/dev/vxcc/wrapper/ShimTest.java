@@ -39,12 +39,7 @@ class ShimTest {
     @AfterEach
     void tearDown() throws Exception {
         daemon.close();
-        // Links to the shim would make JUnit warn about links leaving the temp dir.
-        try (Stream<Path> s = Files.walk(tmp)) {
-            for (Path p : s.filter(Files::isSymbolicLink).toList()) {
-                Files.delete(p);
-            }
-        }
+        Sandbox.removeLinks(tmp);
     }
 
     /** A socket path nobody listens on. */
