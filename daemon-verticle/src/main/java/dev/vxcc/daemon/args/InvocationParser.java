@@ -166,21 +166,17 @@ public final class InvocationParser {
             String source = inputs.size() == 1 ? inputs.get(0).input() : null;
             String output = outputs.isEmpty() ? null : outputs.get(0);
             Decision.Local reason = modeReason(mode);
-            Object language = null;
             if (reason == null) {
                 reason = compileReason();
             }
+            Language language = reason == null ? language(inputs.get(0)) : Language.UNREAD;
             if (reason == null) {
-                language = language(inputs.get(0));
-                if (language instanceof Decision.Local l) {
-                    reason = l;
-                    language = null;
-                }
+                reason = language.refusal();
             }
             if (reason == null) {
                 reason = precompiledHeader();
             }
-            return new Invocation(family, cwd, args, mode, source, (String) language, output, dependencies(),
+            return new Invocation(family, cwd, args, mode, source, language.name(), output, dependencies(),
                     debugFacts(), extraOutputs(), reason);
         }
 
@@ -250,19 +246,31 @@ public final class InvocationParser {
             return null;
         }
 
-        /** Returns the language ("c" or "c++") or a Local decision. */
-        private static Object language(Arg source) {
+        /** "c" or "c++", or why the source is not plain C or C++. */
+        private record Language(String name, Decision.Local refusal) {
+            static final Language UNREAD = new Language(null, null);
+
+            static Language of(String name) {
+                return new Language(name, null);
+            }
+
+            static Language refused(LocalReason reason, String detail) {
+                return new Language(null, local(reason, detail));
+            }
+        }
+
+        private static Language language(Arg source) {
             String x = source.languageOverride();
             if (x != null) {
                 return switch (x) {
-                    case "c", "c++" -> x;
+                    case "c", "c++" -> Language.of(x);
                     case "cpp-output", "c++-cpp-output", "objective-c-cpp-output", "objective-c++-cpp-output" ->
-                            local(LocalReason.ALREADY_PREPROCESSED, "-x " + x);
-                    case "assembler", "assembler-with-cpp" -> local(LocalReason.ASSEMBLER, "-x " + x);
+                            Language.refused(LocalReason.ALREADY_PREPROCESSED, "-x " + x);
+                    case "assembler", "assembler-with-cpp" -> Language.refused(LocalReason.ASSEMBLER, "-x " + x);
                     case "c-header", "c++-header", "c++-system-header", "c++-user-header", "objective-c-header",
                          "objective-c++-header", "c-header-unit", "c++-header-unit" ->
-                            local(LocalReason.PRECOMPILED_HEADER, "-x " + x);
-                    default -> local(LocalReason.UNSUPPORTED_LANGUAGE, "-x " + x);
+                            Language.refused(LocalReason.PRECOMPILED_HEADER, "-x " + x);
+                    default -> Language.refused(LocalReason.UNSUPPORTED_LANGUAGE, "-x " + x);
                 };
             }
             String name = source.input();
@@ -270,13 +278,13 @@ public final class InvocationParser {
             int dot = name.lastIndexOf('.');
             String ext = dot > slash + 1 ? name.substring(dot) : "";
             return switch (ext) {
-                case ".c" -> "c";
-                case ".cc", ".cp", ".cxx", ".cpp", ".CPP", ".c++", ".C" -> "c++";
-                case ".i", ".ii", ".mi", ".mii" -> local(LocalReason.ALREADY_PREPROCESSED, name);
-                case ".s", ".S", ".sx" -> local(LocalReason.ASSEMBLER, name);
+                case ".c" -> Language.of("c");
+                case ".cc", ".cp", ".cxx", ".cpp", ".CPP", ".c++", ".C" -> Language.of("c++");
+                case ".i", ".ii", ".mi", ".mii" -> Language.refused(LocalReason.ALREADY_PREPROCESSED, name);
+                case ".s", ".S", ".sx" -> Language.refused(LocalReason.ASSEMBLER, name);
                 case ".h", ".hh", ".H", ".hp", ".hxx", ".hpp", ".HPP", ".h++", ".tcc" ->
-                        local(LocalReason.PRECOMPILED_HEADER, name);
-                default -> local(LocalReason.UNSUPPORTED_LANGUAGE, name);
+                        Language.refused(LocalReason.PRECOMPILED_HEADER, name);
+                default -> Language.refused(LocalReason.UNSUPPORTED_LANGUAGE, name);
             };
         }
 
