@@ -19,9 +19,9 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The parse pass: reads a command line once with {@link OptionTable} and says what the
- * invocation is, including the first reason it cannot be distributed. It decides nothing about
- * debug info or remote recipes.
+ * The parse pass: walks a command line once with {@link OptionTable}, splitting it into options
+ * and inputs, then reads what the invocation is off that list, including the first reason it
+ * cannot be distributed. It decides nothing about debug info or remote recipes.
  *
  * <p>The reasons come in a fixed order, because the first one wins and the driver mode decides
  * the quota class: argv that cannot be read at all, then the driver mode, then the first option
