@@ -6,6 +6,7 @@ import dev.vxcc.api.v1.TaskStatus;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.common.util.Zstd;
+import dev.vxcc.daemon.DaemonConstants;
 import dev.vxcc.daemon.args.CompilerFamily;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,8 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutionEngine {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutionEngine.class);
-  /** Results nobody collected are dropped after this long. */
-  static final long RETAIN_DONE_MS = 60_000;
+  static final long RETAIN_DONE_MS = DaemonConstants.SERVANT_RETAIN_DONE_MS;
 
   /** Admission failure: the caller should try another servant. */
   public static final class Overloaded extends RuntimeException {
@@ -286,8 +286,11 @@ public final class ExecutionEngine {
     }, false);
   }
 
+  /** On the event loop: the header says so for the frames we make, without decompressing a long stderr. */
   private static boolean isEmptyFrame(ByteString zstd) {
-    return Zstd.decompress(zstd.toByteArray()).length == 0;
+    byte[] frame = zstd.toByteArray();
+    long declared = Zstd.declaredSize(frame);
+    return declared == 0 || declared < 0 && Zstd.decompress(frame).length == 0;
   }
 
   private static WaitTaskResponse failure(String why) {

@@ -94,7 +94,7 @@ class ServantEndpointTest {
     ExecutionEngine engine = new ExecutionEngine(vertx, jobRoot, 4, () -> 0, 0, 60_000, InstantSource.system(),
         Sandbox.resolve(limits), limits);
     Map<String, Path> compilers = Map.of(GCC, REAL_GCC, FAKE, fakeCompiler);
-    return new ServantEndpoint(engine, d -> Optional.ofNullable(compilers.get(d)), () -> Set.of(TOKEN));
+    return new ServantEndpoint(vertx, engine, d -> Optional.ofNullable(compilers.get(d)), () -> Set.of(TOKEN));
   }
 
   private <T> T onLoop(Supplier<Future<T>> call) throws Exception {
