@@ -41,6 +41,8 @@ public final class DaemonConstants {
   public static final int COMPILER_PROBE_THREADS = 4;
   /** How long a compiler may take to answer {@code -###}. */
   public static final long COMPILER_PROBE_TIMEOUT_SECONDS = 30;
+  /** How long a servant's {@code -E} of a task's source (for its cache key) may take. */
+  public static final long COMPILER_EXPANSION_TIMEOUT_SECONDS = 60;
   /** Above the probe timeout, so Vert.x's blocked-thread checker stays quiet for a slow but legal probe. */
   public static final long COMPILER_PROBE_MAX_EXECUTE_SECONDS = 120;
 }

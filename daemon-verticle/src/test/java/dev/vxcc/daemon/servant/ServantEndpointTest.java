@@ -259,6 +259,19 @@ class ServantEndpointTest {
     assertEquals(0, run(e, req).getExitCode());
   }
 
+  @Test
+  void aSourceTooBigToCopyOnTheEventLoopIsCopiedOnAWorkerAndRuns() throws Exception {
+    byte[] noise = new byte[3 << 19];
+    new java.util.Random(1).nextBytes(noise);
+    // Base64 of noise: text that compresses to more than the bound.
+    String source = java.util.Base64.getEncoder().encodeToString(noise) + "\n";
+    QueueTaskRequest req = task(FAKE, source, "-c").build();
+    org.junit.jupiter.api.Assertions.assertTrue(req.getSourceZstd().size() > dev.vxcc.daemon.DaemonConstants.SERVANT_COPY_ON_LOOP_MAX_BYTES);
+    WaitTaskResponse r = run(endpoint(limits(4 << 20, 1 << 30)), req);
+    assertEquals(0, r.getExitCode(), text(r.getStderrZstd()));
+    assertEquals("obj", new String(Zstd.decompress(r.getFiles(0).getDataZstd().toByteArray()), StandardCharsets.UTF_8));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"compiler_digest", "task_digest", "output_suffix", "source_date_epoch", "key_base_dir",
       "key_compiler_prefix", "source_path", "client_cwd_in_stdin_mode", "input_path", "client_cwd", "input_mode", "args"})
