@@ -40,8 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutionEngine {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutionEngine.class);
-  static final long RETAIN_DONE_MS = DaemonConstants.SERVANT_RETAIN_DONE_MS;
-
   /** Admission failure: the caller should try another servant. */
   public static final class Overloaded extends RuntimeException {
     Overloaded(String message) {
@@ -251,7 +249,6 @@ public final class ExecutionEngine {
     return pb.start();
   }
 
-
   /** Worker: read outputs and compress them; the exit code is null when the job timed out. */
   private Future<WaitTaskResponse> collect(CompileJob cj, String suffix, Integer exit) {
     if (exit == null) {
@@ -372,7 +369,7 @@ public final class ExecutionEngine {
   public void cleanup() {
     long now = clock.millis();
     for (CompileJob cj : List.copyOf(jobs.values())) {
-      if (cj.done() && now - cj.finishedAt > RETAIN_DONE_MS) {
+      if (cj.done() && now - cj.finishedAt > DaemonConstants.SERVANT_RETAIN_DONE_MS) {
         forget(cj);
       }
     }
@@ -398,5 +395,4 @@ public final class ExecutionEngine {
   public long tasksRunEver() {
     return runEver;
   }
-
 }

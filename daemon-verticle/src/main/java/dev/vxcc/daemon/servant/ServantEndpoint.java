@@ -22,8 +22,6 @@ import java.util.function.Supplier;
 
 /** gRPC face of the execution engine: checks, then translates. */
 final class ServantEndpoint extends ServantService {
-  static final long MAX_WAIT_MS = DaemonConstants.SERVANT_MAX_WAIT_MS;
-
   private final Vertx vertx;
   private final ExecutionEngine engine;
   private final Function<String, Optional<Path>> compilers;
@@ -89,7 +87,7 @@ final class ServantEndpoint extends ServantService {
     if (d.isPresent()) {
       return Future.failedFuture(d.get());
     }
-    return engine.await(req.getTaskId(), Math.min(MAX_WAIT_MS, req.getWaitMs()));
+    return engine.await(req.getTaskId(), Math.min(DaemonConstants.SERVANT_MAX_WAIT_MS, req.getWaitMs()));
   }
 
   @Override
