@@ -249,16 +249,14 @@ public final class ServantVerticle extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(heartbeatTimer);
     periodic.forEach(PeriodicTask::stop);
-    if (engine != null) {
-      engine.killAll();
-    }
+    Future<Void> killed = engine == null ? Future.succeededFuture() : engine.killAll();
     Future<Void> cacheClosed = cache == null ? Future.succeededFuture() : cache.stop();
     // Tell the scheduler at once that we are gone, rather than letting our lease run out.
     Future<?> leaving = location == null ? Future.succeededFuture()
         : vertx.eventBus().request(Addresses.SCHEDULER_HEARTBEAT, beat(0).toJson(),
                 new DeliveryOptions().setSendTimeout(DaemonConstants.SERVANT_LEAVE_TIMEOUT_MS))
             .recover(e -> Future.succeededFuture());
-    Future<?> closed = leaving.compose(v -> server == null ? Future.succeededFuture() : server.close())
+    Future<?> closed = Future.all(leaving, killed).compose(v -> server == null ? Future.succeededFuture() : server.close())
         .compose(v -> jobRoot == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
           JobRoot.deleteQuietly(jobRoot);
           return null;
