@@ -3,7 +3,7 @@ package dev.vxcc.cache;
 import dev.vxcc.api.v1.CacheStatsResponse;
 import io.vertx.core.json.JsonObject;
 
-/** A snapshot of the cache's counters, for the {@code Stats} RPC and {@link CacheAddresses#STATS}. */
+/** A snapshot of the cache's counters, for the {@code Stats} RPC and {@link dev.vxcc.cache.client.CacheAddresses#STATS}. */
 public record CacheStats(
     String engine,
     long l1Hits,

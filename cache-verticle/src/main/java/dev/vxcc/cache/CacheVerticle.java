@@ -2,6 +2,7 @@ package dev.vxcc.cache;
 
 import dev.vxcc.common.NodeSecrets;
 import dev.vxcc.api.v1.CacheGrpcService;
+import dev.vxcc.cache.client.CacheAddresses;
 import dev.vxcc.cache.engine.CacheEngine;
 import dev.vxcc.cache.engine.DiskEngine;
 import dev.vxcc.cache.engine.EntrySeal;

@@ -1,5 +1,6 @@
 package dev.vxcc.cache;
 
+import dev.vxcc.cache.client.CacheAddresses;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Set;
@@ -11,8 +12,6 @@ import java.util.Set;
  * message is still checked, so the header adds a gate and takes nothing away.
  */
 public final class PutGate implements Handler<HttpServerRequest> {
-  /** gRPC metadata key the client repeats its token in. */
-  public static final String TOKEN_HEADER = "vxcc-token";
   static final String PUT_PATH = "/vxcc.v1.Cache/Put";
   /** gRPC's PERMISSION_DENIED. */
   private static final String PERMISSION_DENIED = "7";
@@ -27,7 +26,7 @@ public final class PutGate implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest req) {
-    if (PUT_PATH.equals(req.path()) && !servantTokens.contains(String.valueOf(req.getHeader(TOKEN_HEADER)))) {
+    if (PUT_PATH.equals(req.path()) && !servantTokens.contains(String.valueOf(req.getHeader(CacheAddresses.TOKEN_HEADER)))) {
       // A trailers-only answer: the status travels in the headers and the stream ends unread.
       req.response()
           .putHeader("content-type", "application/grpc")

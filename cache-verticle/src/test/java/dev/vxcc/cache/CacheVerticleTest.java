@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxcc.api.v1.CacheStatsResponse;
 import dev.vxcc.api.v1.FetchBloomFilterResponse;
+import dev.vxcc.cache.client.CacheAddresses;
 import dev.vxcc.cache.client.BloomFetcher;
 import dev.vxcc.cache.client.BloomView;
 import dev.vxcc.cache.client.CacheClient;

@@ -25,7 +25,8 @@ public final class ResultCache {
   private final Vertx vertx;
   private final String token;
   private final boolean readsEntries;
-  private final BloomView bloom = new BloomView(InstantSource.system());
+  private final InstantSource clock;
+  private final BloomView bloom;
   private CacheClient client;
   private BloomFetcher fetcher;
   private boolean locating;
@@ -41,7 +42,13 @@ public final class ResultCache {
 
   /** @param readsEntries delegates read and keep a Bloom filter; servants only write */
   public ResultCache(Vertx vertx, String token, boolean readsEntries) {
+    this(vertx, token, readsEntries, InstantSource.system());
+  }
+
+  public ResultCache(Vertx vertx, String token, boolean readsEntries, InstantSource clock) {
     this.vertx = vertx;
+    this.clock = clock;
+    this.bloom = new BloomView(clock);
     this.token = token;
     this.readsEntries = readsEntries;
   }
@@ -53,7 +60,7 @@ public final class ResultCache {
     } else if (readsEntries) {
       fetcher.fetchOnce()
           .onSuccess(full -> {
-            bloomFetchedAt = System.currentTimeMillis();
+            bloomFetchedAt = clock.millis();
             lastError = "";
           })
           .onFailure(e -> lost("bloom filter fetch failed: " + e.getMessage()));
@@ -61,7 +68,7 @@ public final class ResultCache {
   }
 
   private void locate() {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     if (locating || now - lastLocateAttempt < LOCATE_EVERY_MS) {
       return;
     }
@@ -70,7 +77,7 @@ public final class ResultCache {
     CacheClient.locate(vertx)
         .onSuccess(location -> {
           client = CacheClient.create(vertx, location, token);
-          fetcher = new BloomFetcher(vertx, client, bloom, InstantSource.system());
+          fetcher = new BloomFetcher(vertx, client, bloom, clock);
           LOG.info("using the shared cache at {}", location);
           tick();
         })
@@ -131,9 +138,8 @@ public final class ResultCache {
         .put("lastError", lastError);
   }
 
-  public void stop() {
-    if (client != null) {
-      client.close();
-    }
+  /** Closes the connection to the cache node, if any. */
+  public Future<Void> stop() {
+    return client == null ? Future.succeededFuture() : client.close();
   }
 }

@@ -6,7 +6,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import dev.vxcc.cache.CacheAddresses;
+import dev.vxcc.cache.client.CacheAddresses;
 import dev.vxcc.cache.EntryCodec;
 import java.util.Collection;
 import java.util.List;

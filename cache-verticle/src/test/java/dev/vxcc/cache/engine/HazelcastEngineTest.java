@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.map.IMap;
-import dev.vxcc.cache.CacheAddresses;
+import dev.vxcc.cache.client.CacheAddresses;
 import dev.vxcc.cache.CacheVerticle;
 import dev.vxcc.cache.EntryCodec;
 import dev.vxcc.cache.Keys;

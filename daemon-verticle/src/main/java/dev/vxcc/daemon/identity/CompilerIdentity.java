@@ -2,8 +2,10 @@ package dev.vxcc.daemon.identity;
 
 import dev.vxcc.common.util.Digests;
 import dev.vxcc.common.util.FileDigestCache;
+import dev.vxcc.daemon.DaemonConstants;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
 
 /**
  * What a compiler is, as far as the objects it produces are concerned: equal identities mean a
@@ -45,13 +48,6 @@ public final class CompilerIdentity {
   /** Driver chatter that names the invocation or install location rather than the compiler. */
   private static final List<String> VOLATILE_LINES = List.of("COLLECT_GCC=", "COLLECT_LTO_WRAPPER=", "COMPILER_PATH=",
       "LIBRARY_PATH=", "InstalledDir:");
-  /** Libraries that do no code generation; hashing libc would split identities on every glibc update. */
-  private static final Set<String> SYSTEM_LIBRARIES = Set.of("libc", "libm", "libdl", "libpthread", "librt", "ld-linux-x86-64",
-      "ld-linux-aarch64", "ld-linux", "libgcc_s", "libstdc++", "libz", "libzstd", "libtinfo", "libedit", "libxml2", "libffi",
-      "libbsd", "libmd", "libicuuc", "libicudata", "liblzma");
-  private static final List<Path> LIBRARY_DIRS = List.of(Path.of("/lib/x86_64-linux-gnu"), Path.of("/usr/lib/x86_64-linux-gnu"),
-      Path.of("/lib/aarch64-linux-gnu"), Path.of("/usr/lib/aarch64-linux-gnu"), Path.of("/lib64"), Path.of("/usr/lib64"),
-      Path.of("/lib"), Path.of("/usr/lib"), Path.of("/usr/local/lib"));
 
   /**
    * @param hex the identity
@@ -77,7 +73,8 @@ public final class CompilerIdentity {
    * this every compile through such a "compiler" would pay the failed probe again.
    */
   private final Map<String, Map.Entry<FileDigestCache.Key, String>> failures = new ConcurrentHashMap<>();
-  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  /** The probe running for a path, if any: later callers share its result. */
+  private final Map<String, CompletableFuture<Identity>> inFlight = new ConcurrentHashMap<>();
   private final String searchPath;
   private final java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -101,33 +98,79 @@ public final class CompilerIdentity {
     return of(compiler).hex();
   }
 
-  /** Blocking; runs the compiler when this path, or anything it involves, is new or changed. */
+  /**
+   * Blocking; runs the compiler when this path, or anything it involves, is new or changed. One
+   * probe per path at a time: a second caller waits for that probe's result instead of starting
+   * another, and no lock is held while a compiler runs.
+   */
   public Identity of(Path compiler) throws IOException {
     String key = compiler.toString();
     Entry e = cache.get(key);
     if (e != null && fresh(e, compiler)) {
       return e.identity();
     }
-    synchronized (locks.computeIfAbsent(key, k -> new Object())) {
-      e = cache.get(key);
-      if (e != null && fresh(e, compiler)) {
-        return e.identity();
+    CompletableFuture<Identity> mine = new CompletableFuture<>();
+    CompletableFuture<Identity> running = inFlight.putIfAbsent(key, mine);
+    if (running != null) {
+      return join(running, compiler);
+    }
+    try {
+      Identity id = probeOnce(key, compiler);
+      mine.complete(id);
+      return id;
+    } catch (IOException | RuntimeException ex) {
+      mine.completeExceptionally(ex);
+      throw ex;
+    } finally {
+      inFlight.remove(key, mine);
+    }
+  }
+
+  /**
+   * The same on {@code probes}, a worker pool of its own (see {@link DaemonConstants#COMPILER_PROBE_POOL}):
+   * while a probe of this path runs, the answer is that probe's result and no further thread waits for it.
+   */
+  public Future<Identity> of(Path compiler, WorkerExecutor probes) {
+    CompletableFuture<Identity> running = inFlight.get(compiler.toString());
+    if (running != null) {
+      return Future.fromCompletionStage(running);
+    }
+    return probes.executeBlocking(() -> of(compiler), false);
+  }
+
+  private Identity probeOnce(String key, Path compiler) throws IOException {
+    Entry e = cache.get(key);
+    if (e != null && fresh(e, compiler)) {
+      return e.identity();
+    }
+    FileDigestCache.Key stamp = FileDigestCache.keyOf(compiler.toRealPath());
+    Map.Entry<FileDigestCache.Key, String> failed = failures.get(key);
+    if (failed != null && failed.getKey().equals(stamp)) {
+      throw new IOException(failed.getValue());
+    }
+    Entry computed;
+    try {
+      computed = compute(compiler);
+    } catch (IOException ex) {
+      failures.put(key, Map.entry(stamp, String.valueOf(ex.getMessage())));
+      throw ex;
+    }
+    failures.remove(key);
+    cache.put(key, computed);
+    return computed.identity();
+  }
+
+  private static Identity join(CompletableFuture<Identity> running, Path compiler) throws IOException {
+    try {
+      return running.get();
+    } catch (ExecutionException ex) {
+      if (ex.getCause() instanceof IOException io) {
+        throw new IOException(io.getMessage(), io);
       }
-      FileDigestCache.Key stamp = FileDigestCache.keyOf(compiler.toRealPath());
-      Map.Entry<FileDigestCache.Key, String> failed = failures.get(key);
-      if (failed != null && failed.getKey().equals(stamp)) {
-        throw new IOException(failed.getValue());
-      }
-      Entry computed;
-      try {
-        computed = compute(compiler);
-      } catch (IOException ex) {
-        failures.put(key, Map.entry(stamp, String.valueOf(ex.getMessage())));
-        throw ex;
-      }
-      failures.remove(key);
-      cache.put(key, computed);
-      return computed.identity();
+      throw new IOException("probing " + compiler + " failed: " + ex.getCause(), ex.getCause());
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the probe of " + compiler, ex);
     }
   }
 
@@ -186,7 +229,7 @@ public final class CompilerIdentity {
     }
     Map<String, Path> libraries = new TreeMap<>();
     for (Path p : programs) {
-      libraries.putAll(compilerLibraries(p));
+      libraries.putAll(CompilerLibraries.of(p));
     }
     List<Path> involved = new ArrayList<>(programs);
     involved.addAll(libraries.values());
@@ -228,41 +271,8 @@ public final class CompilerIdentity {
   }
 
   private List<String> probe(Path compiler) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(compiler.toString());
-    cmd.addAll(PROBE_ARGS);
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(Path.of("/").toFile()).redirectErrorStream(true);
-    // The servant compiles in a clean environment; GCC_EXEC_PREFIX, COMPILER_PATH or a locale
-    // inherited here would make the two sides disagree.
-    Map<String, String> env = pb.environment();
-    env.clear();
-    env.put("PATH", searchPath);
-    env.put("LC_ALL", "C");
     probes.incrementAndGet();
-    Process p = pb.start();
-    p.getOutputStream().close();
-    byte[] out;
-    try (InputStream in = p.getInputStream()) {
-      out = in.readNBytes(1 << 20);
-    }
-    try {
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException(compiler + " did not answer -### within 30 s");
-      }
-    } catch (InterruptedException ex) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while probing " + compiler, ex);
-    }
-    if (p.exitValue() != 0) {
-      throw new IOException(compiler + " -### failed with exit code " + p.exitValue());
-    }
-    List<String> lines = new String(out, StandardCharsets.UTF_8).lines().toList();
-    if (lines.stream().noneMatch(l -> l.startsWith(" "))) {
-      throw new IOException(compiler + " -### named no compiler program");
-    }
-    return lines;
+    return CompilerProbe.run(compiler, PROBE_ARGS, searchPath);
   }
 
   private Path resolveProgram(String name) {
@@ -332,50 +342,5 @@ public final class CompilerIdentity {
     }
     Path prefix = bin.getParent();
     return prefix == null || prefix.getParent() == null ? null : prefix;
-  }
-
-  /** soname stem → resolved file, for the DT_NEEDED libraries that are part of the compiler. */
-  static Map<String, Path> compilerLibraries(Path program) {
-    Map<String, Path> out = new TreeMap<>();
-    Elf.Dynamic dyn;
-    try {
-      dyn = Elf.dynamic(program);
-    } catch (IOException | RuntimeException ex) {
-      return out;
-    }
-    if (dyn == null) {
-      return out;
-    }
-    for (String needed : dyn.needed()) {
-      String stem = needed.contains(".so") ? needed.substring(0, needed.indexOf(".so")) : needed;
-      if (SYSTEM_LIBRARIES.contains(stem)) {
-        continue;
-      }
-      // An unresolvable soname is still part of the program's own bytes, which are hashed.
-      Path found = findLibrary(needed, program, dyn.runpath());
-      if (found != null) {
-        out.put(needed, found);
-      }
-    }
-    return out;
-  }
-
-  private static Path findLibrary(String soname, Path program, List<String> runpath) {
-    List<Path> dirs = new ArrayList<>();
-    for (String r : runpath) {
-      dirs.add(Path.of(r.replace("$ORIGIN", program.getParent().toString()).replace("${ORIGIN}", program.getParent().toString())));
-    }
-    dirs.addAll(LIBRARY_DIRS);
-    for (Path d : dirs) {
-      Path p = d.resolve(soname);
-      if (Files.isRegularFile(p)) {
-        try {
-          return p.toRealPath();
-        } catch (IOException ex) {
-          return null;
-        }
-      }
-    }
-    return null;
   }
 }

@@ -1,5 +1,6 @@
 package dev.vxcc.daemon.identity;
 
+import dev.vxcc.daemon.DaemonConstants;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The servant's view of a preprocessed text with all macros expanded: the remote arguments with
@@ -14,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * definitions are exactly the ones the compile will use. A {@link TaskKey.Expander} for CompileFlow.
  */
 public final class Expansion {
-  private static final long TIMEOUT_SECONDS = 60;
+  private static final long TIMEOUT_SECONDS = DaemonConstants.COMPILER_EXPANSION_TIMEOUT_SECONDS;
 
   private Expansion() {}
 
@@ -45,6 +47,14 @@ public final class Expansion {
     env.put("PATH", path);
     env.put("LC_ALL", "C");
     Process p = pb.start();
+    // The output is read to its end before the exit is awaited, so the timeout must kill rather
+    // than wait: otherwise a compiler that hangs holds this worker thread for good.
+    AtomicBoolean timedOut = new AtomicBoolean();
+    p.onExit().orTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS).exceptionally(e -> {
+      timedOut.set(true);
+      p.destroyForcibly();
+      return p;
+    });
     Thread writer = Thread.ofPlatform().daemon().start(() -> {
       try (var os = p.getOutputStream()) {
         os.write(text);
@@ -60,7 +70,7 @@ public final class Expansion {
       p.destroyForcibly();
       throw new IOException("expansion longer than " + maxBytes + " bytes");
     }
-    if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+    if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) || timedOut.get()) {
       p.destroyForcibly();
       throw new IOException("expansion timed out");
     }

@@ -43,14 +43,18 @@ final class CompileJob {
     return result != null;
   }
 
-  void kill() {
+  /** Marks the job killed; the compiler still to destroy with {@link #destroyTree}, or null. Cheap. */
+  Process markKilled() {
     killed = true;
     Process p = process;
-    if (p != null && p.isAlive()) {
-      // The driver forks cc1plus and as: kill them too, or they keep the CPU after we gave up.
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
+    return p != null && p.isAlive() ? p : null;
+  }
+
+  /** Blocking: finding the children reads /proc. */
+  static void destroyTree(Process p) {
+    // The driver forks cc1plus and as: kill them too, or they keep the CPU after we gave up.
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
   }
 
   /** Output as the delegate may see it: client paths where we know them, else a placeholder. */

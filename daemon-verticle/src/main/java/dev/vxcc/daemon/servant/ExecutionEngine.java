@@ -6,13 +6,13 @@ import dev.vxcc.api.v1.TaskStatus;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.common.util.Zstd;
+import dev.vxcc.daemon.DaemonConstants;
 import dev.vxcc.daemon.args.CompilerFamily;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -39,9 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutionEngine {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutionEngine.class);
-  /** Results nobody collected are dropped after this long. */
-  static final long RETAIN_DONE_MS = 60_000;
-
   /** Admission failure: the caller should try another servant. */
   public static final class Overloaded extends RuntimeException {
     Overloaded(String message) {
@@ -151,7 +148,7 @@ public final class ExecutionEngine {
         .onSuccess(p -> {
           cj.process = p;
           if (cj.killed) {
-            cj.kill();
+            kill(cj);
           }
           Future.fromCompletionStage(p.onExit(), vertx.getOrCreateContext())
               .timeout(timeoutMs, TimeUnit.MILLISECONDS)
@@ -160,8 +157,8 @@ public final class ExecutionEngine {
                 if (ar.failed()) {
                   LOG.warn("task {}: outputs not collected: {}", cj.id, ar.cause().toString());
                 }
-                finish(cj, ar.succeeded() ? ar.result() : failure("outputs could not be collected"));
-                if (!job.disallowCacheFill() && cj.result.getExitCode() == 0 && isEmptyFrame(cj.result.getStderrZstd())) {
+                finish(cj, ar.succeeded() ? ar.result() : TaskResults.failure("outputs could not be collected"));
+                if (!job.disallowCacheFill() && TaskResults.clean(cj.result)) {
                   listener.compiled(job, cj.result);
                 }
               });
@@ -251,15 +248,14 @@ public final class ExecutionEngine {
     return pb.start();
   }
 
-
   /** Worker: read outputs and compress them; the exit code is null when the job timed out. */
   private Future<WaitTaskResponse> collect(CompileJob cj, String suffix, Integer exit) {
     if (exit == null) {
-      cj.kill();
-      return Future.succeededFuture(failure("compile timed out after " + timeoutMs + " ms"));
+      kill(cj);
+      return Future.succeededFuture(TaskResults.failure("compile timed out after " + timeoutMs + " ms"));
     }
     if (cj.killed) {
-      return Future.succeededFuture(failure("task was cancelled"));
+      return Future.succeededFuture(TaskResults.failure("task was cancelled"));
     }
     return vertx.executeBlocking(() -> {
       Path io = cj.workDir.resolve("io");
@@ -284,19 +280,6 @@ public final class ExecutionEngine {
       }
       return r.build();
     }, false);
-  }
-
-  private static boolean isEmptyFrame(ByteString zstd) {
-    return Zstd.decompress(zstd.toByteArray()).length == 0;
-  }
-
-  private static WaitTaskResponse failure(String why) {
-    // -1 tells the delegate "infrastructure failure, not a compile error": it retries elsewhere.
-    return WaitTaskResponse.newBuilder()
-        .setStatus(TaskStatus.TASK_STATUS_DONE)
-        .setExitCode(-1)
-        .setStderrZstd(ByteString.copyFrom(Zstd.compress(("vxcc servant: " + why + "\n").getBytes(StandardCharsets.UTF_8))))
-        .build();
   }
 
   private void finish(CompileJob cj, WaitTaskResponse result) {
@@ -360,7 +343,7 @@ public final class ExecutionEngine {
     for (CompileJob cj : List.copyOf(jobs.values())) {
       if (grantIds.contains(cj.grantId) && !cj.done()) {
         LOG.info("killing task {}: its grant {} expired", cj.id, cj.grantId);
-        cj.kill();
+        kill(cj);
       }
     }
   }
@@ -369,7 +352,7 @@ public final class ExecutionEngine {
   public void cleanup() {
     long now = clock.millis();
     for (CompileJob cj : List.copyOf(jobs.values())) {
-      if (cj.done() && now - cj.finishedAt > RETAIN_DONE_MS) {
+      if (cj.done() && now - cj.finishedAt > DaemonConstants.SERVANT_RETAIN_DONE_MS) {
         forget(cj);
       }
     }
@@ -377,12 +360,25 @@ public final class ExecutionEngine {
 
   private void forget(CompileJob cj) {
     jobs.remove(cj.id);
-    cj.kill();
+    kill(cj);
     wakeWaiters(cj);
   }
 
-  public void killAll() {
-    jobs.values().forEach(CompileJob::kill);
+  /** Kills every running compiler; done once each has been sent its signal. */
+  public Future<Void> killAll() {
+    return Future.all(jobs.values().stream().map(this::kill).toList()).mapEmpty();
+  }
+
+  /** The signal is cheap, but finding the compiler's children walks /proc: a worker's job. */
+  private Future<Void> kill(CompileJob cj) {
+    Process p = cj.markKilled();
+    if (p == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.<Void>executeBlocking(() -> {
+      CompileJob.destroyTree(p);
+      return null;
+    }, false).otherwiseEmpty();
   }
 
   public List<RunningTask> runningTasks(String location) {
@@ -395,5 +391,4 @@ public final class ExecutionEngine {
   public long tasksRunEver() {
     return runEver;
   }
-
 }

@@ -1,5 +1,6 @@
 package dev.vxcc.daemon.servant;
 
+import com.google.protobuf.ByteString;
 import dev.vxcc.api.v1.Ack;
 import dev.vxcc.api.v1.InputMode;
 import dev.vxcc.api.v1.QueueTaskRequest;
@@ -8,7 +9,9 @@ import dev.vxcc.api.v1.ServantService;
 import dev.vxcc.api.v1.TaskRef;
 import dev.vxcc.api.v1.WaitTaskRequest;
 import dev.vxcc.api.v1.WaitTaskResponse;
+import dev.vxcc.daemon.DaemonConstants;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;
 import java.nio.file.Path;
@@ -19,14 +22,15 @@ import java.util.function.Supplier;
 
 /** gRPC face of the execution engine: checks, then translates. */
 final class ServantEndpoint extends ServantService {
-  static final long MAX_WAIT_MS = 10_000;
-
+  private final Vertx vertx;
   private final ExecutionEngine engine;
   private final Function<String, Optional<Path>> compilers;
   private final Supplier<Set<String>> acceptableTokens;
 
   /** @param compilers the local compiler with a digest, as {@link CompilerRegistry#pathOf} */
-  ServantEndpoint(ExecutionEngine engine, Function<String, Optional<Path>> compilers, Supplier<Set<String>> acceptableTokens) {
+  ServantEndpoint(Vertx vertx, ExecutionEngine engine, Function<String, Optional<Path>> compilers,
+                  Supplier<Set<String>> acceptableTokens) {
+    this.vertx = vertx;
     this.engine = engine;
     this.compilers = compilers;
     this.acceptableTokens = acceptableTokens;
@@ -57,9 +61,10 @@ final class ServantEndpoint extends ServantService {
     String suffix = req.getOutputSuffix().isEmpty() ? ".o" : req.getOutputSuffix();
     ExecutionEngine.FileInput fileInput = req.getInputMode() == InputMode.INPUT_MODE_FILE_AS_SOURCE
         ? new ExecutionEngine.FileInput(req.getInputPath(), req.getClientCwd()) : null;
-    return engine.queue(new ExecutionEngine.Job(compiler.get(), req.getCompilerDigest(), req.getArgsList(),
-            req.getSourceZstd().toByteArray(), req.getGrantId(), req.getTaskDigest(), suffix, req.getDisallowCacheFill(), fileInput,
-            req.getSourceDateEpoch(), req.getSourcePath(), req.getKeyBaseDir(), req.getKeyCompilerPrefix()))
+    return copy(req.getSourceZstd())
+        .compose(source -> engine.queue(new ExecutionEngine.Job(compiler.get(), req.getCompilerDigest(), req.getArgsList(),
+            source, req.getGrantId(), req.getTaskDigest(), suffix, req.getDisallowCacheFill(), fileInput,
+            req.getSourceDateEpoch(), req.getSourcePath(), req.getKeyBaseDir(), req.getKeyCompilerPrefix())))
         .recover(err -> Future.failedFuture(switch (err) {
           case ExecutionEngine.Overloaded o -> new StatusException(GrpcStatus.RESOURCE_EXHAUSTED, o.getMessage());
           case ExecutionEngine.BadTask b -> new StatusException(GrpcStatus.INVALID_ARGUMENT, b.getMessage());
@@ -69,13 +74,20 @@ final class ServantEndpoint extends ServantService {
         .map(id -> QueueTaskResponse.newBuilder().setTaskId(id).build());
   }
 
+  /** A source may be as big as a gRPC message (hundreds of MiB): copying that would stall the event loop. */
+  private Future<byte[]> copy(ByteString source) {
+    return source.size() <= DaemonConstants.SERVANT_COPY_ON_LOOP_MAX_BYTES
+        ? Future.succeededFuture(source.toByteArray())
+        : vertx.executeBlocking(source::toByteArray, false);
+  }
+
   @Override
   public Future<WaitTaskResponse> waitTask(WaitTaskRequest req) {
     Optional<StatusException> d = denied(req.getToken());
     if (d.isPresent()) {
       return Future.failedFuture(d.get());
     }
-    return engine.await(req.getTaskId(), Math.min(MAX_WAIT_MS, req.getWaitMs()));
+    return engine.await(req.getTaskId(), Math.min(DaemonConstants.SERVANT_MAX_WAIT_MS, req.getWaitMs()));
   }
 
   @Override

@@ -11,7 +11,9 @@ import dev.vxcc.common.util.FileDigestCache;
 import dev.vxcc.api.v1.CompileResult;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.util.Zstd;
+import dev.vxcc.common.util.PeriodicTask;
 import dev.vxcc.daemon.DaemonConfig;
+import dev.vxcc.daemon.DaemonConstants;
 import dev.vxcc.daemon.ResultCache;
 import dev.vxcc.daemon.TaskDigest;
 import dev.vxcc.daemon.args.CompilerFamily;
@@ -20,6 +22,7 @@ import dev.vxcc.daemon.identity.TaskKey;
 import dev.vxcc.common.util.ListenFailure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
@@ -30,10 +33,12 @@ import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,23 +48,35 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServantVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ServantVerticle.class);
-  /** Event-bus address answering this servant's counters, per servant id. */
-  public static final String STATS_ADDRESS_PREFIX = "vxcc.servant.stats.";
+  /** Kept for the delegate's doctor until it reads {@link DaemonConstants#SERVANT_STATS_ADDRESS_PREFIX} itself. */
+  public static final String STATS_ADDRESS_PREFIX = DaemonConstants.SERVANT_STATS_ADDRESS_PREFIX;
 
   private final String servantId = UUID.randomUUID().toString();
+  private final InstantSource clock;
+  private final MachineLoad load;
+  private final List<PeriodicTask> periodic = new ArrayList<>();
   private DaemonConfig cfg;
   private ExecutionEngine engine;
   private CompilerRegistry compilers;
-  private final MachineLoad load = new MachineLoad();
   private HttpServer server;
   private String location;
   private volatile Set<String> acceptableTokens = Set.of();
   private boolean stopping;
   private boolean warnedDenied;
   private long heartbeatTimer = -1;
+  private WorkerExecutor probes;
   private ResultCache cache;
   private Sandbox sandbox;
   private Path jobRoot;
+
+  public ServantVerticle() {
+    this(InstantSource.system());
+  }
+
+  ServantVerticle(InstantSource clock) {
+    this.clock = clock;
+    this.load = new MachineLoad(clock);
+  }
 
   /** The deployment's configuration with this node's secrets, which -ha deployments do not carry. */
   @Override
@@ -69,16 +86,23 @@ public final class ServantVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    cfg = DaemonConfig.fromNodeConfig(config());
+    try {
+      cfg = DaemonConfig.fromNodeConfig(config());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     compilers = new CompilerRegistry(new FileDigestCache());
-    cache = new ResultCache(vertx, cfg.token(), false);
+    cache = new ResultCache(vertx, cfg.token(), false, clock);
+    probes = vertx.createSharedWorkerExecutor(DaemonConstants.COMPILER_PROBE_POOL, DaemonConstants.COMPILER_PROBE_THREADS,
+        DaemonConstants.COMPILER_PROBE_MAX_EXECUTE_SECONDS, TimeUnit.SECONDS);
     List<Path> dirs = CompilerRegistry.searchDirs(cfg.extraCompilerDirs());
-    return vertx.executeBlocking(() -> {
+    return probes.executeBlocking(() -> compilers.rescan(dirs), false)
+        .compose(found -> vertx.executeBlocking(() -> {
           JobRoot.removeLeftovers(cfg.tempDir());
-          compilers.rescan(dirs);
+          load.sample();
           sandbox = Sandbox.resolve(cfg.servant());
           return JobRoot.create(cfg.tempDir());
-        }, false)
+        }, false))
         .compose(root -> {
           jobRoot = root;
           int maxTasks = cfg.effectiveMaxRemoteTasks();
@@ -91,8 +115,8 @@ public final class ServantVerticle extends VerticleBase {
               maxTasks = 0;
             }
           }
-          engine = new ExecutionEngine(vertx, jobRoot, maxTasks, () -> MachineLoad.memory()[1],
-              cfg.minMemoryForNewTaskBytes(), cfg.taskTimeoutMs(), InstantSource.system(), sandbox, cfg.servant());
+          engine = new ExecutionEngine(vertx, jobRoot, maxTasks, load::availableMemory,
+              cfg.minMemoryForNewTaskBytes(), cfg.taskTimeoutMs(), clock, sandbox, cfg.servant());
           engine.onCleanResult(this::store);
           return startServer();
         })
@@ -100,11 +124,16 @@ public final class ServantVerticle extends VerticleBase {
           location = cfg.servingHost() + ":" + s.actualPort();
           vertx.sharedData().getLocalMap(NodeKeys.MAP).put(NodeKeys.SERVING, location);
           vertx.sharedData().getLocalMap(NodeKeys.MAP).put(NodeKeys.SERVANT_ID, servantId);
-          vertx.eventBus().consumer(STATS_ADDRESS_PREFIX + servantId, m -> m.reply(stats()));
-          vertx.setPeriodic(1000, t -> load.sample(System.currentTimeMillis()));
-          vertx.setPeriodic(1000, t -> engine.cleanup());
-          vertx.setPeriodic(1000, t -> cache.tick());
-          vertx.setPeriodic(cfg.compilerRescanMs(), t -> vertx.executeBlocking(() -> compilers.rescan(dirs), false));
+          vertx.eventBus().consumer(DaemonConstants.SERVANT_STATS_ADDRESS_PREFIX + servantId, m -> m.reply(stats()));
+          periodic.add(PeriodicTask.start(vertx, "servant load sample", DaemonConstants.SERVANT_LOAD_SAMPLE_MS,
+              () -> vertx.executeBlocking(() -> {
+                load.sample();
+                return null;
+              }, false)));
+          periodic.add(PeriodicTask.start(vertx, "servant cleanup", DaemonConstants.SERVANT_CLEANUP_MS, engine::cleanup));
+          periodic.add(PeriodicTask.start(vertx, "servant cache tick", DaemonConstants.SERVANT_CACHE_TICK_MS, cache::tick));
+          periodic.add(PeriodicTask.start(vertx, "compiler rescan", cfg.compilerRescanMs(),
+              () -> probes.executeBlocking(() -> compilers.rescan(dirs), false)));
           heartbeat();
           LOG.info("servant {} serving at {} with {} slots ({}), compilers {}", servantId, location, engine.maxTasks(), sandbox.why(),
               compilers.snapshot().values());
@@ -113,7 +142,7 @@ public final class ServantVerticle extends VerticleBase {
 
   private Future<HttpServer> startServer() {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(cfg.servant().maxMessageBytes()));
-    grpc.addService(ServantGrpcService.of(new ServantEndpoint(engine, compilers::pathOf, () -> acceptableTokens)));
+    grpc.addService(ServantGrpcService.of(new ServantEndpoint(vertx, engine, compilers::pathOf, () -> acceptableTokens)));
     server = vertx.createHttpServer(NodeTls.of(vertx, config()).applyTo(new HttpServerOptions().setHost(cfg.servingHost()).setPort(cfg.servingPort())));
     String address = cfg.servingHost() + ":" + cfg.servingPort();
     return server.requestHandler(grpc).listen()
@@ -126,7 +155,7 @@ public final class ServantVerticle extends VerticleBase {
   }
 
   private ServantHeartbeat beat(long leaseMs) {
-    long[] mem = MachineLoad.memory();
+    long[] mem = load.memory();
     return new ServantHeartbeat(cfg.token(), servantId, location, cfg.host(), DaemonConfig.PROTOCOL_VERSION,
         load.cpus(), leaseMs == 0 ? 0 : engine.maxTasks(), cfg.reportLoad() ? load.busyCpus() : engine.running(),
         mem[0], mem[1], compilers.digests(), cfg.dedicated(), engine.maxTasks() == 0 ? "user-instructed" : "",
@@ -138,7 +167,8 @@ public final class ServantVerticle extends VerticleBase {
     if (stopping) {
       return;
     }
-    vertx.eventBus().request(Addresses.SCHEDULER_HEARTBEAT, beat(10_000).toJson(), new DeliveryOptions().setSendTimeout(5000))
+    vertx.eventBus().request(Addresses.SCHEDULER_HEARTBEAT, beat(DaemonConstants.SERVANT_HEARTBEAT_LEASE_MS).toJson(),
+            new DeliveryOptions().setSendTimeout(DaemonConstants.SERVANT_HEARTBEAT_TIMEOUT_MS))
         .onSuccess(m -> {
           HeartbeatReply r = HeartbeatReply.fromJson((JsonObject) m.body());
           acceptableTokens = Set.copyOf(r.acceptableTokens());
@@ -218,18 +248,21 @@ public final class ServantVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(heartbeatTimer);
-    if (engine != null) {
-      engine.killAll();
-    }
-    cache.stop();
+    periodic.forEach(PeriodicTask::stop);
+    Future<Void> killed = engine == null ? Future.succeededFuture() : engine.killAll();
+    Future<Void> cacheClosed = cache == null ? Future.succeededFuture() : cache.stop();
     // Tell the scheduler at once that we are gone, rather than letting our lease run out.
     Future<?> leaving = location == null ? Future.succeededFuture()
-        : vertx.eventBus().request(Addresses.SCHEDULER_HEARTBEAT, beat(0).toJson(), new DeliveryOptions().setSendTimeout(1000))
+        : vertx.eventBus().request(Addresses.SCHEDULER_HEARTBEAT, beat(0).toJson(),
+                new DeliveryOptions().setSendTimeout(DaemonConstants.SERVANT_LEAVE_TIMEOUT_MS))
             .recover(e -> Future.succeededFuture());
-    return leaving.compose(v -> server == null ? Future.succeededFuture() : server.close())
+    Future<?> closed = Future.all(leaving, killed).compose(v -> server == null ? Future.succeededFuture() : server.close())
         .compose(v -> jobRoot == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
           JobRoot.deleteQuietly(jobRoot);
           return null;
-        }, false));
+        }, false))
+        // A probe still running ends on its own; closing only lets go of our share of the pool.
+        .compose(v -> probes == null ? Future.succeededFuture() : probes.close());
+    return Future.all(closed, cacheClosed.recover(e -> Future.succeededFuture()));
   }
 }

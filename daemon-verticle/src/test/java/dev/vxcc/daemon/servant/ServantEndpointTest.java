@@ -94,7 +94,7 @@ class ServantEndpointTest {
     ExecutionEngine engine = new ExecutionEngine(vertx, jobRoot, 4, () -> 0, 0, 60_000, InstantSource.system(),
         Sandbox.resolve(limits), limits);
     Map<String, Path> compilers = Map.of(GCC, REAL_GCC, FAKE, fakeCompiler);
-    return new ServantEndpoint(engine, d -> Optional.ofNullable(compilers.get(d)), () -> Set.of(TOKEN));
+    return new ServantEndpoint(vertx, engine, d -> Optional.ofNullable(compilers.get(d)), () -> Set.of(TOKEN));
   }
 
   private <T> T onLoop(Supplier<Future<T>> call) throws Exception {
@@ -257,6 +257,19 @@ class ServantEndpointTest {
     WaitTaskResponse first = onLoop(() -> e.waitTask(WaitTaskRequest.newBuilder().setToken(TOKEN).setTaskId(1).setWaitMs(10_000).build()));
     assertEquals(TaskStatus.TASK_STATUS_DONE, first.getStatus());
     assertEquals(0, run(e, req).getExitCode());
+  }
+
+  @Test
+  void aSourceTooBigToCopyOnTheEventLoopIsCopiedOnAWorkerAndRuns() throws Exception {
+    byte[] noise = new byte[3 << 19];
+    new java.util.Random(1).nextBytes(noise);
+    // Base64 of noise: text that compresses to more than the bound.
+    String source = java.util.Base64.getEncoder().encodeToString(noise) + "\n";
+    QueueTaskRequest req = task(FAKE, source, "-c").build();
+    org.junit.jupiter.api.Assertions.assertTrue(req.getSourceZstd().size() > dev.vxcc.daemon.DaemonConstants.SERVANT_COPY_ON_LOOP_MAX_BYTES);
+    WaitTaskResponse r = run(endpoint(limits(4 << 20, 1 << 30)), req);
+    assertEquals(0, r.getExitCode(), text(r.getStderrZstd()));
+    assertEquals("obj", new String(Zstd.decompress(r.getFiles(0).getDataZstd().toByteArray()), StandardCharsets.UTF_8));
   }
 
   @ParameterizedTest

@@ -37,7 +37,7 @@ class ServantVerticleTest {
     vertx.deployVerticle(new ServantVerticle(), new DeploymentOptions().setConfig(new JsonObject().put("daemon", daemon)))
         .await(60, TimeUnit.SECONDS);
     String id = (String) vertx.sharedData().getLocalMap(NodeKeys.MAP).get(NodeKeys.SERVANT_ID);
-    JsonObject stats = (JsonObject) vertx.eventBus().request(ServantVerticle.STATS_ADDRESS_PREFIX + id, null)
+    JsonObject stats = (JsonObject) vertx.eventBus().request(dev.vxcc.daemon.DaemonConstants.SERVANT_STATS_ADDRESS_PREFIX + id, null)
         .await(30, TimeUnit.SECONDS).body();
     return stats.getInteger("maxTasks");
   }

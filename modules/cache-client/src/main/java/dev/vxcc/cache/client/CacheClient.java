@@ -10,8 +10,6 @@ import dev.vxcc.api.v1.CacheStatsRequest;
 import dev.vxcc.api.v1.CacheStatsResponse;
 import dev.vxcc.api.v1.FetchBloomFilterRequest;
 import dev.vxcc.api.v1.FetchBloomFilterResponse;
-import dev.vxcc.cache.CacheAddresses;
-import dev.vxcc.cache.PutGate;
 import dev.vxcc.common.net.NodeTls;
 import dev.vxcc.common.util.Digests;
 import io.vertx.core.Future;
@@ -166,7 +164,7 @@ public final class CacheClient {
         .build();
     // The token also rides in the metadata, so the cache can refuse before reading the value (PutGate).
     return guard(() -> grpc.request(server, CacheGrpcClient.Put).compose(req -> {
-          req.headers().set(PutGate.TOKEN_HEADER, token);
+          req.headers().set(CacheAddresses.TOKEN_HEADER, token);
           return req.end(msg).compose(v -> req.response().compose(resp -> resp.last()));
         }))
         .timeout(PUT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
