@@ -1,6 +1,7 @@
 package dev.vxcc.daemon.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxcc.common.bus.Grant;
@@ -12,7 +13,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
  * One compile's way through the delegate when servants fail it, with the real local API and real
  * servants in one Vert.x, a scripted scheduler ({@link FakeScheduler}) and a stand-in compiler
  * ({@link StandInCompiler}). Each test asserts what the wrapper is told and what the scheduler saw.
- * The servants are shared by the class (finding their compilers is the slow part); every test
- * has a delegate of its own, so nothing it learnt (penalties, shared runs) leaks into the next.
+ * The servants are shared by the class; every test has a delegate of its own, so nothing a
+ * delegate learnt (penalties, shared runs) leaks into the next test.
  */
 class DelegateFlowVerticleTest {
   private static final long LEASE_AS_IN_PRODUCTION = Dispatcher.LEASE_LOST_AFTER_MS;
@@ -67,9 +67,9 @@ class DelegateFlowVerticleTest {
     cc.plan("ok");
     scheduler = new FakeScheduler(new CompilerIdentity(new FileDigestCache()).identity(cc.path));
     vertx.deployVerticle(scheduler).await(30, TimeUnit.SECONDS);
-    // In parallel: finding each servant's compilers (everything on PATH) is the slow part of the class.
-    ServantVerticle servantA = new ServantVerticle();
-    ServantVerticle servantB = new ServantVerticle();
+    // Only the stand-in's directory: probing every compiler on PATH would take most of the class's time.
+    ServantVerticle servantA = new ServantVerticle(extra -> List.of(cc.path.getParent()));
+    ServantVerticle servantB = new ServantVerticle(extra -> List.of(cc.path.getParent()));
     Future.all(deploy(servantA, "a", 300_000), deploy(servantB, "b", 3_000)).await(120, TimeUnit.SECONDS);
     a = servantA.location();
     b = servantB.location();
@@ -84,7 +84,6 @@ class DelegateFlowVerticleTest {
   private static Future<String> deploy(ServantVerticle v, String name, long taskTimeoutMs) throws IOException {
     JsonObject daemon = new JsonObject().put("token", "t").put("host", "servant-" + name).put("servingPort", 0)
         .put("maxRemoteTasks", 4).put("tempDir", Files.createDirectories(dir.resolve("servant-" + name)).toString())
-        .put("extraCompilerDirs", new JsonArray().add(cc.path.getParent().toString()))
         .put("servantUser", "").put("servantAllowRoot", true).put("heartbeatMs", 100).put("taskTimeoutMs", taskTimeoutMs);
     return vertx.deployVerticle(v, new DeploymentOptions().setConfig(new JsonObject().put("daemon", daemon)));
   }
@@ -185,6 +184,14 @@ class DelegateFlowVerticleTest {
     scheduler.until(() -> scheduler.freed().contains(grantId)).await(30, TimeUnit.SECONDS);
   }
 
+  /**
+   * A cancelled run's grant is not freed but left to lapse at the scheduler: another delegate may
+   * have joined the run and still need the slot (Dispatcher.onGrant).
+   */
+  private static void assertLeftToLapse(long grantId) {
+    assertFalse(scheduler.freed().contains(grantId), "grant " + grantId + " freed");
+  }
+
   @Test
   void aServantThatRefusesTheTaskIsReplacedByAnother() throws Exception {
     Wrapper w = delegate();
@@ -198,6 +205,30 @@ class DelegateFlowVerticleTest {
     // Neither slot stays taken at the scheduler: the refused one goes back at once.
     awaitFreed(scheduler.grant(0).grantId());
     awaitFreed(scheduler.grant(1).grantId());
+  }
+
+  @Test
+  void aServantFailureWithNoRetriesLeftIsCompiledLocally() throws Exception {
+    Wrapper w = delegate("t", new JsonObject().put("retries", 0), LEASE_AS_IN_PRODUCTION);
+    scheduler.grantOn(dead);
+
+    assertLocal("remote-failed", w.finish(task(w), source("noRetries")));
+    assertEquals(List.of(dead), locations(scheduler.granted()));
+    assertEquals(0, cc.calls());
+  }
+
+  @Test
+  void aCompileErrorIsNotRetriedButShownByALocalCompile() throws Exception {
+    Wrapper w = delegate();
+    scheduler.grantOn(a, b);
+    cc.plan("fail");
+
+    Frames d = w.finish(task(w), source("broken"));
+    assertLocal("compile-error", d);
+    assertTrue(d.text("note", "").contains("stand-in: error: refused"), d.text("note", ""));
+    assertEquals(List.of(a), locations(scheduler.granted()));
+    assertEquals(0, w.stats().getLong("retried"));
+    awaitFreed(scheduler.grant(0).grantId());
   }
 
   @Test
@@ -232,6 +263,7 @@ class DelegateFlowVerticleTest {
     assertTrue(scheduler.keptAlive().contains(grant), "the delegate asked to renew " + grant);
     StandInCompiler.awaitExit(compile);
     assertEquals(1, scheduler.granted().size(), "a lost lease is not retried elsewhere");
+    assertLeftToLapse(grant);
   }
 
   @Test
@@ -291,6 +323,7 @@ class DelegateFlowVerticleTest {
     assertLocal("cancelled", get(directive));
     StandInCompiler.awaitExit(compile);
     assertEquals(1, scheduler.granted().size());
+    assertLeftToLapse(scheduler.grant(0).grantId());
   }
 
   @Test
@@ -310,6 +343,7 @@ class DelegateFlowVerticleTest {
       StandInCompiler.awaitExit(compile);
       scheduler.until(() -> scheduler.running(a).stream().noneMatch(t -> t.grantId() == grant)).await(30, TimeUnit.SECONDS);
       assertEquals(1, scheduler.granted().size(), "nobody is left to retry for");
+      assertLeftToLapse(grant);
     }
   }
 

@@ -60,14 +60,14 @@ final class FakeScheduler extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_HEARTBEAT, m -> m.reply(heartbeat(ServantHeartbeat.fromJson(m.body())).toJson()));
-    vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_GRANT, m -> m.reply(grant(GrantRequest.fromJson(m.body())).toJson()));
-    vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_KEEP_ALIVE, m -> m.reply(keepAlive(KeepAliveRequest.fromJson(m.body())).toJson()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_HEARTBEAT, m -> m.reply(onHeartbeat(ServantHeartbeat.fromJson(m.body())).toJson()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_GRANT, m -> m.reply(onGrant(GrantRequest.fromJson(m.body())).toJson()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_KEEP_ALIVE, m -> m.reply(onKeepAlive(KeepAliveRequest.fromJson(m.body())).toJson()));
     vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_FREE, m -> {
-      free(FreeRequest.fromJson(m.body()));
+      onFree(FreeRequest.fromJson(m.body()));
       m.reply(new JsonObject());
     });
-    vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_VIEW, m -> m.reply(view(m.body().getString("token", "")).toJson()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_VIEW, m -> m.reply(onView(m.body().getString("token", "")).toJson()));
     return Future.succeededFuture();
   }
 
@@ -158,14 +158,14 @@ final class FakeScheduler extends VerticleBase {
 
   // ---- the scheduler's side ----
 
-  private synchronized HeartbeatReply heartbeat(ServantHeartbeat hb) {
+  private synchronized HeartbeatReply onHeartbeat(ServantHeartbeat hb) {
     lastBeat.put(hb.location(), hb);
     beats.merge(hb.location(), 1, Integer::sum);
     recorded();
     return new HeartbeatReply(List.copyOf(expired), List.of(SERVING_TOKEN));
   }
 
-  private synchronized GrantReply grant(GrantRequest req) {
+  private synchronized GrantReply onGrant(GrantRequest req) {
     List<Grant> out = new ArrayList<>();
     for (int i = 0; i < Math.max(1, req.immediate()); i++) {
       String at = grantPlan.isEmpty() ? servants.getFirst() : grantPlan.pollFirst();
@@ -177,18 +177,18 @@ final class FakeScheduler extends VerticleBase {
     return new GrantReply(out, SERVING_TOKEN);
   }
 
-  private synchronized KeepAliveReply keepAlive(KeepAliveRequest req) {
+  private synchronized KeepAliveReply onKeepAlive(KeepAliveRequest req) {
     keptAlive.addAll(req.grantIds());
     recorded();
     return new KeepAliveReply(Collections.nCopies(req.grantIds().size(), !keepAliveRefused));
   }
 
-  private synchronized void free(FreeRequest req) {
+  private synchronized void onFree(FreeRequest req) {
     freed.addAll(req.grantIds());
     recorded();
   }
 
-  private synchronized ClusterView view(String token) {
+  private synchronized ClusterView onView(String token) {
     views.merge(token, 1, Integer::sum);
     recorded();
     JsonArray list = new JsonArray();

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -133,9 +132,5 @@ final class StandInCompiler {
         checkLater(vertx, check, met, deadline);
       }
     }));
-  }
-
-  static List<String> args() {
-    return List.of("-c", "a.c", "-o", "a.o");
   }
 }
