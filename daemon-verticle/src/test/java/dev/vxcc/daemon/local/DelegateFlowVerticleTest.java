@@ -313,17 +313,18 @@ class DelegateFlowVerticleTest {
 
   @Test
   void aTaskPastTheDelegatesTimeoutIsCancelledAndCompiledLocally() throws Exception {
-    Wrapper w = delegate("t", new JsonObject().put("taskTimeoutMs", 1_500), LEASE_AS_IN_PRODUCTION);
+    Wrapper w = delegate("t", new JsonObject().put("taskTimeoutMs", 2_000), LEASE_AS_IN_PRODUCTION);
     scheduler.grantOn(a);
     cc.plan("hang");
 
     String task = task(w);
-    CompletableFuture<Frames> directive = later(() -> w.finish(task, source("tooLong")));
-    StandInCompiler.Call compile = cc.started(vertx, 1);
-    assertLocal("cancelled", get(directive));
-    StandInCompiler.awaitExit(compile);
-    assertEquals(1, scheduler.granted().size());
-    assertLeftToLapse(scheduler.grant(0).grantId());
+    assertLocal("cancelled", w.finish(task, source("tooLong")));
+    // On a machine slow enough the task is given up before its compile even started; if it did start, it is stopped.
+    if (cc.calls() > 0) {
+      StandInCompiler.awaitExit(cc.started(vertx, 1));
+    }
+    assertTrue(scheduler.granted().size() <= 1, "not retried elsewhere");
+    scheduler.granted().forEach(g -> assertLeftToLapse(g.grantId()));
   }
 
   @Test
