@@ -78,9 +78,11 @@ final class Dispatcher {
    * that another holder of the same user token can neither keep them alive nor free them.
    */
   private final String requestorId = newRequestorId();
+  private final long leaseLostAfterMs;
 
   Dispatcher(Vertx vertx, DaemonConfig cfg, GrpcClient grpc, DelegateStats stats, Function<String, RunningTask> runningTasks,
-      Supplier<String> viewToken) {
+      Supplier<String> viewToken, long leaseLostAfterMs) {
+    this.leaseLostAfterMs = leaseLostAfterMs;
     this.vertx = vertx;
     this.cfg = cfg;
     this.grpc = grpc;
@@ -297,8 +299,8 @@ final class Dispatcher {
     keepers.values().forEach(GrantKeeper::dropExpired);
     List<Long> ids = new ArrayList<>();
     held.forEach((id, h) -> {
-      if (now - h.lastRenewed()[0] > LEASE_LOST_AFTER_MS) {
-        h.cancel().cancel("grant " + id + " could not be renewed for " + LEASE_LOST_AFTER_MS / 1000 + " s");
+      if (now - h.lastRenewed()[0] > leaseLostAfterMs) {
+        h.cancel().cancel("grant " + id + " could not be renewed for " + leaseLostAfterMs / 1000 + " s");
       } else {
         ids.add(id);
       }

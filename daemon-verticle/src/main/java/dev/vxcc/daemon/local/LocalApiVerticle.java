@@ -64,6 +64,16 @@ public final class LocalApiVerticle extends VerticleBase {
   private volatile String viewError = "";
   private DoctorService doctor;
   private volatile Map<String, RunningTask> runningByDigest = Map.of();
+  private final long leaseLostAfterMs;
+
+  public LocalApiVerticle() {
+    this(Dispatcher.LEASE_LOST_AFTER_MS);
+  }
+
+  /** Test seam: verticle tests cannot wait a minute for a lease to count as lost. */
+  LocalApiVerticle(long leaseLostAfterMs) {
+    this.leaseLostAfterMs = leaseLostAfterMs;
+  }
 
   /** The deployment's configuration with this node's secrets, which -ha deployments do not carry. */
   @Override
@@ -80,7 +90,8 @@ public final class LocalApiVerticle extends VerticleBase {
     quota = new LocalQuota(cfg.maxLocalTasks(), (int) Math.floor(cfg.maxLocalTasks() * cfg.lightweightRatio()));
     grpc = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(cfg.servant().maxResultBytes() + (1 << 20)),
         NodeTls.of(vertx, config()).applyTo(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)));
-    dispatcher = new Dispatcher(vertx, cfg, grpc, stats, digest -> runningByDigest.get(digest), () -> view == null ? "" : view.servingToken());
+    dispatcher = new Dispatcher(vertx, cfg, grpc, stats, digest -> runningByDigest.get(digest), () -> view == null ? "" : view.servingToken(),
+        leaseLostAfterMs);
     cache = new ResultCache(vertx, cfg.token(), true);
     vertx.setPeriodic(1_000, t -> cache.tick());
     flow = new CompileFlow(vertx, cfg, quota, dispatcher, stats, digests, this::knownCompilers, cache);

@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,8 @@ public final class ServantVerticle extends VerticleBase {
   private final InstantSource clock;
   private final MachineLoad load;
   private final List<PeriodicTask> periodic = new ArrayList<>();
+  /** daemon.extraCompilerDirs → the directories to scan for compilers. */
+  private final Function<List<String>, List<Path>> compilerDirs;
   private DaemonConfig cfg;
   private ExecutionEngine engine;
   private CompilerRegistry compilers;
@@ -70,12 +73,22 @@ public final class ServantVerticle extends VerticleBase {
   private Path jobRoot;
 
   public ServantVerticle() {
-    this(InstantSource.system());
+    this(InstantSource.system(), CompilerRegistry::searchDirs);
   }
 
   ServantVerticle(InstantSource clock) {
+    this(clock, CompilerRegistry::searchDirs);
+  }
+
+  /** Test seam: verticle tests scan their stand-in compiler only, not every compiler on PATH. */
+  public ServantVerticle(Function<List<String>, List<Path>> compilerDirs) {
+    this(InstantSource.system(), compilerDirs);
+  }
+
+  private ServantVerticle(InstantSource clock, Function<List<String>, List<Path>> compilerDirs) {
     this.clock = clock;
     this.load = new MachineLoad(clock);
+    this.compilerDirs = compilerDirs;
   }
 
   /** The deployment's configuration with this node's secrets, which -ha deployments do not carry. */
@@ -95,7 +108,7 @@ public final class ServantVerticle extends VerticleBase {
     cache = new ResultCache(vertx, cfg.token(), false, clock);
     probes = vertx.createSharedWorkerExecutor(DaemonConstants.COMPILER_PROBE_POOL, DaemonConstants.COMPILER_PROBE_THREADS,
         DaemonConstants.COMPILER_PROBE_MAX_EXECUTE_SECONDS, TimeUnit.SECONDS);
-    List<Path> dirs = CompilerRegistry.searchDirs(cfg.extraCompilerDirs());
+    List<Path> dirs = compilerDirs.apply(cfg.extraCompilerDirs());
     return probes.executeBlocking(() -> compilers.rescan(dirs), false)
         .compose(found -> vertx.executeBlocking(() -> {
           JobRoot.removeLeftovers(cfg.tempDir());
