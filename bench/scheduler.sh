@@ -24,7 +24,12 @@ if ! ls "$m2"/*.jar > /dev/null 2>&1; then
   (cd "$root" && mvn -B -q install -DskipTests >&2)
 fi
 (cd "$root/bench" && { mvn -B -q -o package > "$work/mvn.log" 2>&1 || mvn -B -q package > "$work/mvn.log" 2>&1; }) || { cat "$work/mvn.log" >&2; exit 1; }
-cp="$(cat "$root/target/bench-harness/classpath.txt"):$root/target/bench-harness/classes"
+# The harness resolves the scheduler from ~/.m2, which may hold an older build: this checkout's classes,
+# compiled in the reactor, go first on the class path so that the numbers are for the working tree.
+(cd "$root" && { mvn -B -q -o -pl scheduler-verticle -am compile > "$work/mvn-reactor.log" 2>&1 \
+  || mvn -B -q -pl scheduler-verticle -am compile > "$work/mvn-reactor.log" 2>&1; }) || { cat "$work/mvn-reactor.log" >&2; exit 1; }
+cp="$root/scheduler-verticle/target/classes:$root/modules/common/target/classes"
+cp="$cp:$(cat "$root/target/bench-harness/classpath.txt"):$root/target/bench-harness/classes"
 warmup=$(( seconds > 4 ? 3 : 1 ))
 runit() {  # MODE SERVANTS -> KEY=VALUE lines in $work/MODE-SERVANTS.out
   "$JAVA_HOME/bin/java" -Xmx1g -XX:+UseSerialGC -cp "$cp" dev.vxcc.bench.SchedulerBench "$1" servants="$2" slots="$slots" \
