@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The scheduler alone (bench/scheduler/…/SchedulerBench.java, built with bench/pom.xml, which is
-# not a module of the root pom): grant+free pairs per second with thousands of simulated servants
-# heartbeating once a second, and the CPU it takes; TaskDispatcher driven directly on one thread,
-# and the SchedulerVerticle over a local (non-clustered) event bus.
+# The scheduler alone (bench/scheduler/…/SchedulerBench.java, compiled here against this checkout):
+# grant+free pairs per second with thousands of simulated servants heartbeating once a second, and the
+# CPU it takes; TaskDispatcher driven directly on one thread, and the SchedulerVerticle over a local
+# (non-clustered) event bus.
 # Usage: bench/scheduler.sh [--seconds N] [--servants "500 5000"] [--slots 16]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,13 +18,18 @@ while [ $# -gt 0 ]; do
   shift
 done
 work="$root/target/bench/scheduler"; rm -rf "$work"; mkdir -p "$work"
-m2="${HOME}/.m2/repository/dev/vxcc/vxcc-scheduler-verticle/0.1.0-SNAPSHOT"
-if ! ls "$m2"/*.jar > /dev/null 2>&1; then
-  echo "scheduler: installing the project into ~/.m2 (mvn install -DskipTests)" >&2
-  (cd "$root" && mvn -B -q install -DskipTests >&2)
-fi
-(cd "$root/bench" && { mvn -B -q -o package > "$work/mvn.log" 2>&1 || mvn -B -q package > "$work/mvn.log" 2>&1; }) || { cat "$work/mvn.log" >&2; exit 1; }
-cp="$(cat "$root/target/bench-harness/classpath.txt"):$root/target/bench-harness/classes"
+# Built from this checkout, never from ~/.m2 (which may hold an older or another branch's build, and is
+# shared, so nothing is installed): the reactor compiles the scheduler and writes its runtime class path
+# (sibling modules as their target/classes), then javac builds the one-file harness against it.
+mvnflags=(-B -q -pl scheduler-verticle -am compile org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath
+  -Dmdep.outputFile=target/runtime-classpath.txt -Dmdep.includeScope=runtime)
+(cd "$root" && { mvn -o "${mvnflags[@]}" > "$work/mvn.log" 2>&1 || mvn "${mvnflags[@]}" > "$work/mvn.log" 2>&1; }) \
+  || { cat "$work/mvn.log" >&2; exit 1; }
+classes="$root/target/bench-harness/classes"; rm -rf "$classes"; mkdir -p "$classes"
+cp="$root/scheduler-verticle/target/classes:$(cat "$root/scheduler-verticle/target/runtime-classpath.txt")"
+"$JAVA_HOME/bin/javac" --release 21 -nowarn -d "$classes" -cp "$cp" \
+  "$root"/bench/scheduler/src/main/java/dev/vxcc/bench/*.java > "$work/javac.log" 2>&1 || { cat "$work/javac.log" >&2; exit 1; }
+cp="$cp:$classes"
 warmup=$(( seconds > 4 ? 3 : 1 ))
 runit() {  # MODE SERVANTS -> KEY=VALUE lines in $work/MODE-SERVANTS.out
   "$JAVA_HOME/bin/java" -Xmx1g -XX:+UseSerialGC -cp "$cp" dev.vxcc.bench.SchedulerBench "$1" servants="$2" slots="$slots" \

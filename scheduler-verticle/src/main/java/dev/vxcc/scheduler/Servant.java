@@ -63,11 +63,13 @@ final class Servant {
     return running < capacity(minMemoryBytes);
   }
 
+  /** Only through {@link ServantRegistry#assigned}, which keeps the index in step. */
   void assigned() {
     running++;
     everAssigned++;
   }
 
+  /** Only through {@link ServantRegistry#released}, which keeps the index in step. */
   void released() {
     // Never below zero: a grant could be freed twice if a heartbeat and a free race on the bus.
     running = Math.max(running - 1, 0);

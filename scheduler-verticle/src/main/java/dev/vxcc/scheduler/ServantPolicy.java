@@ -1,65 +1,67 @@
 package dev.vxcc.scheduler;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 
-/** Which servants may take a task, and which one should. Stateless; servants come in registration order. */
+/**
+ * Which servants may take a task, and which one should. Stateless: the rules live here, while
+ * {@link ServantIndex} only keeps servants sorted by them so that a choice costs no scan of the cluster.
+ *
+ * <p>A servant is eligible for a task when it accepts tasks at all ({@link #accepting}), runs at least the
+ * requested daemon version and has the requested compiler digest; the index files each servant under
+ * every (digest, version) it offers. Among the eligible ones that are {@link #free}, the choice is:
+ * <ol>
+ *   <li>a dedicated box below half its CPUs ({@link #preferred}), not on the requester's machine;
+ *   <li>else any servant not on the requester's machine;
+ *   <li>else one on the requester's machine;
+ * </ol>
+ * each time the one of lowest {@link Rank}.
+ */
 final class ServantPolicy {
   private ServantPolicy() {}
 
   /**
-   * Servants that could ever run the task, busy or not. An empty result means waiting is pointless:
-   * nobody has the compiler, as opposed to everybody being busy.
+   * A servant's place in the queue for one more task: lowest running/capacity first, compared by
+   * cross-multiplication to keep exact ties exact; equal utilisation goes to the servant registered first
+   * so that choices are reproducible. A snapshot, so that an ordered index can hold it while the servant
+   * changes; capacity is positive for every free servant, which makes this a total order.
    */
-  static List<Servant> eligible(Collection<Servant> servants, String compilerDigest, int minVersion) {
-    List<Servant> out = new ArrayList<>();
-    for (Servant s : servants) {
-      if (s.maxTasks() > 0
-          && s.heartbeat().version() >= minVersion
-          && s.heartbeat().compilerDigests().contains(compilerDigest)) {
-        out.add(s);
-      }
+  record Rank(long running, long capacity, long registrationOrder) implements Comparable<Rank> {
+    @Override
+    public int compareTo(Rank o) {
+      int c = Long.compare(running * o.capacity, o.running * capacity);
+      return c != 0 ? c : Long.compare(registrationOrder, o.registrationOrder);
     }
-    return out;
   }
 
-  /** Picks the servant for one more task among {@code eligible}, or empty if all of them are full. */
-  static Optional<Servant> choose(List<Servant> eligible, String requestorHost, long minMemoryBytes) {
-    List<Servant> others = new ArrayList<>();
-    List<Servant> own = new ArrayList<>();
-    for (Servant s : eligible) {
-      if (!s.isFree(minMemoryBytes)) {
-        continue;
-      }
-      // The requester's own machine still has to preprocess the sources; spare its CPUs if we can.
-      (s.heartbeat().host().equals(requestorHost) ? own : others).add(s);
-    }
-    Comparator<Servant> byUtilisation = utilisation(minMemoryBytes);
-    // Past half their CPUs, SMT siblings slow each other down, so a dedicated box is only preferred
-    // while it is below that mark.
-    Optional<Servant> dedicated = others.stream()
-        .filter(s -> s.heartbeat().dedicated() && s.running() * 2 < s.processors())
-        .min(byUtilisation);
-    if (dedicated.isPresent()) {
-      return dedicated;
-    }
-    Optional<Servant> any = others.stream().min(byUtilisation);
-    return any.isPresent() ? any : own.stream().min(byUtilisation);
+  static Rank rank(Servant s, long minMemoryBytes) {
+    return new Rank(s.running(), s.capacity(minMemoryBytes), s.registrationOrder());
+  }
+
+  /** Whether the servant takes tasks at all; one that does not is not eligible, as opposed to busy. */
+  static boolean accepting(Servant s) {
+    return s.maxTasks() > 0;
+  }
+
+  static boolean free(Servant s, long minMemoryBytes) {
+    return s.isFree(minMemoryBytes);
   }
 
   /**
-   * Lowest running/capacity first, compared by cross-multiplication to keep exact ties exact; equal
-   * utilisation goes to the servant registered first so that choices are reproducible.
+   * Past half their CPUs, SMT siblings slow each other down, so a dedicated box is only preferred while
+   * it is below that mark.
    */
-  private static Comparator<Servant> utilisation(long minMemoryBytes) {
-    return (a, b) -> {
-      long lhs = (long) a.running() * b.capacity(minMemoryBytes);
-      long rhs = (long) b.running() * a.capacity(minMemoryBytes);
-      int c = Long.compare(lhs, rhs);
-      return c != 0 ? c : Long.compare(a.registrationOrder(), b.registrationOrder());
-    };
+  static boolean preferred(Servant s) {
+    return s.heartbeat().dedicated() && s.running() * 2 < s.processors();
+  }
+
+  /** Picks the servant for one more task, or empty if every eligible one is full. */
+  static Optional<Servant> choose(ServantIndex index, String compilerDigest, int minVersion, String requestorHost) {
+    Optional<Servant> dedicated = index.bestAwayFrom(compilerDigest, minVersion, requestorHost, true);
+    if (dedicated.isPresent()) {
+      return dedicated;
+    }
+    Optional<Servant> any = index.bestAwayFrom(compilerDigest, minVersion, requestorHost, false);
+    // The requester's own machine still has to preprocess the sources; spare its CPUs if we can.
+    return any.isPresent() ? any : index.bestOn(compilerDigest, minVersion, requestorHost);
   }
 }

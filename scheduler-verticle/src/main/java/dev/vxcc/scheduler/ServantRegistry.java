@@ -10,16 +10,43 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Live servants keyed by servant id, kept in registration order (the policy's tie-breaker). Not thread-safe. */
+/**
+ * Live servants keyed by servant id, kept in registration order (the policy's tie-breaker), and the index
+ * the policy chooses from. Every change to a servant the policy looks at goes through here, so that the
+ * index stays in step. Not thread-safe.
+ */
 final class ServantRegistry {
   private final Map<String, Servant> servants = new LinkedHashMap<>();
+  private final ServantIndex index;
   private long registrations;
+
+  /** @param minMemoryBytes the servant memory floor the policy applies (scheduler.servantMinMemoryBytes) */
+  ServantRegistry(long minMemoryBytes) {
+    this.index = new ServantIndex(minMemoryBytes);
+  }
 
   /** Records a heartbeat; returns the entry, created on first sight. */
   Servant update(ServantHeartbeat hb, int maxTasks, String notAcceptingReason, Instant expiresAt) {
     Servant s = servants.computeIfAbsent(hb.servantId(), id -> new Servant(id, registrations++));
     s.update(hb, maxTasks, notAcceptingReason, expiresAt);
+    index.refresh(s);
     return s;
+  }
+
+  /** Counts one more task granted on {@code s}. */
+  void assigned(Servant s) {
+    s.assigned();
+    index.refresh(s);
+  }
+
+  /** Counts one task of {@code s} as gone. */
+  void released(Servant s) {
+    s.released();
+    index.refresh(s);
+  }
+
+  ServantIndex index() {
+    return index;
   }
 
   Servant get(String servantId) {
@@ -42,6 +69,7 @@ final class ServantRegistry {
       if (!now.isBefore(s.expiresAt())) {
         gone.add(s);
         it.remove();
+        index.remove(s);
       }
     }
     return gone;

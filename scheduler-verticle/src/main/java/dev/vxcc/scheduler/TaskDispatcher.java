@@ -35,7 +35,7 @@ public final class TaskDispatcher {
 
   private final SchedulerConfig config;
   private final InstantSource clock;
-  private final ServantRegistry servants = new ServantRegistry();
+  private final ServantRegistry servants;
   private final GrantLeases leases = new GrantLeases();
   private final GrantWaiters waiters = new GrantWaiters();
   private final TokenRotation tokens;
@@ -47,6 +47,7 @@ public final class TaskDispatcher {
   TaskDispatcher(SchedulerConfig config, InstantSource clock, SecureRandom random) {
     this.config = config;
     this.clock = clock;
+    this.servants = new ServantRegistry(config.servantMinMemoryBytes());
     this.tokens = new TokenRotation(clock, Duration.ofMillis(config.tokenRotationMs()), random);
   }
 
@@ -240,10 +241,14 @@ public final class TaskDispatcher {
     return leases.size();
   }
 
+  /** The registry itself, for tests that check the index against a scan of it. */
+  ServantRegistry servants() {
+    return servants;
+  }
+
   /** Takes as many free slots as the request wants, without waiting; empty if none is free. */
   private List<Grant> grab(GrantRequest req) {
-    List<Servant> eligible = ServantPolicy.eligible(servants.all(), req.compilerDigest(), req.minVersion());
-    if (eligible.isEmpty()) {
+    if (!servants.index().anyEligible(req.compilerDigest(), req.minVersion())) {
       throw new SchedulerException(FailureCodes.ENVIRONMENT_NOT_AVAILABLE,
           "no servant has the compiler with digest " + req.compilerDigest()
               + (req.minVersion() > 0 ? " at version >= " + req.minVersion() : ""));
@@ -256,12 +261,13 @@ public final class TaskDispatcher {
     int wanted = (int) Math.min((long) req.immediate() + req.prefetch(),
         config.maxGrantsPerToken() - leases.heldBy(req.token()));
     while (grants.size() < wanted) {
-      Optional<Servant> pick = ServantPolicy.choose(eligible, req.requestorHost(), config.servantMinMemoryBytes());
+      Optional<Servant> pick =
+          ServantPolicy.choose(servants.index(), req.compilerDigest(), req.minVersion(), req.requestorHost());
       if (pick.isEmpty()) {
         break;
       }
       Servant s = pick.get();
-      s.assigned();
+      servants.assigned(s);
       GrantLeases.Lease l = leases.issue(s.id(), holder, expiresAt);
       grants.add(new Grant(l.grantId, s.id(), s.heartbeat().location()));
     }
@@ -294,7 +300,7 @@ public final class TaskDispatcher {
   private void release(GrantLeases.Lease l) {
     Servant s = servants.get(l.servantId);
     if (s != null) {
-      s.released();
+      servants.released(s);
     }
   }
 

@@ -1,0 +1,165 @@
+package dev.vxcc.scheduler;
+
+import dev.vxcc.common.bus.ServantHeartbeat;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The servants that could take one more task right now, filed under every (compiler digest, daemon
+ * version) they offer and sorted by {@link ServantPolicy.Rank}, so that choosing one costs O(log n)
+ * instead of a scan of the cluster. Each servant is held as a snapshot of what the policy looked at;
+ * whoever changes a servant (heartbeat, grant, free) calls {@link #refresh} right after, and {@link
+ * #remove} when it leaves. Daemon versions and servants per machine are few, which is what bounds the
+ * walks below. Not thread-safe.
+ */
+final class ServantIndex {
+  /**
+   * What the policy saw when the servant was last refreshed; the sorted sets find it again by this rank.
+   * Only accepting servants get one. Compared by identity: hashing a heartbeat would walk its task list.
+   */
+  private static final class Entry {
+    final Servant servant;
+    final ServantHeartbeat heartbeat;
+    final ServantPolicy.Rank rank;
+    final boolean free;
+    final boolean preferred;
+
+    Entry(Servant servant, ServantPolicy.Rank rank, boolean free, boolean preferred) {
+      this.servant = servant;
+      this.heartbeat = servant.heartbeat();
+      this.rank = rank;
+      this.free = free;
+      this.preferred = preferred;
+    }
+
+    String host() {
+      return heartbeat.host();
+    }
+  }
+
+  /** The servants of one (digest, version): how many accept tasks, and which of them are free now. */
+  private static final class Pool {
+    final TreeSet<Entry> free = new TreeSet<>(BY_RANK);
+    /** The free ones the policy prefers (dedicated, below half their CPUs). */
+    final TreeSet<Entry> preferred = new TreeSet<>(BY_RANK);
+    int accepting;
+  }
+
+  private static final Comparator<Entry> BY_RANK = Comparator.comparing(e -> e.rank);
+
+  private final long minMemoryBytes;
+  private final Map<String, Entry> entries = new HashMap<>();
+  private final Map<String, NavigableMap<Integer, Pool>> pools = new HashMap<>();
+  /** Free servants by machine, for the requester's own machine, the policy's last resort. */
+  private final Map<String, Set<Entry>> freeByHost = new HashMap<>();
+
+  ServantIndex(long minMemoryBytes) {
+    this.minMemoryBytes = minMemoryBytes;
+  }
+
+  /** Files the servant again after anything the policy looks at may have changed. */
+  void refresh(Servant s) {
+    remove(s);
+    if (!ServantPolicy.accepting(s)) {
+      return;
+    }
+    boolean free = ServantPolicy.free(s, minMemoryBytes);
+    Entry e = new Entry(s, ServantPolicy.rank(s, minMemoryBytes), free, free && ServantPolicy.preferred(s));
+    entries.put(s.id(), e);
+    List<String> digests = e.heartbeat.compilerDigests();
+    for (int i = 0; i < digests.size(); i++) {
+      if (digests.indexOf(digests.get(i)) < i) {
+        continue; // a digest listed twice is filed once
+      }
+      Pool p = pools.computeIfAbsent(digests.get(i), d -> new TreeMap<>())
+          .computeIfAbsent(e.heartbeat.version(), v -> new Pool());
+      p.accepting++;
+      if (e.free) {
+        p.free.add(e);
+      }
+      if (e.preferred) {
+        p.preferred.add(e);
+      }
+    }
+    if (e.free) {
+      freeByHost.computeIfAbsent(e.host(), h -> new LinkedHashSet<>()).add(e);
+    }
+  }
+
+  void remove(Servant s) {
+    Entry e = entries.remove(s.id());
+    if (e == null) {
+      return;
+    }
+    List<String> digests = e.heartbeat.compilerDigests();
+    for (int i = 0; i < digests.size(); i++) {
+      if (digests.indexOf(digests.get(i)) < i) {
+        continue;
+      }
+      NavigableMap<Integer, Pool> byVersion = pools.get(digests.get(i));
+      Pool p = byVersion.get(e.heartbeat.version());
+      p.free.remove(e);
+      p.preferred.remove(e);
+      if (--p.accepting == 0) {
+        byVersion.remove(e.heartbeat.version());
+        if (byVersion.isEmpty()) {
+          pools.remove(digests.get(i));
+        }
+      }
+    }
+    if (e.free) {
+      Set<Entry> onHost = freeByHost.get(e.host());
+      onHost.remove(e);
+      if (onHost.isEmpty()) {
+        freeByHost.remove(e.host());
+      }
+    }
+  }
+
+  /** Whether any servant, busy or not, could ever run the compiler: if not, waiting is pointless. */
+  boolean anyEligible(String compilerDigest, int minVersion) {
+    NavigableMap<Integer, Pool> byVersion = pools.get(compilerDigest);
+    return byVersion != null && !byVersion.tailMap(minVersion, true).isEmpty();
+  }
+
+  /**
+   * The lowest-ranked free eligible servant not on {@code host}, among the preferred ones only if asked.
+   * Skips at most the servants on that host.
+   */
+  Optional<Servant> bestAwayFrom(String compilerDigest, int minVersion, String host, boolean preferredOnly) {
+    NavigableMap<Integer, Pool> byVersion = pools.get(compilerDigest);
+    if (byVersion == null) {
+      return Optional.empty();
+    }
+    Entry best = null;
+    for (Pool p : byVersion.tailMap(minVersion, true).values()) {
+      for (Entry e : preferredOnly ? p.preferred : p.free) {
+        if (!e.host().equals(host)) {
+          best = best == null || BY_RANK.compare(e, best) < 0 ? e : best;
+          break;
+        }
+      }
+    }
+    return best == null ? Optional.empty() : Optional.of(best.servant);
+  }
+
+  /** The lowest-ranked free eligible servant on {@code host}; costs the number of free servants there. */
+  Optional<Servant> bestOn(String compilerDigest, int minVersion, String host) {
+    Entry best = null;
+    for (Entry e : freeByHost.getOrDefault(host, Set.of())) {
+      if (e.heartbeat.version() >= minVersion && e.heartbeat.compilerDigests().contains(compilerDigest)
+          && (best == null || BY_RANK.compare(e, best) < 0)) {
+        best = e;
+      }
+    }
+    return best == null ? Optional.empty() : Optional.of(best.servant);
+  }
+}

@@ -1,0 +1,58 @@
+package dev.vxcc.scheduler;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The policy as it was before {@link ServantIndex}: a scan of every servant per choice. Kept as the
+ * reference the index must agree with, servant for servant; do not "fix" it without the policy.
+ */
+final class ScanningPolicy {
+  private ScanningPolicy() {}
+
+  /** Servants that could ever run the task, busy or not, in registration order. */
+  static List<Servant> eligible(Collection<Servant> servants, String compilerDigest, int minVersion) {
+    List<Servant> out = new ArrayList<>();
+    for (Servant s : servants) {
+      if (s.maxTasks() > 0
+          && s.heartbeat().version() >= minVersion
+          && s.heartbeat().compilerDigests().contains(compilerDigest)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** Picks the servant for one more task among {@code eligible}, or empty if all of them are full. */
+  static Optional<Servant> choose(List<Servant> eligible, String requestorHost, long minMemoryBytes) {
+    List<Servant> others = new ArrayList<>();
+    List<Servant> own = new ArrayList<>();
+    for (Servant s : eligible) {
+      if (!s.isFree(minMemoryBytes)) {
+        continue;
+      }
+      (s.heartbeat().host().equals(requestorHost) ? own : others).add(s);
+    }
+    Comparator<Servant> byUtilisation = utilisation(minMemoryBytes);
+    Optional<Servant> dedicated = others.stream()
+        .filter(s -> s.heartbeat().dedicated() && s.running() * 2 < s.processors())
+        .min(byUtilisation);
+    if (dedicated.isPresent()) {
+      return dedicated;
+    }
+    Optional<Servant> any = others.stream().min(byUtilisation);
+    return any.isPresent() ? any : own.stream().min(byUtilisation);
+  }
+
+  private static Comparator<Servant> utilisation(long minMemoryBytes) {
+    return (a, b) -> {
+      long lhs = (long) a.running() * b.capacity(minMemoryBytes);
+      long rhs = (long) b.running() * a.capacity(minMemoryBytes);
+      int c = Long.compare(lhs, rhs);
+      return c != 0 ? c : Long.compare(a.registrationOrder(), b.registrationOrder());
+    };
+  }
+}

@@ -1,0 +1,188 @@
+package dev.vxcc.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vxcc.common.bus.FailureCodes;
+import dev.vxcc.common.bus.FreeRequest;
+import dev.vxcc.common.bus.Grant;
+import dev.vxcc.common.bus.GrantReply;
+import dev.vxcc.common.bus.GrantRequest;
+import dev.vxcc.common.bus.KeepAliveRequest;
+import dev.vxcc.common.bus.RunningTask;
+import dev.vxcc.common.bus.ServantHeartbeat;
+import dev.vxcc.testkit.fuzz.Fuzz;
+import dev.vxcc.testkit.fuzz.Gen;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The index picks exactly the servant the scan it replaced ({@link ScanningPolicy}) picks, through random
+ * heartbeats, grants, frees, expiries, zombies, compiler sets, versions, loads, memory and hosts. Few
+ * servants, hosts and digests, so that ties, shared machines and full clusters come up often.
+ */
+class ServantIndexTest {
+  private static final long GIB = 1L << 30;
+  private static final List<String> DIGESTS = List.of("gcc", "clang", "icc");
+  /** Requests also ask for a compiler nobody has. */
+  private static final List<String> ASKED = List.of("gcc", "clang", "icc", "none");
+  private static final int SERVANTS = 8;
+  private static final int HOSTS = 4;
+
+  /** One servant's heartbeat; {@code reported} selects which of its grants it says it still runs. */
+  record Beat(int servant, int host, int version, int cpus, int maxTasks, double load, long availableMemory,
+      List<String> digests, boolean dedicated, long leaseMs, int reported) {}
+
+  /** A request for {@code count} grants one after the other; host == HOSTS is a machine without servants. */
+  record Ask(String digest, int minVersion, int host, int count) {}
+
+  record Free(int which) {}
+
+  record Advance(long ms) {}
+
+  record KeepAlive() {}
+
+  record Scenario(long minMemoryBytes, List<Object> ops) {}
+
+  @Test
+  void indexChoosesWhatTheScanChooses() {
+    Fuzz.property("servant index = scan").check(scenarios(), sc -> {
+      ServantRegistry registry = new ServantRegistry(sc.minMemoryBytes());
+      Instant now = Instant.parse("2026-01-01T00:00:00Z");
+      for (Object op : sc.ops()) {
+        switch (op) {
+          case Beat b -> registry.update(heartbeat(b, List.of()), b.maxTasks(), "", now.plusMillis(b.leaseMs()));
+          case Ask a -> {
+            for (int i = 0; i < a.count(); i++) {
+              Optional<Servant> pick = checkedPick(registry, sc.minMemoryBytes(), a);
+              pick.ifPresent(registry::assigned);
+            }
+          }
+          case Free f -> {
+            List<Servant> all = new ArrayList<>(registry.all());
+            if (!all.isEmpty()) {
+              registry.released(all.get(f.which() % all.size()));
+            }
+          }
+          case Advance t -> {
+            now = now.plusMillis(t.ms());
+            registry.removeExpired(now);
+          }
+          default -> { }
+        }
+        checkedPick(registry, sc.minMemoryBytes(), new Ask("gcc", 0, 0, 1));
+        checkedPick(registry, sc.minMemoryBytes(), new Ask("clang", 2, HOSTS, 1));
+      }
+    });
+  }
+
+  @Test
+  void dispatcherGrantsWhatTheScanChooses() {
+    Fuzz.property("dispatcher grant = scan").fraction(2).check(scenarios(), sc -> {
+      FakeClock clock = new FakeClock();
+      SchedulerConfig config = SchedulerConfig.fromJson(new JsonObject()
+          .put("userTokens", List.of(Fixtures.USER)).put("servantTokens", List.of(Fixtures.SERVANT))
+          .put("servantMinMemoryBytes", sc.minMemoryBytes()));
+      TaskDispatcher d = new TaskDispatcher(config, clock);
+      List<Grant> held = new ArrayList<>();
+      for (Object op : sc.ops()) {
+        switch (op) {
+          case Beat b -> {
+            List<RunningTask> tasks = new ArrayList<>();
+            for (int i = 0; i < held.size(); i++) {
+              if (held.get(i).servantId().equals("s" + b.servant()) && (b.reported() >> (i % 8) & 1) == 1) {
+                tasks.add(Fixtures.task(held.get(i).grantId()));
+              }
+            }
+            d.heartbeat(heartbeat(b, tasks));
+          }
+          case Ask a -> {
+            GrantRequest req =
+                new GrantRequest(Fixtures.USER, host(a.host()), a.digest(), 1, 0, 0, 3_000, a.minVersion());
+            List<Servant> eligible = ScanningPolicy.eligible(d.servants().all(), a.digest(), a.minVersion());
+            Optional<Servant> expected = ScanningPolicy.choose(eligible, host(a.host()), sc.minMemoryBytes());
+            CompletableFuture<GrantReply> f = d.waitForGrants(req);
+            if (eligible.isEmpty()) {
+              assertEquals(FailureCodes.ENVIRONMENT_NOT_AVAILABLE, Outcomes.failure(f).code());
+            } else if (expected.isEmpty()) {
+              assertEquals(FailureCodes.NO_QUOTA, Outcomes.failure(f).code());
+            } else {
+              assertEquals(expected.get().id(), Outcomes.servantOf(f));
+              held.add(f.join().grants().get(0));
+            }
+          }
+          case Free f -> {
+            if (!held.isEmpty()) {
+              d.free(new FreeRequest(Fixtures.USER, List.of(held.remove(f.which() % held.size()).grantId())));
+            }
+          }
+          case Advance t -> {
+            clock.advanceMs(t.ms());
+            d.sweep();
+          }
+          case KeepAlive k -> d.keepAlive(new KeepAliveRequest(Fixtures.USER, ids(held), 3_000));
+          default -> { }
+        }
+      }
+    });
+  }
+
+  /** The index's pick for {@code a}, after checking it, and whether any servant is eligible, against the scan. */
+  private static Optional<Servant> checkedPick(ServantRegistry registry, long minMemoryBytes, Ask a) {
+    List<Servant> eligible = ScanningPolicy.eligible(registry.all(), a.digest(), a.minVersion());
+    Optional<Servant> expected = ScanningPolicy.choose(eligible, host(a.host()), minMemoryBytes);
+    Optional<Servant> actual = ServantPolicy.choose(registry.index(), a.digest(), a.minVersion(), host(a.host()));
+    assertEquals(!eligible.isEmpty(), registry.index().anyEligible(a.digest(), a.minVersion()), "eligibility for " + a);
+    assertEquals(expected.map(Servant::id), actual.map(Servant::id), "choice for " + a);
+    assertTrue(actual.isEmpty() || actual.get() == expected.get(), "the registered servant itself");
+    return actual;
+  }
+
+  private static Gen<Scenario> scenarios() {
+    Gen<Object> op = Gen.frequency(
+        5, (Gen<Object>) ServantIndexTest::beat,
+        5, (Gen<Object>) r -> new Ask(ASKED.get(r.nextInt(ASKED.size())), r.nextInt(5), r.nextInt(HOSTS + 1),
+            1 + r.nextInt(3)),
+        3, (Gen<Object>) r -> new Free(r.nextInt(64)),
+        1, (Gen<Object>) r -> new Advance(r.nextInt(4) * 1_500L),
+        1, (Gen<Object>) r -> new KeepAlive());
+    return r -> new Scenario(r.nextBoolean() ? 0 : GIB, Gen.lists(op, 80).next(r));
+  }
+
+  private static Beat beat(Random r) {
+    List<String> digests = new ArrayList<>();
+    for (String d : DIGESTS) {
+      if (r.nextInt(3) > 0) {
+        digests.add(d);
+      }
+    }
+    if (!digests.isEmpty() && r.nextInt(8) == 0) {
+      digests.add(digests.get(0)); // listed twice
+    }
+    long[] memory = {0, GIB / 2, GIB, 2 * GIB};
+    long[] leases = {0, 2_000, 10_000, 10_000};
+    return new Beat(r.nextInt(SERVANTS), r.nextInt(HOSTS), 1 + r.nextInt(3), r.nextInt(17),
+        r.nextInt(6) == 0 ? 0 : 1 + r.nextInt(12), r.nextInt(41) / 2.0, memory[r.nextInt(memory.length)],
+        digests, r.nextInt(3) == 0, leases[r.nextInt(leases.length)], r.nextInt(256));
+  }
+
+  private static ServantHeartbeat heartbeat(Beat b, List<RunningTask> tasks) {
+    return new ServantHeartbeat(Fixtures.SERVANT, "s" + b.servant(), "s" + b.servant() + ":8335", host(b.host()),
+        b.version(), b.cpus(), b.maxTasks(), b.load(), b.availableMemory() > 0 ? 16 * GIB : 0, b.availableMemory(),
+        b.digests(), b.dedicated(), "", tasks, b.leaseMs());
+  }
+
+  private static List<Long> ids(List<Grant> grants) {
+    return grants.stream().map(Grant::grantId).toList();
+  }
+
+  private static String host(int i) {
+    return "h" + i;
+  }
+}
