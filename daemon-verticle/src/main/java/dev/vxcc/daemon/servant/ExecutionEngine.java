@@ -161,7 +161,7 @@ public final class ExecutionEngine {
                   LOG.warn("task {}: outputs not collected: {}", cj.id, ar.cause().toString());
                 }
                 finish(cj, ar.succeeded() ? ar.result() : failure("outputs could not be collected"));
-                if (!job.disallowCacheFill() && cj.result.getExitCode() == 0 && isEmptyFrame(cj.result.getStderrZstd())) {
+                if (!job.disallowCacheFill() && dev.vxcc.daemon.CleanResult.clean(cj.result.getExitCode(), isEmptyFrame(cj.result.getStderrZstd()))) {
                   listener.compiled(job, cj.result);
                 }
               });
