@@ -82,7 +82,7 @@ public final class LocalApiVerticle extends VerticleBase {
       cfg = DaemonConfig.fromNodeConfig(config());
       api = LocalApiConfig.fromNodeConfig(config());
       PeerIdentity.requireNativeTransport(vertx);
-      quota = new LocalQuota(cfg.maxLocalTasks(), (int) Math.floor(cfg.maxLocalTasks() * cfg.lightweightRatio()));
+      quota = new LocalQuota(cfg.maxLocalTasks(), (int) Math.floor(cfg.maxLocalTasks() * cfg.lightweightRatio()), clock);
       grpc = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(cfg.servant().maxResultBytes() + (1 << 20)),
           NodeTls.of(vertx, config()).applyTo(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)));
     } catch (RuntimeException e) {
@@ -169,9 +169,10 @@ public final class LocalApiVerticle extends VerticleBase {
   private Future<Buffer> acquire(PeerIdentity peer, Frames f) {
     long pid = peer.pid();
     boolean light = "light".equals(f.text("kind", "heavy"));
-    long deadline = clock.millis() + DaemonConstants.LONG_POLL_MS;
-    vertx.setTimer(DaemonConstants.LONG_POLL_MS, t -> quota.expire(clock.millis()));
-    return quota.acquire(pid, light, deadline).map(Directives::granted);
+    // The deadline is taken before the timer is set, so that the timer never fires before it.
+    Future<Boolean> granted = quota.acquireWithin(pid, light, DaemonConstants.LONG_POLL_MS);
+    vertx.setTimer(DaemonConstants.LONG_POLL_MS, t -> quota.expireDue());
+    return granted.map(Directives::granted);
   }
 
   /** The digest we would use for a file ({@code path}), for a caller who may read it; never settable. */
