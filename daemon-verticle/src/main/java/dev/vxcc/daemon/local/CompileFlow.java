@@ -367,7 +367,7 @@ final class CompileFlow {
       stats.remoteFailed.incrementAndGet();
       reason = LocalReason.REMOTE_FAILED;
     }
-    LOG.info("task {} ({}) compiles locally: {}", t.id, t.decision.sourcePath(), err.getMessage());
+    LOG.info("task {} ({}) compiles locally ({}): {}", t.id, t.decision.sourcePath(), reason.code(), err.getMessage());
     return local(t.pid, reason, false);
   }
 

@@ -79,7 +79,13 @@ final class DistributedTaskRunner {
    */
   private Future<RemoteResult> attach(RunningTask running, String token, Cancellation cancel) {
     Grant grant = new Grant(running.grantId(), "", running.servantLocation());
-    ServantSession session = new ServantSession(vertx, grpc, token, grant, penalties, cfg.servant().maxResultBytes());
+    ServantSession session;
+    try {
+      session = new ServantSession(vertx, grpc, token, grant, penalties, cfg.servant().maxResultBytes());
+    } catch (IllegalArgumentException e) {
+      // A view naming a servant we cannot address: run the task ourselves rather than fail it.
+      return Future.failedFuture(e);
+    }
     return session.reference(running.servantTaskId())
         .compose(ack -> {
           stats.sharedRemote.incrementAndGet();
