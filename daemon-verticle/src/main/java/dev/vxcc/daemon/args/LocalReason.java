@@ -1,6 +1,10 @@
 package dev.vxcc.daemon.args;
 
-/** Why an invocation is not distributed. {@link #code()} is stable and used in logs and metrics. */
+/**
+ * Why an invocation is not distributed: the classifier's reasons, then the delegate's (policy,
+ * cluster and outcome). {@link #code()} is stable: stats, logs, {@code vxcc --explain} and the
+ * wrapper's debug notes print it. Cache misses, which do not make a compile local, are {@link CacheMissReason}.
+ */
 public enum LocalReason {
     BAD_INPUT("bad-input", "invocation could not be interpreted (missing tool, cwd or arguments)"),
     UNKNOWN_COMPILER("unknown-compiler", "tool is neither a gcc nor a clang driver"),
@@ -37,7 +41,29 @@ public enum LocalReason {
     MISSING_VALUE("missing-value", "an option that needs a value is the last argument or has an empty value"),
     CONFLICTING_OPTIONS("conflicting-options", "options contradict each other (-c with -S, several -o)"),
     UNSUPPORTED_OPTION("unsupported-option", "known option that cannot be reproduced remotely"),
-    UNKNOWN_OPTION("unknown-option", "unknown option; it might take a value or read files");
+    UNKNOWN_OPTION("unknown-option", "unknown option; it might take a value or read files"),
+
+    // ---- the delegate's reasons, before preprocessing ----
+    DISABLED_BY_ENV("disabled-by-env", "VXCC_DISTRIBUTE=0 is set"),
+    RESPONSE_FILE("response-file", "@file arguments are read only for root (the daemon would read them with its own rights)"),
+    UNTRUSTED_COMPILER("untrusted-compiler",
+            "the compiler, or a directory above it, is writable by someone other than root: the daemon will not run it"),
+    SCHEDULER_UNREACHABLE("scheduler-unreachable", "no cluster view from the scheduler (see `vxcc doctor`)"),
+    NO_SERVANT_FOR_COMPILER("no-servant-for-compiler", "no servant has this compiler (same build, by content): see `vxcc doctor`"),
+    COMPILER_UNREADABLE("compiler-unreadable", "the compiler could not be identified (its probe failed)"),
+
+    // ---- the delegate's reasons, after preprocessing ----
+    PREPROCESS_FAILED("preprocess-failed", "preprocessing failed: the local compile reports the error"),
+    PREPROCESSOR_DIAGNOSTICS("preprocessor-diagnostics", "the preprocessor printed diagnostics, which only a local compile shows exactly"),
+    SMALL_SOURCE("small-source", "the preprocessed source is too small to be worth sending"),
+    BASE_FILE_MACRO("base-file-macro", "gcc expands __BASE_FILE__ to \"\" when compiling preprocessed input"),
+
+    // ---- the delegate's reasons, from the remote outcome ----
+    COMPILE_ERROR("compile-error", "the remote compile failed: the local one shows the errors with source snippets"),
+    REMOTE_DIAGNOSTICS("remote-diagnostics", "the remote compile printed diagnostics, which only a local compile shows exactly"),
+    CLUSTER_BUSY("cluster-busy", "no servant was free within the grant wait"),
+    CANCELLED("cancelled", "the remote work was cancelled (wrapper gone, task timeout, lease lost)"),
+    REMOTE_FAILED("remote-failed", "the servants failed (not the compile), retries included");
 
     private final String code;
     private final String description;

@@ -6,10 +6,14 @@ import dev.vxcc.common.util.Zstd;
 import dev.vxcc.common.wire.Frames;
 import dev.vxcc.api.v1.CompileResult;
 import dev.vxcc.daemon.DaemonConfig;
+import dev.vxcc.daemon.CleanResult;
+import dev.vxcc.daemon.DaemonConstants;
 import dev.vxcc.daemon.ResultCache;
 import dev.vxcc.daemon.TaskDigest;
 import dev.vxcc.daemon.args.ArgumentClassifier;
+import dev.vxcc.daemon.args.CacheMissReason;
 import dev.vxcc.daemon.args.Decision;
+import dev.vxcc.daemon.args.LocalReason;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -34,29 +38,28 @@ import org.slf4j.LoggerFactory;
  */
 final class CompileFlow {
   private static final Logger LOG = LoggerFactory.getLogger(CompileFlow.class);
-  static final long LONG_POLL_MS = 10_000;
 
   private final Vertx vertx;
   private final DaemonConfig cfg;
   private final LocalQuota quota;
-  private final Dispatcher dispatcher;
+  private final DistributedTaskRunner runner;
   private final DelegateStats stats;
   /** Compiler digests some servant has; null while the scheduler is unreachable. */
   private final Supplier<Set<String>> clusterCompilers;
   private final ResultCache cache;
   private final dev.vxcc.daemon.identity.CompilerIdentity identities;
-  private final Map<String, LocalTask> tasks = new HashMap<>();
-  private final TaskIds taskIds = new TaskIds();
+  private final TaskTable tasks;
   private final TrustedCompilers trustedCompilers = TrustedCompilers.forThisProcess();
 
-  CompileFlow(Vertx vertx, DaemonConfig cfg, LocalQuota quota, Dispatcher dispatcher, DelegateStats stats,
-      FileDigestCache digests, Supplier<Set<String>> clusterCompilers, ResultCache cache) {
+  CompileFlow(Vertx vertx, DaemonConfig cfg, LocalQuota quota, DistributedTaskRunner runner, DelegateStats stats,
+      FileDigestCache digests, Supplier<Set<String>> clusterCompilers, ResultCache cache, TaskTable tasks) {
+    this.tasks = tasks;
     this.cache = cache;
     this.identities = new dev.vxcc.daemon.identity.CompilerIdentity(digests);
     this.vertx = vertx;
     this.cfg = cfg;
     this.quota = quota;
-    this.dispatcher = dispatcher;
+    this.runner = runner;
     this.stats = stats;
     this.clusterCompilers = clusterCompilers;
   }
@@ -69,7 +72,7 @@ final class CompileFlow {
     return trustedCompilers;
   }
 
-  Map<String, LocalTask> tasks() {
+  TaskTable tasks() {
     return tasks;
   }
 
@@ -78,13 +81,14 @@ final class CompileFlow {
     return identities.labels();
   }
 
-  private Buffer local(long pid, String reason, boolean light) {
+  private Buffer local(long pid, LocalReason reason, boolean light) {
     return local(pid, reason, "", light);
   }
 
-  private Buffer local(long pid, String reason, String note, boolean light) {
+  /** Every local fallback ends here: counted by reason, and the wrapper told why. */
+  private Buffer local(long pid, LocalReason reason, String note, boolean light) {
     stats.local(reason);
-    return Directives.local(reason, note, quota.tryAcquire(pid, light), light);
+    return Directives.local(reason.code(), note, quota.tryAcquire(pid, light), light);
   }
 
   Future<Buffer> compile(PeerIdentity caller, Frames f) {
@@ -95,12 +99,12 @@ final class CompileFlow {
       case Verdict.Local l -> local(pid, l.reason(), l.lightweight());
       case Verdict.Remote r -> {
         String cacheControl = r.env().getOrDefault("VXCC_CACHE_CONTROL", "1");
-        LocalTask t = new LocalTask(taskIds.next(), caller, r.compiler(), r.compilerDigest(), r.decision(), "0".equals(cacheControl), System.currentTimeMillis());
+        LocalTask t = new LocalTask(tasks.newId(), caller, r.compiler(), r.compilerDigest(), r.decision(), "0".equals(cacheControl), tasks.now());
         // 0: neither read nor fill; 2: fill only (refresh entries without trusting them).
         t.cacheRead = "1".equals(cacheControl);
         t.sourceDateEpoch = r.env().getOrDefault("SOURCE_DATE_EPOCH", "");
         t.baseDir = baseDir(r.env().get("VXCC_BASE_DIR"));
-        tasks.put(t.id, t);
+        tasks.add(t);
         yield Directives.preprocess(t.id, argv(r.compiler(), r.decision().preprocessArgs()), quota.tryAcquire(pid, true));
       }
     });
@@ -118,7 +122,7 @@ final class CompileFlow {
     }
     Map<String, String> env = env(f.texts("env"));
     if ("0".equals(env.get("VXCC_DISTRIBUTE"))) {
-      return Future.succeededFuture(new Verdict.Local("disabled-by-env", false));
+      return Future.succeededFuture(new Verdict.Local(LocalReason.DISABLED_BY_ENV, false));
     }
     Set<String> available = clusterCompilers.get();
     String tool = f.text("tool", compiler.getFileName().toString());
@@ -126,27 +130,27 @@ final class CompileFlow {
     // Response files would be read with the daemon's privileges, and their words sent back to the
     // caller in the preprocess directive: only callers who could read anything get that.
     if (caller.uid() != 0 && args.stream().anyMatch(a -> a.startsWith("@"))) {
-      return Future.succeededFuture(new Verdict.Local("response-file", false));
+      return Future.succeededFuture(new Verdict.Local(LocalReason.RESPONSE_FILE, false));
     }
     // Classifying may read response files and look for precompiled headers: blocking, so on a worker.
     return vertx.executeBlocking(() -> trustedCompilers.trusted(compiler) ? classify(tool, compiler, args, cwd, available != null) : null, false)
         .map(c -> {
           if (c == null) {
-            return new Verdict.Local("untrusted-compiler", false);
+            return new Verdict.Local(LocalReason.UNTRUSTED_COMPILER, false);
           }
           if (c.decision() instanceof Decision.Local l) {
-            return new Verdict.Local(l.reason().code(), l.lightweight());
+            return new Verdict.Local(l.reason(), l.lightweight());
           }
           Decision.Remote r = (Decision.Remote) c.decision();
           if (available == null) {
-            return new Verdict.Local("scheduler-unreachable", false);
+            return new Verdict.Local(LocalReason.SCHEDULER_UNREACHABLE, false);
           }
           if (!available.contains(c.compilerIdentity())) {
-            return new Verdict.Local("no-servant-for-compiler", false);
+            return new Verdict.Local(LocalReason.NO_SERVANT_FOR_COMPILER, false);
           }
           return (Verdict) new Verdict.Remote(compiler, c.compilerIdentity(), r, env);
         })
-        .otherwise(err -> new Verdict.Local("compiler-unreadable", false));
+        .otherwise(err -> new Verdict.Local(LocalReason.COMPILER_UNREADABLE, false));
   }
 
   private record Classified(Decision decision, String compilerIdentity) {}
@@ -190,18 +194,9 @@ final class CompileFlow {
     return env;
   }
 
-  /** The task named in f, if the caller owns it; Refusal 403 if someone else does. */
-  private LocalTask owned(PeerIdentity caller, Frames f) {
-    LocalTask t = tasks.get(f.text("task"));
-    if (t != null && (t.pid != caller.pid() || t.uid != caller.uid())) {
-      throw new Refusal(403, "task " + t.id + " belongs to another process");
-    }
-    return t;
-  }
-
   Future<Buffer> submit(PeerIdentity caller, Frames f) {
     long pid = caller.pid();
-    LocalTask t = owned(caller, f);
+    LocalTask t = tasks.owned(caller, f.text("task"));
     quota.release(pid);
     if (t == null) {
       return Future.succeededFuture(Directives.fail("unknown task " + f.text("task")));
@@ -217,27 +212,27 @@ final class CompileFlow {
         stats.preprocessFallbacks.incrementAndGet();
         return Future.succeededFuture(Directives.preprocess(t.id, argv(t.compiler, t.decision.fallbackPreprocessArgs()), quota.tryAcquire(pid, true)));
       }
-      tasks.remove(t.id);
-      return Future.succeededFuture(local(pid, "preprocess-failed", false));
+      tasks.remove(t);
+      return Future.succeededFuture(local(pid, LocalReason.PREPROCESS_FAILED, false));
     }
     if (cfg.exactDiagnostics() && stderr.length > 0) {
-      tasks.remove(t.id);
-      return Future.succeededFuture(local(pid, "preprocessor-diagnostics", Notes.diagnostic(stderr), false));
+      tasks.remove(t);
+      return Future.succeededFuture(local(pid, LocalReason.PREPROCESSOR_DIAGNOSTICS, Notes.diagnostic(stderr), false));
     }
     byte[] source = f.bytes("stdout");
     if (source.length < cfg.minRemoteSourceBytes()) {
-      tasks.remove(t.id);
-      return Future.succeededFuture(local(pid, "small-source", false));
+      tasks.remove(t);
+      return Future.succeededFuture(local(pid, LocalReason.SMALL_SOURCE, false));
     }
     stats.submitted.incrementAndGet();
     List<String> remoteArgs = t.preprocessAttempt == 0 ? t.decision.remoteArgs() : t.decision.fallbackRemoteArgs();
     t.directive = Promise.promise();
     vertx.executeBlocking(() -> job(t, remoteArgs, source), false)
         .compose(job -> job == null
-            ? Future.succeededFuture(local(t.pid, "base-file-macro", false))
+            ? Future.succeededFuture(local(t.pid, LocalReason.BASE_FILE_MACRO, false))
             : fromCache(t, job).compose(hit -> hit.isPresent()
                 ? outcome(t, hit.get())
-                : dispatcher.run(job, t.cancel).compose(res -> outcome(t, res))))
+                : runner.run(job, t.cancel).compose(res -> outcome(t, res))))
         .recover(err -> Future.succeededFuture(remoteFailure(t, err)))
         .onComplete(ar -> t.directive.tryComplete(ar.result()));
     return await(t);
@@ -284,15 +279,21 @@ final class CompileFlow {
   /** A cached result for this task, unless the wrapper's environment said not to read the cache. */
   private Future<Optional<RemoteResult>> fromCache(LocalTask t, RemoteJob job) {
     if (!t.cacheRead || !job.cacheable()) {
-      return Future.succeededFuture(Optional.empty());
+      return Future.succeededFuture(miss(t, t.cacheRead ? CacheMissReason.READS_CLOCK : CacheMissReason.NOT_READ));
     }
     return cache.get(TaskDigest.cacheKey(job.taskDigest()))
-        .compose(entry -> entry.isEmpty() ? Future.succeededFuture(Optional.<RemoteResult>empty())
+        .compose(entry -> entry.isEmpty() ? Future.succeededFuture(miss(t, CacheMissReason.NO_ENTRY))
             : vertx.executeBlocking(() -> Optional.of(decode(entry.get())), false))
         .otherwise(err -> {
           LOG.info("ignoring an unreadable cache entry for {}: {}", t.decision.sourcePath(), err.getMessage());
-          return Optional.empty();
+          return miss(t, CacheMissReason.UNREADABLE_ENTRY);
         });
+  }
+
+  private Optional<RemoteResult> miss(LocalTask t, CacheMissReason why) {
+    stats.cacheMiss(why);
+    LOG.debug("task {} ({}): cache miss ({})", t.id, t.decision.sourcePath(), why.code());
+    return Optional.empty();
   }
 
   private static RemoteResult decode(byte[] entry) throws com.google.protobuf.InvalidProtocolBufferException {
@@ -325,12 +326,9 @@ final class CompileFlow {
   }
 
   private Future<Buffer> outcome(LocalTask t, RemoteResult res) {
-    if (res.exitCode() != 0) {
-      // The local run reproduces the diagnostics exactly, with source snippets the servant cannot show.
-      return Future.succeededFuture(local(t.pid, "compile-error", Notes.diagnostic(res.stderr()), false));
-    }
-    if (cfg.exactDiagnostics() && res.stderr().length > 0) {
-      return Future.succeededFuture(local(t.pid, "remote-diagnostics", Notes.diagnostic(res.stderr()), false));
+    LocalReason redo = CleanResult.redoLocally(res.exitCode(), res.stderr().length == 0, cfg.exactDiagnostics());
+    if (redo != null) {
+      return Future.succeededFuture(local(t.pid, redo, Notes.diagnostic(res.stderr()), false));
     }
     if (RemoteResult.FROM_CACHE.equals(res.servant())) {
       stats.cacheHits.incrementAndGet();
@@ -358,28 +356,28 @@ final class CompileFlow {
   }
 
   private Buffer remoteFailure(LocalTask t, Throwable err) {
-    String reason;
+    LocalReason reason;
     if (err instanceof GrantKeeper.NoServantForCompiler) {
-      reason = "no-servant-for-compiler";
+      reason = LocalReason.NO_SERVANT_FOR_COMPILER;
     } else if (err instanceof ReplyException re && re.failureCode() == dev.vxcc.common.bus.FailureCodes.NO_QUOTA) {
-      reason = "cluster-busy";
+      reason = LocalReason.CLUSTER_BUSY;
     } else if (t.cancel.isCancelled()) {
-      reason = "cancelled";
+      reason = LocalReason.CANCELLED;
     } else {
       stats.remoteFailed.incrementAndGet();
-      reason = "remote-failed";
+      reason = LocalReason.REMOTE_FAILED;
     }
-    LOG.info("task {} ({}) compiles locally: {}", t.id, t.decision.sourcePath(), err.getMessage());
+    LOG.info("task {} ({}) compiles locally ({}): {}", t.id, t.decision.sourcePath(), reason.code(), err.getMessage());
     return local(t.pid, reason, false);
   }
 
   /** Long-poll: the directive once known, or "pending" after the poll window. */
   Future<Buffer> await(LocalTask t) {
     Promise<Buffer> answer = Promise.promise();
-    long timer = vertx.setTimer(LONG_POLL_MS, id -> answer.tryComplete(Directives.pending(t.id)));
+    long timer = vertx.setTimer(DaemonConstants.LONG_POLL_MS, id -> answer.tryComplete(Directives.pending(t.id)));
     t.directive.future().onSuccess(b -> {
       if (answer.tryComplete(b)) {
-        tasks.remove(t.id);
+        tasks.remove(t);
       }
       vertx.cancelTimer(timer);
     });
@@ -387,17 +385,10 @@ final class CompileFlow {
   }
 
   Future<Buffer> waitFor(PeerIdentity caller, Frames f) {
-    LocalTask t = owned(caller, f);
+    LocalTask t = tasks.owned(caller, f.text("task"));
     if (t == null || t.directive == null) {
       return Future.succeededFuture(Directives.fail("unknown task " + f.text("task")));
     }
     return await(t);
-  }
-
-  /** Timer: the wrapper died or the task ran too long: stop the remote work and forget it. */
-  void abandon(LocalTask t, String why) {
-    tasks.remove(t.id);
-    t.cancel.cancel(why);
-    LOG.debug("task {} abandoned: {}", t.id, why);
   }
 }

@@ -1,5 +1,7 @@
 package dev.vxcc.daemon.local;
 
+import dev.vxcc.daemon.args.CacheMissReason;
+import dev.vxcc.daemon.args.LocalReason;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,9 +23,14 @@ final class DelegateStats {
   final AtomicLong sharedRemote = new AtomicLong();
   private final Map<String, AtomicLong> localByReason = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> remoteByServant = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> cacheMissByReason = new ConcurrentHashMap<>();
 
-  void local(String reason) {
-    localByReason.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+  void local(LocalReason reason) {
+    localByReason.computeIfAbsent(reason.code(), r -> new AtomicLong()).incrementAndGet();
+  }
+
+  void cacheMiss(CacheMissReason reason) {
+    cacheMissByReason.computeIfAbsent(reason.code(), r -> new AtomicLong()).incrementAndGet();
   }
 
   void ranOn(String servant) {
@@ -40,6 +47,8 @@ final class DelegateStats {
     new TreeMap<>(localByReason).forEach((k, v) -> reasons.put(k, v.get()));
     JsonObject servants = new JsonObject();
     new TreeMap<>(remoteByServant).forEach((k, v) -> servants.put(k, v.get()));
+    JsonObject misses = new JsonObject();
+    new TreeMap<>(cacheMissByReason).forEach((k, v) -> misses.put(k, v.get()));
     return new JsonObject()
         .put("invocations", invocations.get())
         .put("submitted", submitted.get())
@@ -52,7 +61,8 @@ final class DelegateStats {
         .put("sharedLocal", sharedLocal.get())
         .put("sharedRemote", sharedRemote.get())
         .put("localByReason", reasons)
-        .put("remoteByServant", servants);
+        .put("remoteByServant", servants)
+        .put("cacheMissByReason", misses);
   }
 
   String toText() {

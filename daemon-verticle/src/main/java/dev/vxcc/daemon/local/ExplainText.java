@@ -1,34 +1,14 @@
 package dev.vxcc.daemon.local;
 
 import dev.vxcc.common.bus.ClusterView;
-import dev.vxcc.daemon.args.LocalReason;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /** The text of {@code vxcc --explain}: where one compile would run, whether the cache could answer it, and why. */
 final class ExplainText {
   private ExplainText() {}
 
-  /** Reasons the daemon adds to the classifier's, in the user's words. */
-  private static final Map<String, String> DAEMON_REASONS = Map.of(
-      "disabled-by-env", "VXCC_DISTRIBUTE=0 is set",
-      "response-file", "@file arguments are read only for root (the daemon would read them with its own rights)",
-      "untrusted-compiler", "the compiler, or a directory above it, is writable by someone other than root: the daemon will not run it",
-      "scheduler-unreachable", "no cluster view from the scheduler (see `vxcc doctor`)",
-      "no-servant-for-compiler", "no servant has this compiler (same build, by content): see `vxcc doctor`",
-      "compiler-unreadable", "the compiler could not be identified (its probe failed)");
-
-  static String describe(String reason) {
-    String d = DAEMON_REASONS.get(reason);
-    if (d != null) {
-      return d;
-    }
-    return Arrays.stream(LocalReason.values()).filter(r -> r.code().equals(reason)).map(LocalReason::description)
-        .findFirst().orElse(reason);
-  }
 
   static String render(String tool, List<String> args, Verdict v, ClusterView view, JsonObject cache, long minRemoteSourceBytes) {
     StringBuilder sb = new StringBuilder();
@@ -38,7 +18,7 @@ final class ExplainText {
     switch (v) {
       case Verdict.Refused r -> sb.append("where:   cannot tell: ").append(r.why()).append('\n');
       case Verdict.Local l -> {
-        sb.append("where:   local (").append(l.reason()).append("): ").append(describe(l.reason())).append('\n');
+        sb.append("where:   local (").append(l.reason().code()).append("): ").append(l.reason().description()).append('\n');
         sb.append("cache:   not used for local compiles\n");
       }
       case Verdict.Remote r -> {

@@ -1,20 +1,22 @@
 package dev.vxcc.daemon.local;
 
-import dev.vxcc.common.bus.Addresses;
+import static dev.vxcc.daemon.DaemonConstants.GRANT_LEASE_MS;
+import static dev.vxcc.daemon.DaemonConstants.GRANT_LIMIT_RETRY_MS;
+import static dev.vxcc.daemon.DaemonConstants.GRANT_LOCAL_VALIDITY_MS;
+import static dev.vxcc.daemon.DaemonConstants.GRANT_RETRY_MS;
+
 import dev.vxcc.common.bus.FailureCodes;
-import dev.vxcc.common.bus.FreeRequest;
 import dev.vxcc.common.bus.Grant;
-import dev.vxcc.common.bus.GrantReply;
-import dev.vxcc.common.bus.GrantRequest;
-import dev.vxcc.common.bus.JsonBody;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 final class GrantKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(GrantKeeper.class);
-  static final long SCHEDULER_WAIT_MS = 5_000;
-  static final long GRANT_LEASE_MS = 15_000;
-  /** A fetched grant is used only within this, leaving the scheduler's lease a safety margin. */
-  static final long LOCAL_VALIDITY_MS = 10_000;
 
   /** No servant in the cluster has this compiler: waiting would never help. */
   static final class NoServantForCompiler extends RuntimeException {
@@ -39,37 +37,31 @@ final class GrantKeeper {
 
   private record Held(Grant grant, long expiresAt) {}
 
-  /** Our own token may hold no more grants at the scheduler; retrying sooner would only hammer it. */
-  static final long GRANT_LIMIT_RETRY_MS = 1_000;
-
   private final Vertx vertx;
-  private final String token;
-  private final String requestorId;
+  private final SchedulerLink scheduler;
+  private final InstantSource clock;
   private final String host;
   private final String compilerDigest;
+  private final long localValidityMs;
+  /** Where each reply's serving token goes: the cluster view keeps the one current token. */
+  private final Consumer<String> servingTokens;
   private final Deque<Held> spare = new ArrayDeque<>();
   private final Deque<Promise<Grant>> waiters = new ArrayDeque<>();
   private boolean fetching;
-  private volatile String servingToken = "";
 
-  private final long localValidityMs;
-
-  /** @param requestorId this delegate's secret share of grant ownership, see GrantRequest#requestorId */
-  GrantKeeper(Vertx vertx, String token, String requestorId, String host, String compilerDigest) {
-    this(vertx, token, requestorId, host, compilerDigest, LOCAL_VALIDITY_MS);
+  GrantKeeper(Vertx vertx, SchedulerLink scheduler, InstantSource clock, String host, String compilerDigest, Consumer<String> servingTokens) {
+    this(vertx, scheduler, clock, host, compilerDigest, servingTokens, GRANT_LOCAL_VALIDITY_MS);
   }
 
-  GrantKeeper(Vertx vertx, String token, String requestorId, String host, String compilerDigest, long localValidityMs) {
+  GrantKeeper(Vertx vertx, SchedulerLink scheduler, InstantSource clock, String host, String compilerDigest, Consumer<String> servingTokens,
+      long localValidityMs) {
     this.vertx = vertx;
-    this.token = token;
-    this.requestorId = requestorId;
+    this.scheduler = scheduler;
+    this.clock = clock;
     this.host = host;
     this.compilerDigest = compilerDigest;
+    this.servingTokens = servingTokens;
     this.localValidityMs = localValidityMs;
-  }
-
-  String servingToken() {
-    return servingToken;
   }
 
   Future<Grant> get(long timeoutMs) {
@@ -83,7 +75,7 @@ final class GrantKeeper {
     waiters.addLast(p);
     long timer = vertx.setTimer(Math.max(1, timeoutMs), t -> {
       if (waiters.remove(p)) {
-        p.tryFail(new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, FailureCodes.NO_QUOTA, "no free servant within " + timeoutMs + " ms"));
+        p.tryFail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, FailureCodes.NO_QUOTA, "no free servant within " + timeoutMs + " ms"));
       }
     });
     // On the next turn of the event loop, so that a burst of tasks goes out as one request.
@@ -97,16 +89,12 @@ final class GrantKeeper {
       return;
     }
     fetching = true;
-    long before = System.currentTimeMillis();
-    // Only servants that speak our protocol: an older one could mis-handle what we send.
-    GrantRequest req = new GrantRequest(token, host, compilerDigest, waiters.size(), 1, SCHEDULER_WAIT_MS, GRANT_LEASE_MS,
-        dev.vxcc.daemon.DaemonConfig.PROTOCOL_VERSION, requestorId);
-    vertx.eventBus().request(Addresses.SCHEDULER_GRANT, req.toJson(), new DeliveryOptions().setSendTimeout(SCHEDULER_WAIT_MS + 5_000))
-        .map(m -> GrantReply.fromJson(JsonBody.of(m)))
+    long before = clock.millis();
+    scheduler.grants(host, compilerDigest, waiters.size(), 1, GRANT_LEASE_MS)
         .onComplete(ar -> {
           fetching = false;
           if (ar.succeeded()) {
-            servingToken = ar.result().servingToken();
+            servingTokens.accept(ar.result().servingToken());
             for (Grant g : ar.result().grants()) {
               hand(g, before + localValidityMs);
             }
@@ -141,22 +129,20 @@ final class GrantKeeper {
     if (!waiters.isEmpty()) {
       // The scheduler already waited its bound; a short pause keeps a down scheduler from a busy loop.
       // At the token's grant limit it answered at once, and only others' frees help: wait longer.
-      vertx.setTimer(code == FailureCodes.GRANT_LIMIT ? GRANT_LIMIT_RETRY_MS : 100, t -> fetchIfNeeded());
+      vertx.setTimer(code == FailureCodes.GRANT_LIMIT ? GRANT_LIMIT_RETRY_MS : GRANT_RETRY_MS, t -> fetchIfNeeded());
     }
   }
 
   /** Timer: unused spares go back to the scheduler instead of blocking a slot until their lease ends. */
   void dropExpired() {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     while (!spare.isEmpty() && spare.peekFirst().expiresAt() <= now) {
       free(spare.pollFirst().grant().grantId());
     }
   }
 
   void free(long grantId) {
-    vertx.eventBus().request(Addresses.SCHEDULER_FREE, new FreeRequest(token, List.of(grantId), requestorId).toJson(),
-        new DeliveryOptions().setSendTimeout(5_000))
-        .onFailure(e -> LOG.debug("freeing grant {} failed: {}", grantId, e.getMessage()));
+    scheduler.free(grantId);
   }
 
   void releaseAll() {

@@ -2,15 +2,13 @@ package dev.vxcc.daemon.local;
 
 import dev.vxcc.common.NodeSecrets;
 import dev.vxcc.common.NodeKeys;
-import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.ClusterView;
-import dev.vxcc.common.bus.JsonBody;
-import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.common.util.FileDigestCache;
+import dev.vxcc.common.util.PeriodicTask;
 import dev.vxcc.common.wire.Frames;
 import dev.vxcc.daemon.DaemonConfig;
+import dev.vxcc.daemon.DaemonConstants;
 import dev.vxcc.daemon.ResultCache;
-import dev.vxcc.daemon.servant.ServantVerticle;
 import dev.vxcc.common.util.ListenFailure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,10 +26,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import java.nio.file.Files;
-import java.util.HashSet;
+import java.time.Clock;
+import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -44,34 +42,41 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LocalApiVerticle.class);
-  /** After this long without a cluster view, compiles stay local instead of waiting on a dead scheduler. */
-  static final long VIEW_STALE_MS = 5_000;
 
+  private final InstantSource clock;
   private DaemonConfig cfg;
   private LocalApiConfig api;
   private FileDigestService fileDigests;
   private LocalQuota quota;
-  private Dispatcher dispatcher;
+  private ClusterViewKeeper cluster;
+  private DistributedTaskRunner runner;
+  private TaskTable tasks;
   private CompileFlow flow;
   private final DelegateStats stats = new DelegateStats();
   private final FileDigestCache digests = new FileDigestCache();
   private GrpcClient grpc;
   private ResultCache cache;
   private HttpServer server;
-  private volatile ClusterView view;
-  private volatile Set<String> clusterCompilers;
-  private volatile long viewAt;
-  private volatile String viewError = "";
   private DoctorService doctor;
-  private volatile Map<String, RunningTask> runningByDigest = Map.of();
+  private final List<PeriodicTask> timers = new ArrayList<>();
   private final long leaseLostAfterMs;
 
   public LocalApiVerticle() {
-    this(Dispatcher.LEASE_LOST_AFTER_MS);
+    this(Clock.systemUTC());
   }
 
-  /** Test seam: verticle tests cannot wait a minute for a lease to count as lost. */
+  /** @param clock the delegate's time, for leases, penalties, task timeouts and view freshness */
+  public LocalApiVerticle(InstantSource clock) {
+    this(clock, DaemonConstants.LEASE_LOST_AFTER_MS);
+  }
+
+  /** Test seam: verticle tests with real servants cannot wait a minute for a lease to count as lost. */
   LocalApiVerticle(long leaseLostAfterMs) {
+    this(Clock.systemUTC(), leaseLostAfterMs);
+  }
+
+  private LocalApiVerticle(InstantSource clock, long leaseLostAfterMs) {
+    this.clock = clock;
     this.leaseLostAfterMs = leaseLostAfterMs;
   }
 
@@ -83,23 +88,31 @@ public final class LocalApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    cfg = DaemonConfig.fromNodeConfig(config());
-    api = LocalApiConfig.fromNodeConfig(config());
-    PeerIdentity.requireNativeTransport(vertx);
+    try {
+      cfg = DaemonConfig.fromNodeConfig(config());
+      api = LocalApiConfig.fromNodeConfig(config());
+      PeerIdentity.requireNativeTransport(vertx);
+      quota = new LocalQuota(cfg.maxLocalTasks(), (int) Math.floor(cfg.maxLocalTasks() * cfg.lightweightRatio()), clock);
+      grpc = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(cfg.servant().maxResultBytes() + (1 << 20)),
+          NodeTls.of(vertx, config()).applyTo(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     fileDigests = new FileDigestService(vertx, api, digests);
-    quota = new LocalQuota(cfg.maxLocalTasks(), (int) Math.floor(cfg.maxLocalTasks() * cfg.lightweightRatio()));
-    grpc = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(cfg.servant().maxResultBytes() + (1 << 20)),
-        NodeTls.of(vertx, config()).applyTo(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)));
-    dispatcher = new Dispatcher(vertx, cfg, grpc, stats, digest -> runningByDigest.get(digest), () -> view == null ? "" : view.servingToken(),
-        leaseLostAfterMs);
+    cluster = new ClusterViewKeeper(vertx, cfg.token(), clock);
+    SchedulerLink scheduler = new SchedulerLink(vertx, cfg.token());
+    LeaseRenewal leases = new LeaseRenewal(clock, DaemonConstants.KEEP_ALIVE_LEASE_MS, leaseLostAfterMs, scheduler::keepAlive);
+    runner = new DistributedTaskRunner(vertx, cfg, grpc, stats, cluster, scheduler, new PenaltyBox(clock, DaemonConstants.PENALTY_MS), leases, clock);
     cache = new ResultCache(vertx, cfg.token(), true);
-    vertx.setPeriodic(1_000, t -> cache.tick());
-    flow = new CompileFlow(vertx, cfg, quota, dispatcher, stats, digests, this::knownCompilers, cache);
+    tasks = new TaskTable(clock, cfg.taskTimeoutMs());
+    flow = new CompileFlow(vertx, cfg, quota, runner, stats, digests, cluster::compilers, cache, tasks);
     doctor = new DoctorService(vertx, flow.identities(), flow.trustedCompilers());
-    vertx.setPeriodic(1_000, t -> dispatcher.keepAlive());
-    vertx.setPeriodic(1_000, t -> reclaimDeadWrappers());
-    refreshView();
-    vertx.setPeriodic(1_000, t -> refreshView());
+    long tick = DaemonConstants.DELEGATE_TICK_MS;
+    timers.add(PeriodicTask.start(vertx, "result cache tick", tick, cache::tick));
+    timers.add(PeriodicTask.start(vertx, "grant lease renewal", tick, runner::tick));
+    timers.add(PeriodicTask.start(vertx, "dead wrappers", tick, this::reclaimDeadWrappers));
+    cluster.refresh();
+    timers.add(PeriodicTask.start(vertx, "cluster view", tick, cluster::refresh));
     server = vertx.createHttpServer(new HttpServerOptions());
     String socket = api.socket().toString();
     return vertx.executeBlocking(() -> {
@@ -132,7 +145,7 @@ public final class LocalApiVerticle extends VerticleBase {
     r.get("/local/version").handler(ctx -> ctx.response().end("vxcc daemon, protocol " + DaemonConfig.PROTOCOL_VERSION + "\n"));
     r.post("/local/file_digest").handler(ctx -> framed(ctx, this::fileDigest));
     r.post("/local/doctor").handler(ctx -> framed(ctx, (peer, f) -> doctor.run(peer, f,
-        new DoctorService.State(api.socket().toString(), quota.maxHeavy(), freshView(), viewError, cache.stats()))));
+        new DoctorService.State(api.socket().toString(), quota.maxHeavy(), cluster.fresh(), cluster.lastError(), cache.stats()))));
     r.post("/local/explain").handler(ctx -> framed(ctx, this::explain));
     return r;
   }
@@ -166,9 +179,10 @@ public final class LocalApiVerticle extends VerticleBase {
   private Future<Buffer> acquire(PeerIdentity peer, Frames f) {
     long pid = peer.pid();
     boolean light = "light".equals(f.text("kind", "heavy"));
-    long deadline = System.currentTimeMillis() + CompileFlow.LONG_POLL_MS;
-    vertx.setTimer(CompileFlow.LONG_POLL_MS, t -> quota.expire(System.currentTimeMillis()));
-    return quota.acquire(pid, light, deadline).map(Directives::granted);
+    // The deadline is taken before the timer is set, so that the timer never fires before it.
+    Future<Boolean> granted = quota.acquireWithin(pid, light, DaemonConstants.LONG_POLL_MS);
+    vertx.setTimer(DaemonConstants.LONG_POLL_MS, t -> quota.expireDue());
+    return granted.map(Directives::granted);
   }
 
   /** The digest we would use for a file ({@code path}), for a caller who may read it; never settable. */
@@ -179,7 +193,7 @@ public final class LocalApiVerticle extends VerticleBase {
   private void stats(RoutingContext ctx) {
     Object servantId = vertx.sharedData().getLocalMap(NodeKeys.MAP).get(NodeKeys.SERVANT_ID);
     Future<JsonObject> servant = servantId == null ? Future.succeededFuture(null)
-        : vertx.eventBus().<JsonObject>request(ServantVerticle.STATS_ADDRESS_PREFIX + servantId, null, new DeliveryOptions().setSendTimeout(1_000))
+        : vertx.eventBus().<JsonObject>request(DaemonConstants.SERVANT_STATS_ADDRESS_PREFIX + servantId, null, new DeliveryOptions().setSendTimeout(DaemonConstants.SERVANT_STATS_TIMEOUT_MS))
             .map(m -> m.body())
             .otherwise((JsonObject) null);
     servant.onComplete(ar -> respondStats(ctx, ar.result()));
@@ -196,7 +210,7 @@ public final class LocalApiVerticle extends VerticleBase {
     if (servant != null) {
       j.put("servant", servant);
     }
-    ClusterView v = view;
+    ClusterView v = cluster.latest();
     if (v != null) {
       j.put("cluster", v.toJson().getJsonArray("servants"));
       j.put("clusterRunningTasks", v.runningTasks().size());
@@ -211,76 +225,37 @@ public final class LocalApiVerticle extends VerticleBase {
   /** Where one compile would go, and why; compiles nothing and counts nothing. */
   private Future<Buffer> explain(PeerIdentity peer, Frames f) {
     return flow.decide(peer, f).map(v -> Frames.builder()
-        .add("text", ExplainText.render(f.text("tool", ""), f.texts("arg"), v, freshView(), cache.stats(), cfg.minRemoteSourceBytes()))
+        .add("text", ExplainText.render(f.text("tool", ""), f.texts("arg"), v, cluster.fresh(), cache.stats(), cfg.minRemoteSourceBytes()))
         .build());
   }
 
-  private ClusterView freshView() {
-    return System.currentTimeMillis() - viewAt > VIEW_STALE_MS ? null : view;
-  }
-
-  private Set<String> knownCompilers() {
-    return System.currentTimeMillis() - viewAt > VIEW_STALE_MS ? null : clusterCompilers;
-  }
-
-  private void refreshView() {
-    vertx.eventBus().request(Addresses.SCHEDULER_VIEW, new JsonObject().put("token", cfg.token()), new DeliveryOptions().setSendTimeout(2_000))
-        .map(m -> ClusterView.fromJson(JsonBody.of(m)))
-        .onSuccess(v -> {
-          Set<String> digestsSeen = new HashSet<>();
-          for (Object o : v.servants()) {
-            JsonObject s = (JsonObject) o;
-            if (s.getInteger("maxTasks", 0) > 0) {
-              s.getJsonArray("compilerDigests", new io.vertx.core.json.JsonArray()).forEach(d -> digestsSeen.add(d.toString()));
-            }
-          }
-          Map<String, RunningTask> running = new java.util.HashMap<>();
-          v.runningTasks().forEach(t -> running.put(t.taskDigest(), t));
-          view = v;
-          runningByDigest = Map.copyOf(running);
-          clusterCompilers = Set.copyOf(digestsSeen);
-          viewAt = System.currentTimeMillis();
-          viewError = "";
-        })
-        .onFailure(e -> {
-          LOG.debug("no cluster view: {}", e.getMessage());
-          viewError = String.valueOf(e.getMessage());
-          // Sharing needs a fresh view: a task that finished long ago must not be joined.
-          if (System.currentTimeMillis() - viewAt > VIEW_STALE_MS) {
-            runningByDigest = Map.of();
-          }
-        });
-  }
-
   /** Timer: wrappers that died give back their slots, and their remote work is cancelled. */
-  private void reclaimDeadWrappers() {
-    List<Long> pids = new java.util.ArrayList<>(quota.pids());
-    Map<String, LocalTask> tasks = flow.tasks();
-    tasks.values().forEach(t -> pids.add(t.pid));
+  private Future<?> reclaimDeadWrappers() {
+    List<Long> pids = new ArrayList<>(quota.pids());
+    pids.addAll(tasks.pids());
     if (pids.isEmpty()) {
-      return;
+      return Future.succeededFuture();
     }
-    vertx.executeBlocking(() -> pids.stream().distinct().filter(p -> !ProcessLiveness.alive(p)).collect(Collectors.toSet()), false)
+    return vertx.executeBlocking(() -> pids.stream().distinct().filter(p -> !ProcessLiveness.alive(p)).collect(Collectors.toSet()), false)
         .onSuccess(dead -> {
           quota.reclaim(p -> !dead.contains(p));
-          long now = System.currentTimeMillis();
-          for (LocalTask t : List.copyOf(tasks.values())) {
-            if (dead.contains(t.pid)) {
-              flow.abandon(t, "wrapper " + t.pid + " exited");
-            } else if (now - t.createdAt > cfg.taskTimeoutMs()) {
-              flow.abandon(t, "task ran past " + cfg.taskTimeoutMs() + " ms");
-            }
-          }
+          tasks.expire(dead);
         });
   }
 
   @Override
   public Future<?> stop() {
-    dispatcher.shutdown();
-    cache.stop();
-    fileDigests.close();
-    return server.close()
-        .compose(v -> vertx.executeBlocking(() -> Files.deleteIfExists(api.socket()), false))
-        .compose(v -> grpc.close());
+    timers.forEach(PeriodicTask::stop);
+    if (runner != null) {
+      runner.shutdown();
+    }
+    if (fileDigests != null) {
+      fileDigests.close();
+    }
+    Future<?> cacheClosed = cache == null ? Future.succeededFuture() : cache.stop();
+    Future<?> closed = Future.join(cacheClosed, server == null ? Future.succeededFuture()
+        : server.close().compose(v -> vertx.executeBlocking(() -> Files.deleteIfExists(api.socket()), false)));
+    return closed.transform(ar -> grpc == null ? Future.succeededFuture() : grpc.close().compose(v -> ar.succeeded()
+        ? Future.succeededFuture() : Future.failedFuture(ar.cause())));
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -14,17 +15,23 @@ import java.util.function.LongPredicate;
  * Machine-wide concurrency for work that runs here: compiles (heavy) and preprocessing
  * (lightweight, which may use extra slots because it is short and mostly I/O). Permissions are
  * held by wrapper PIDs, so a wrapper that dies is found and its slot reclaimed. Confined to one
- * event loop; time comes from the caller.
+ * event loop; time comes from the injected clock (or, for the deadline forms, from the caller).
  */
 public final class LocalQuota {
   private record Waiter(long pid, boolean light, long deadline, Promise<Boolean> promise) {}
 
+  private final InstantSource clock;
   private final int maxHeavy;
   private final int maxTotal;
   private final Map<Long, Boolean> holders = new HashMap<>();
   private final Deque<Waiter> waiters = new ArrayDeque<>();
 
   public LocalQuota(int maxHeavy, int extraLight) {
+    this(maxHeavy, extraLight, InstantSource.system());
+  }
+
+  public LocalQuota(int maxHeavy, int extraLight, InstantSource clock) {
+    this.clock = clock;
     if (maxHeavy < 1 || extraLight < 0) {
       throw new IllegalArgumentException("quota needs at least one slot");
     }
@@ -57,6 +64,16 @@ public final class LocalQuota {
     Waiter w = new Waiter(pid, light, deadline, Promise.promise());
     waiters.addLast(w);
     return w.promise().future();
+  }
+
+  /** Completes with true once granted, or false once {@code waitMs} passed by the clock (see {@link #expireDue}). */
+  public Future<Boolean> acquireWithin(long pid, boolean light, long waitMs) {
+    return acquire(pid, light, clock.millis() + waitMs);
+  }
+
+  /** Refuses the waiters whose deadline has passed by the clock. */
+  public void expireDue() {
+    expire(clock.millis());
   }
 
   public void release(long pid) {

@@ -1,6 +1,7 @@
 package dev.vxcc.daemon.local;
 
 import dev.vxcc.daemon.args.Decision;
+import dev.vxcc.daemon.args.LocalReason;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -9,8 +10,8 @@ sealed interface Verdict {
   /** Bad input: the wrapper falls back. */
   record Refused(String why) implements Verdict {}
 
-  /** Compile on this machine, for this reason code. */
-  record Local(String reason, boolean lightweight) implements Verdict {}
+  /** Compile on this machine, for this reason. */
+  record Local(LocalReason reason, boolean lightweight) implements Verdict {}
 
   /** Preprocess here, then a servant (or the cache) does the rest. */
   record Remote(Path compiler, String compilerDigest, Decision.Remote decision, Map<String, String> env) implements Verdict {

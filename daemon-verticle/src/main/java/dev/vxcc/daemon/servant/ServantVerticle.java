@@ -49,8 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServantVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ServantVerticle.class);
-  /** Kept for the delegate's doctor until it reads {@link DaemonConstants#SERVANT_STATS_ADDRESS_PREFIX} itself. */
-  public static final String STATS_ADDRESS_PREFIX = DaemonConstants.SERVANT_STATS_ADDRESS_PREFIX;
 
   private final String servantId = UUID.randomUUID().toString();
   private final InstantSource clock;

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.vxcc.api.v1.TaskStatus;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.util.Zstd;
+import dev.vxcc.daemon.CleanResult;
 import java.nio.charset.StandardCharsets;
 
 /** The answers the execution engine builds besides a compiler's own output. */
@@ -19,9 +20,9 @@ final class TaskResults {
         .build();
   }
 
-  /** Exit 0 and nothing on stderr: the only results worth caching. */
+  /** The only results worth caching, by the rule the delegate also applies. */
   static boolean clean(WaitTaskResponse r) {
-    return r.getExitCode() == 0 && isEmptyFrame(r.getStderrZstd());
+    return CleanResult.clean(r.getExitCode(), isEmptyFrame(r.getStderrZstd()));
   }
 
   /** On the event loop: the header says so for the frames we make, without decompressing a long stderr. */

@@ -1,5 +1,6 @@
 package dev.vxcc.daemon.local;
 
+import dev.vxcc.daemon.DaemonConstants;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * delegate learnt (penalties, shared runs) leaks into the next test.
  */
 class DelegateFlowVerticleTest {
-  private static final long LEASE_AS_IN_PRODUCTION = Dispatcher.LEASE_LOST_AFTER_MS;
+  private static final long LEASE_AS_IN_PRODUCTION = DaemonConstants.LEASE_LOST_AFTER_MS;
 
   private static Path dir;
   private static Vertx vertx;
@@ -278,7 +279,7 @@ class DelegateFlowVerticleTest {
     assertRanOn("a", cc.started(vertx, 1).output());
     proxy.cut();
     assertRanOn("b", Wrapper.object(get(directive)));
-    assertTrue(proxy.refused() >= Dispatcher.WAIT_FAILURES_TOLERATED - 1, "polls tried again: " + proxy.refused());
+    assertTrue(proxy.refused() >= DaemonConstants.WAIT_FAILURES_TOLERATED - 1, "polls tried again: " + proxy.refused());
     assertEquals(1, w.stats().getLong("retried"));
     awaitFreed(scheduler.grant(0).grantId());
   }

@@ -28,9 +28,24 @@ class GrantKeeperTest {
   private final List<Long> freed = new CopyOnWriteArrayList<>();
   private final List<String> freedBy = new CopyOnWriteArrayList<>();
   private final AtomicLong nextId = new AtomicLong(1);
+  private final StepClock clock = new StepClock();
+  /** The serving tokens the keeper passed on, newest last. */
+  private final List<String> servingTokens = new CopyOnWriteArrayList<>();
+
+  private GrantKeeper keeper(Vertx vertx, String compilerDigest, long localValidityMs) {
+    return new GrantKeeper(vertx, new SchedulerLink(vertx, "t", "me"), clock, "host", compilerDigest, servingTokens::add, localValidityMs);
+  }
+
+  private GrantKeeper keeper(Vertx vertx, String compilerDigest) {
+    return keeper(vertx, compilerDigest, dev.vxcc.daemon.DaemonConstants.GRANT_LOCAL_VALIDITY_MS);
+  }
 
   /** A scheduler that grants whatever is asked, or fails every request with a code. */
   private void fakeScheduler(Vertx vertx, int failWith) {
+    fakeScheduler(vertx, failWith, null);
+  }
+
+  private void fakeScheduler(Vertx vertx, int failWith, Runnable onFree) {
     vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_GRANT, m -> {
       GrantRequest r = GrantRequest.fromJson(m.body());
       requests.add(r);
@@ -49,6 +64,9 @@ class GrantKeeperTest {
       freed.addAll(f.grantIds());
       freedBy.add(f.requestorId());
       m.reply(new JsonObject());
+      if (onFree != null) {
+        onFree.run();
+      }
     });
   }
 
@@ -56,7 +74,7 @@ class GrantKeeperTest {
   void waitingTasksAreServedByOneBatchedRequestPlusASpare(Vertx vertx, VertxTestContext ctx) {
     fakeScheduler(vertx, 0);
     vertx.runOnContext(v -> {
-      GrantKeeper k = new GrantKeeper(vertx, "t", "me", "host", "digest");
+      GrantKeeper k = keeper(vertx, "digest");
       Future.all(k.get(5_000), k.get(5_000), k.get(5_000))
           .compose(all -> {
             ctx.verify(() -> {
@@ -64,7 +82,7 @@ class GrantKeeperTest {
               assertEquals(3, requests.get(0).immediate());
               assertEquals(1, requests.get(0).prefetch());
               assertEquals("me", requests.get(0).requestorId(), "the scheduler records us as the holder");
-              assertEquals("serving-token", k.servingToken());
+              assertEquals("serving-token", servingTokens.get(servingTokens.size() - 1));
             });
             return k.get(5_000);
           })
@@ -79,7 +97,7 @@ class GrantKeeperTest {
   @Test
   void aCompilerNoServantHasFailsAtOnceInsteadOfRetryingForever(Vertx vertx, VertxTestContext ctx) {
     fakeScheduler(vertx, FailureCodes.ENVIRONMENT_NOT_AVAILABLE);
-    vertx.runOnContext(v -> new GrantKeeper(vertx, "t", "me", "host", "unknown-compiler").get(60_000)
+    vertx.runOnContext(v -> keeper(vertx, "unknown-compiler").get(60_000)
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           assertInstanceOf(GrantKeeper.NoServantForCompiler.class, err);
           assertEquals(1, requests.size());
@@ -89,16 +107,21 @@ class GrantKeeperTest {
 
   @Test
   void anUnusedSpareIsGivenBackWhenItExpires(Vertx vertx, VertxTestContext ctx) {
-    fakeScheduler(vertx, 0);
+    java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+    fakeScheduler(vertx, 0, () -> ctx.verify(() -> {
+      assertTrue(expired.get(), "not freed while still valid");
+      assertEquals(List.of(2L), freed, "the spare went back to the scheduler");
+      assertEquals(List.of("me"), freedBy, "as its holder, or the scheduler would ignore the free");
+      ctx.completeNow();
+    }));
     vertx.runOnContext(v -> {
-      GrantKeeper k = new GrantKeeper(vertx, "t", "me", "host", "digest", 50);
-      k.get(5_000).onComplete(ctx.succeeding(g -> vertx.setTimer(100, t -> {
+      GrantKeeper k = keeper(vertx, "digest", 50);
+      // The spare is kept once the reply is handled, just after the first grant went out.
+      k.get(5_000).onComplete(ctx.succeeding(g -> vertx.runOnContext(v2 -> {
         k.dropExpired();
-        vertx.setTimer(100, t2 -> ctx.verify(() -> {
-          assertEquals(List.of(2L), freed, "the spare went back to the scheduler");
-          assertEquals(List.of("me"), freedBy, "as its holder, or the scheduler would ignore the free");
-          ctx.completeNow();
-        }));
+        expired.set(true);
+        clock.advanceMs(100);
+        k.dropExpired();
       })));
     });
   }
@@ -106,11 +129,11 @@ class GrantKeeperTest {
   @Test
   void atTheTokensGrantLimitTheTaskWaitsWithoutHammeringTheScheduler(Vertx vertx, VertxTestContext ctx) {
     fakeScheduler(vertx, FailureCodes.GRANT_LIMIT);
-    vertx.runOnContext(v -> new GrantKeeper(vertx, "t", "me", "host", "digest").get(300)
+    vertx.runOnContext(v -> keeper(vertx, "digest").get(300)
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           // Not a hard refusal like a missing compiler: our grants may free up, so it waited its time.
           assertTrue(err.getMessage().contains("no free servant"), err.getMessage());
-          assertEquals(1, requests.size(), "the retry waits " + GrantKeeper.GRANT_LIMIT_RETRY_MS + " ms");
+          assertEquals(1, requests.size(), "the retry waits " + dev.vxcc.daemon.DaemonConstants.GRANT_LIMIT_RETRY_MS + " ms");
           ctx.completeNow();
         }))));
   }
@@ -118,7 +141,7 @@ class GrantKeeperTest {
   @Test
   void aTaskThatWaitsTooLongGetsNoQuota(Vertx vertx, VertxTestContext ctx) {
     vertx.eventBus().consumer(Addresses.SCHEDULER_GRANT, m -> { /* never answers: cluster full */ });
-    vertx.runOnContext(v -> new GrantKeeper(vertx, "t", "me", "host", "digest").get(100)
+    vertx.runOnContext(v -> keeper(vertx, "digest").get(100)
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           assertTrue(err.getMessage().contains("no free servant"), err.getMessage());
           ctx.completeNow();

@@ -116,4 +116,19 @@ class LocalQuotaTest {
   void aQuotaWithoutSlotsIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> new LocalQuota(0, 1));
   }
+
+  @Test
+  void aWaiterIsRefusedOnlyOnceItsWaitHasPassedByTheClock() {
+    StepClock clock = new StepClock();
+    LocalQuota q = new LocalQuota(1, 0, clock);
+    assertTrue(q.tryAcquire(10, false));
+    Future<Boolean> waiting = q.acquireWithin(11, false, 10_000);
+    clock.advanceMs(9_999);
+    q.expireDue();
+    assertFalse(waiting.isComplete(), "still within its wait");
+    clock.advanceMs(1);
+    q.expireDue();
+    assertFalse(waiting.result(), "refused at its deadline");
+    assertEquals(0, q.waiting(false));
+  }
 }

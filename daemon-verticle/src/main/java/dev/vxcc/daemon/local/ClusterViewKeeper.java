@@ -1,0 +1,129 @@
+package dev.vxcc.daemon.local;
+
+import static dev.vxcc.daemon.DaemonConstants.VIEW_REQUEST_TIMEOUT_MS;
+import static dev.vxcc.daemon.DaemonConstants.VIEW_STALE_MS;
+
+import dev.vxcc.common.bus.Addresses;
+import dev.vxcc.common.bus.ClusterView;
+import dev.vxcc.common.bus.JsonBody;
+import dev.vxcc.common.bus.RunningTask;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the delegate knows of the cluster, from the scheduler's view (yadcc's RunningTaskKeeper and
+ * ConfigKeeper in one): tasks running on servants by digest, compilers some servant has, the
+ * serving token, and how fresh all that is. The one source of the serving token: the newest one
+ * the scheduler gave, with a view or with grants. Written on the delegate's event loop.
+ */
+final class ClusterViewKeeper {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterViewKeeper.class);
+
+  private final Vertx vertx;
+  private final String token;
+  private final InstantSource clock;
+  private volatile ClusterView view;
+  private volatile Set<String> compilers;
+  private volatile Map<String, RunningTask> runningByDigest = Map.of();
+  private volatile long viewAt;
+  private volatile String lastError = "";
+  private volatile String servingToken = "";
+
+  ClusterViewKeeper(Vertx vertx, String token, InstantSource clock) {
+    this.vertx = vertx;
+    this.token = token;
+    this.clock = clock;
+  }
+
+  /** Asks the scheduler for its view; never fails (a failure is kept as {@link #lastError()}). */
+  Future<Void> refresh() {
+    return vertx.eventBus().request(Addresses.SCHEDULER_VIEW, new JsonObject().put("token", token),
+            new DeliveryOptions().setSendTimeout(VIEW_REQUEST_TIMEOUT_MS))
+        .map(m -> ClusterView.fromJson(JsonBody.of(m)))
+        .onSuccess(this::accept)
+        .onFailure(this::failed)
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
+  }
+
+  void accept(ClusterView v) {
+    Set<String> seen = new HashSet<>();
+    for (Object o : v.servants()) {
+      JsonObject s = (JsonObject) o;
+      if (s.getInteger("maxTasks", 0) > 0) {
+        s.getJsonArray("compilerDigests", new JsonArray()).forEach(d -> seen.add(d.toString()));
+      }
+    }
+    Map<String, RunningTask> running = new HashMap<>();
+    v.runningTasks().forEach(t -> running.put(t.taskDigest(), t));
+    view = v;
+    runningByDigest = Map.copyOf(running);
+    compilers = Set.copyOf(seen);
+    viewAt = clock.millis();
+    lastError = "";
+    servingTokenSeen(v.servingToken());
+  }
+
+  void failed(Throwable e) {
+    LOG.debug("no cluster view: {}", e.getMessage());
+    lastError = String.valueOf(e.getMessage());
+    // Sharing needs a fresh view: a task that finished long ago must not be joined.
+    if (stale()) {
+      runningByDigest = Map.of();
+    }
+  }
+
+  /**
+   * A serving token from the scheduler (with a view or a grant reply). The newest wins: servants
+   * accept a token a period before delegates are handed it, and one period after.
+   */
+  void servingTokenSeen(String t) {
+    if (t != null && !t.isEmpty()) {
+      servingToken = t;
+    }
+  }
+
+  /** The token servants accept from us now; "" before the scheduler gave one. */
+  String servingToken() {
+    return servingToken;
+  }
+
+  private boolean stale() {
+    return clock.millis() - viewAt > VIEW_STALE_MS;
+  }
+
+  /** The view, or null when it is too old to act on. */
+  ClusterView fresh() {
+    return stale() ? null : view;
+  }
+
+  /** The last view however old, or null before the first: for --stats, which says how things were. */
+  ClusterView latest() {
+    return view;
+  }
+
+  /** Compiler digests some servant has; null while the scheduler is unreachable. */
+  Set<String> compilers() {
+    return stale() ? null : compilers;
+  }
+
+  /** Where the task with this digest runs now, or null when unknown. */
+  RunningTask running(String taskDigest) {
+    return runningByDigest.get(taskDigest);
+  }
+
+  /** Why the last refresh failed; "" after a success. */
+  String lastError() {
+    return lastError;
+  }
+}

@@ -1,0 +1,175 @@
+package dev.vxcc.daemon.local;
+
+import static dev.vxcc.daemon.DaemonConstants.LONG_POLL_MS;
+import static dev.vxcc.daemon.DaemonConstants.QUEUE_TIMEOUT_MS;
+import static dev.vxcc.daemon.DaemonConstants.RPC_SLACK_MS;
+import static dev.vxcc.daemon.DaemonConstants.SERVANT_CALL_TIMEOUT_MS;
+import static dev.vxcc.daemon.DaemonConstants.WAIT_FAILURES_TOLERATED;
+import static dev.vxcc.daemon.DaemonConstants.WAIT_RETRY_MS;
+
+import com.google.protobuf.UnsafeByteOperations;
+import dev.vxcc.api.v1.InputMode;
+import dev.vxcc.api.v1.OutputFile;
+import dev.vxcc.api.v1.QueueTaskRequest;
+import dev.vxcc.api.v1.ServantGrpcClient;
+import dev.vxcc.api.v1.TaskRef;
+import dev.vxcc.api.v1.TaskStatus;
+import dev.vxcc.api.v1.WaitTaskRequest;
+import dev.vxcc.api.v1.WaitTaskResponse;
+import dev.vxcc.common.bus.Grant;
+import dev.vxcc.common.util.Zstd;
+import dev.vxcc.daemon.DaemonConfig;
+import dev.vxcc.daemon.args.Decision;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One task's conversation with one servant under one grant: queue (or join) the task, long-poll
+ * until it is done, free it there, and decode the result within bounds. A servant-side failure
+ * puts the servant in the penalty box and fails with {@link ServantFailure}.
+ */
+final class ServantSession {
+  /** The servant side failed (not the compile): worth another servant. */
+  static final class ServantFailure extends RuntimeException {
+    ServantFailure(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private final Vertx vertx;
+  private final ServantGrpcClient client;
+  private final String token;
+  private final Grant grant;
+  private final PenaltyBox penalties;
+  private final long maxResultBytes;
+
+  ServantSession(Vertx vertx, GrpcClient grpc, String token, Grant grant, PenaltyBox penalties, long maxResultBytes) {
+    this.vertx = vertx;
+    this.client = ServantGrpcClient.create(grpc, address(grant.location()));
+    this.token = token;
+    this.grant = grant;
+    this.penalties = penalties;
+    this.maxResultBytes = maxResultBytes;
+  }
+
+  static SocketAddress address(String location) {
+    int colon = location.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("bad servant location " + location);
+    }
+    return SocketAddress.inetSocketAddress(Integer.parseInt(location.substring(colon + 1)), location.substring(0, colon));
+  }
+
+  /** Queues the job under our grant; the servant's task id. */
+  Future<Long> queue(RemoteJob job) {
+    QueueTaskRequest req = QueueTaskRequest.newBuilder()
+        .setToken(token)
+        .setGrantId(grant.grantId())
+        .setCompilerDigest(job.compilerDigest())
+        .setSourcePath(job.sourcePath())
+        .addAllArgs(job.args())
+        // Wrapped, not copied: up to hundreds of MiB, on the event loop, and never written after the job is built.
+        .setSourceZstd(UnsafeByteOperations.unsafeWrap(job.sourceZstd()))
+        .setTaskDigest(job.taskDigest())
+        .setDisallowCacheFill(job.disallowCacheFill() || !job.cacheable())
+        .setOutputSuffix(job.outputSuffix())
+        .setProtocolVersion(DaemonConfig.PROTOCOL_VERSION)
+        // vxcc-gdebug
+        .setInputMode(job.inputMode() == Decision.InputMode.FILE_AS_SOURCE ? InputMode.INPUT_MODE_FILE_AS_SOURCE : InputMode.INPUT_MODE_STDIN)
+        .setInputPath(job.inputPath())
+        .setClientCwd(job.clientCwd())
+        .setSourceDateEpoch(job.sourceDateEpoch())
+        .setKeyBaseDir(job.keyBaseDir())
+        .setKeyCompilerPrefix(job.keyCompilerPrefix())
+        .build();
+    return client.queueTask(req)
+        .timeout(QUEUE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .recover(err -> Future.failedFuture(penalise("queueing on " + grant.location() + " failed: " + err.getMessage())))
+        .map(resp -> resp.getTaskId());
+  }
+
+  /** Joins a task another delegate queued: the servant keeps it until every referrer freed it. */
+  Future<Void> reference(long taskId) {
+    return client.referenceTask(ref(taskId)).timeout(SERVANT_CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).mapEmpty();
+  }
+
+  /** Long-polls until the task is done, then frees it on the servant whatever happened. */
+  Future<WaitTaskResponse> await(long taskId, Cancellation cancel) {
+    return waitLoop(taskId, cancel, 0)
+        .eventually(() -> client.freeTask(ref(taskId)).timeout(SERVANT_CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).otherwiseEmpty());
+  }
+
+  private TaskRef ref(long taskId) {
+    return TaskRef.newBuilder().setToken(token).setTaskId(taskId).build();
+  }
+
+  private Future<WaitTaskResponse> waitLoop(long taskId, Cancellation cancel, int failures) {
+    if (cancel.isCancelled()) {
+      return Future.failedFuture(new IllegalStateException("cancelled: " + cancel.reason()));
+    }
+    WaitTaskRequest req = WaitTaskRequest.newBuilder().setToken(token).setTaskId(taskId).setWaitMs((int) LONG_POLL_MS).build();
+    Future<WaitTaskResponse> poll = client.waitTask(req).timeout(LONG_POLL_MS + RPC_SLACK_MS, TimeUnit.MILLISECONDS);
+    // A cancellation must not wait for the servant's long-poll to end.
+    Promise<WaitTaskResponse> next = Promise.promise();
+    poll.onComplete(ar -> {
+      if (ar.succeeded()) {
+        next.tryComplete(ar.result());
+      } else {
+        next.tryFail(ar.cause());
+      }
+    });
+    cancel.future().onSuccess(r -> next.tryFail(new IllegalStateException("cancelled: " + r)));
+    return next.future().transform(ar -> {
+      if (ar.failed()) {
+        if (cancel.isCancelled()) {
+          return Future.failedFuture(ar.cause());
+        }
+        if (failures + 1 >= WAIT_FAILURES_TOLERATED) {
+          return Future.failedFuture(penalise("servant " + grant.location() + " stopped answering: " + ar.cause().getMessage()));
+        }
+        Promise<WaitTaskResponse> later = Promise.promise();
+        vertx.setTimer(WAIT_RETRY_MS, t -> waitLoop(taskId, cancel, failures + 1).onComplete(later));
+        return later.future();
+      }
+      WaitTaskResponse r = ar.result();
+      if (r.getStatus() == TaskStatus.TASK_STATUS_RUNNING) {
+        return waitLoop(taskId, cancel, 0);
+      }
+      if (r.getStatus() != TaskStatus.TASK_STATUS_DONE) {
+        return Future.failedFuture(penalise("servant " + grant.location() + " lost task " + taskId));
+      }
+      if (r.getExitCode() < 0) {
+        String why = new String(Zstd.decompress(r.getStderrZstd().toByteArray(), maxResultBytes), StandardCharsets.UTF_8).trim();
+        return Future.failedFuture(penalise("servant " + grant.location() + ": " + why));
+      }
+      return Future.succeededFuture(r);
+    });
+  }
+
+  private ServantFailure penalise(String why) {
+    penalties.penalise(grant.location());
+    return new ServantFailure(why);
+  }
+
+  /** Off the event loop: outputs are copied and streams decompressed, within bounds. */
+  Future<RemoteResult> decode(WaitTaskResponse r) {
+    return vertx.executeBlocking(() -> toResult(r, grant.location(), maxResultBytes), false);
+  }
+
+  /** Bounded: a servant must not be able to inflate our heap with a small frame. */
+  static RemoteResult toResult(WaitTaskResponse r, String location, long max) {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    for (OutputFile f : r.getFilesList()) {
+      files.put(f.getSuffix(), f.getDataZstd().toByteArray());
+    }
+    return new RemoteResult(r.getExitCode(), Zstd.decompress(r.getStdoutZstd().toByteArray(), max),
+        Zstd.decompress(r.getStderrZstd().toByteArray(), max), files, location);
+  }
+}
