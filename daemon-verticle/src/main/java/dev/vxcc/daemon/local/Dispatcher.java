@@ -209,6 +209,8 @@ final class Dispatcher {
         .setSourceDateEpoch(job.sourceDateEpoch())
         .setKeyBaseDir(job.keyBaseDir())
         .setKeyCompilerPrefix(job.keyCompilerPrefix())
+        .setCompilerFamily(dev.vxcc.daemon.identity.TaskKeyBuilder.toWire(job.keyFamily()))
+        .addAllSideOutputSuffixes(job.keySideOutputs())
         .build();
     return client.queueTask(req)
         .timeout(30_000, TimeUnit.MILLISECONDS)

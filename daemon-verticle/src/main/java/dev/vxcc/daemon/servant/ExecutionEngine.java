@@ -56,10 +56,12 @@ public final class ExecutionEngine {
   /**
    * @param fileInput null: the source goes to stdin; otherwise it is compiled as ordinary source
    *                  from a file, see {@link SourceInput}
+   * @param keyFamily the delegate's compiler family for the key; null when it sent none
+   * @param keySideOutputs the side-output suffixes the delegate expects
    */
   public record Job(Path compiler, String compilerDigest, List<String> args, byte[] sourceZstd, long grantId, String taskDigest,
       String outputSuffix, boolean disallowCacheFill, FileInput fileInput, String sourceDateEpoch, String sourcePath,
-      String keyBaseDir, String keyCompilerPrefix) {}
+      String keyBaseDir, String keyCompilerPrefix, dev.vxcc.daemon.args.CompilerFamily keyFamily, List<String> keySideOutputs) {}
 
   /** The client's spelling of the source path and its working directory, both validated. */
   public record FileInput(String path, String clientCwd) {}
