@@ -9,6 +9,7 @@ import dev.vxcc.common.bus.HeartbeatReply;
 import dev.vxcc.common.bus.ServantHeartbeat;
 import dev.vxcc.common.util.FileDigestCache;
 import dev.vxcc.api.v1.CompileResult;
+import dev.vxcc.api.v1.OutputFile;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.util.Zstd;
 import dev.vxcc.common.util.PeriodicTask;
@@ -17,6 +18,7 @@ import dev.vxcc.daemon.DaemonConstants;
 import dev.vxcc.daemon.ResultCache;
 import dev.vxcc.daemon.args.CompilerFamily;
 import dev.vxcc.daemon.identity.Expansion;
+import dev.vxcc.daemon.identity.TaskKey;
 import dev.vxcc.daemon.identity.TaskKeyBuilder;
 import dev.vxcc.common.util.ListenFailure;
 import io.vertx.core.Future;
@@ -224,15 +226,8 @@ public final class ServantVerticle extends VerticleBase {
   private void store(ExecutionEngine.Job job, WaitTaskResponse result) {
     vertx.executeBlocking(() -> {
       byte[] source = Zstd.decompress(job.sourceZstd(), cfg.servant().maxSourceBytes());
-      ExecutionEngine.FileInput in = job.fileInput();
-      TaskKeyBuilder.Request compiled = new TaskKeyBuilder.Request(job.compilerDigest(),
-          job.keyCompilerPrefix().isEmpty() ? null : Path.of(job.keyCompilerPrefix()), job.args(), job.outputSuffix(), source,
-          job.sourcePath(), job.keyFamily(), job.keySideOutputs(), job.keyBaseDir(),
-          in == null ? null : new TaskKeyBuilder.FileInput(in.path(), in.clientCwd()), job.sourceDateEpoch(),
+      TaskKeyBuilder.StoreVerdict verdict = storeKey(job, source, result.getFilesList(),
           () -> Expansion.run(sandbox.prefix(), job.compiler(), job.args(), source, cfg.servant().maxSourceBytes()));
-      List<String> produced = result.getFilesList().stream().map(f -> f.getSuffix()).filter(x -> !x.equals(job.outputSuffix())).toList();
-      TaskKeyBuilder.StoreVerdict verdict = TaskKeyBuilder.forStore(compiled, job.taskDigest(),
-          CompilerFamily.detect(job.compiler().getFileName().toString(), job.compiler()), produced);
       if (!verdict.store()) {
         keyMismatches.incrementAndGet();
         LOG.info("task {} ({}) not cached: {}", job.taskDigest(), job.sourcePath(), verdict.mismatch());
@@ -251,6 +246,23 @@ public final class ServantVerticle extends VerticleBase {
           }
         })
         .onFailure(e -> LOG.debug("not cached: {}", e.toString()));
+  }
+
+  /**
+   * The key of what the job compiled, through the delegate's own builder: our copy of the source
+   * and arguments, the epoch we ran with, the side outputs we wrote, and from the delegate only the
+   * family and roots, which we check as far as we can.
+   */
+  static TaskKeyBuilder.StoreVerdict storeKey(ExecutionEngine.Job job, byte[] source, List<OutputFile> files,
+      TaskKey.Expander expander) {
+    ExecutionEngine.FileInput in = job.fileInput();
+    TaskKeyBuilder.Request compiled = new TaskKeyBuilder.Request(job.compilerDigest(),
+        job.keyCompilerPrefix().isEmpty() ? null : Path.of(job.keyCompilerPrefix()), job.args(), job.outputSuffix(), source,
+        job.sourcePath(), job.keyFamily(), job.keySideOutputs(), job.keyBaseDir(),
+        in == null ? null : new TaskKeyBuilder.FileInput(in.path(), in.clientCwd()), job.sourceDateEpoch(), expander);
+    List<String> produced = files.stream().map(OutputFile::getSuffix).filter(x -> !x.equals(job.outputSuffix())).toList();
+    return TaskKeyBuilder.forStore(compiled, job.taskDigest(),
+        CompilerFamily.detect(job.compiler().getFileName().toString(), job.compiler()), produced);
   }
 
   private JsonObject stats() {
