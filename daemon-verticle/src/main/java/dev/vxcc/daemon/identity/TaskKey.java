@@ -66,7 +66,7 @@ public final class TaskKey {
       this(compilerIdentity, compilerPrefix, remoteArgs, outputSuffix, preprocessed, cwd, sourcePath, decision, baseDir, null);
     }
 
-    /** The delegate's form; a servant, which has no Decision, gives the family and side outputs itself. */
+    /** Family and side outputs from a decision; the delegate and servant go through {@link TaskKeyBuilder}. */
     public Input(String compilerIdentity, Path compilerPrefix, List<String> remoteArgs, String outputSuffix,
         byte[] preprocessed, Path cwd, String sourcePath, Decision.Remote decision, String baseDir, Expander expander) {
       this(compilerIdentity, compilerPrefix, remoteArgs, outputSuffix, preprocessed, cwd, sourcePath,
