@@ -99,10 +99,10 @@ public record DaemonConfig(
   }
 
   private static String baseDir(String dir) {
-    if (!dir.isEmpty() && dev.vxcc.daemon.identity.TaskKey.usableRoot(dir) == null) {
+    if (!dir.isEmpty() && dev.vxcc.daemon.identity.KeyRoots.usableRoot(dir) == null) {
       throw new IllegalArgumentException("daemon.baseDir must be an absolute, normalised directory other than /, not " + dir);
     }
-    return dir.isEmpty() ? "" : dev.vxcc.daemon.identity.TaskKey.usableRoot(dir);
+    return dir.isEmpty() ? "" : dev.vxcc.daemon.identity.KeyRoots.usableRoot(dir);
   }
 
   private static String defaultHost() {

@@ -1,6 +1,5 @@
 package dev.vxcc.daemon.local;
 
-import dev.vxcc.common.util.Digests;
 import dev.vxcc.common.util.FileDigestCache;
 import dev.vxcc.common.util.Zstd;
 import dev.vxcc.common.wire.Frames;
@@ -9,17 +8,16 @@ import dev.vxcc.daemon.DaemonConfig;
 import dev.vxcc.daemon.CleanResult;
 import dev.vxcc.daemon.DaemonConstants;
 import dev.vxcc.daemon.ResultCache;
-import dev.vxcc.daemon.TaskDigest;
 import dev.vxcc.daemon.args.ArgumentClassifier;
 import dev.vxcc.daemon.args.CacheMissReason;
 import dev.vxcc.daemon.args.Decision;
 import dev.vxcc.daemon.args.LocalReason;
+import dev.vxcc.daemon.identity.TaskKeyBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -240,14 +238,10 @@ final class CompileFlow {
 
   /** Worker: digest and compress; null when the source cannot be compiled remotely. */
   private RemoteJob job(LocalTask t, List<String> remoteArgs, byte[] source) {
-    if (t.decision.family() == dev.vxcc.daemon.args.CompilerFamily.GCC && contains(source, BASE_FILE)) {
-      // gcc expands __BASE_FILE__ to "" when compiling preprocessed stdin: the object would differ.
-      return null;
-    }
     // Everything that decides the object: compiler, arguments (in order), preprocessed source,
     // with checkout and compiler prefixes replaced where the object provably cannot show them.
     String baseDir = t.baseDir;
-    java.nio.file.Path prefix = null;
+    Path prefix = null;
     if (!baseDir.isEmpty()) {
       try {
         prefix = identities.of(t.compiler).prefix();
@@ -255,25 +249,18 @@ final class CompileFlow {
         // The compiler changed since compile(): its paths simply stay in the key.
       }
     }
-    java.nio.file.Path keyPrefix = prefix;
-    String key = dev.vxcc.daemon.identity.TaskKey.of(new dev.vxcc.daemon.identity.TaskKey.Input(t.compilerDigest, keyPrefix,
-        remoteArgs, t.decision.outputSuffix(), source, null, t.decision.sourcePath(), t.decision,
-        baseDir, () -> dev.vxcc.daemon.identity.Expansion.run(t.compiler, remoteArgs, source))).hex();
-    // vxcc-gdebug: as a file, the source's name and the client cwd end up in the object too.
-    boolean fileAsSource = t.preprocessAttempt == 0 && t.decision.fileAsSource();
-    String taskDigest = TaskDigest.withInput(key, fileAsSource ? t.decision.inputPath() : null, fileAsSource ? t.decision.clientCwd() : null);
-    // A source that reads the clock gives a different object every time: never cache it, and let
-    // the servant see the submitter's SOURCE_DATE_EPOCH, which pins the clock as it would here.
-    boolean readsClock = CLOCK_MACROS.stream().anyMatch(m -> contains(source, m));
-    String epoch = readsClock ? t.sourceDateEpoch : "";
-    if (!epoch.isEmpty()) {
-      taskDigest = Digests.hexOfParts(taskDigest.getBytes(StandardCharsets.UTF_8), epoch.getBytes(StandardCharsets.UTF_8));
+    boolean firstRecipe = t.preprocessAttempt == 0;
+    TaskKeyBuilder.Request key = TaskKeyBuilder.delegateRequest(t.decision, firstRecipe, t.compilerDigest, prefix, source, baseDir,
+        t.sourceDateEpoch, () -> dev.vxcc.daemon.identity.Expansion.run(t.compiler, remoteArgs, source));
+    if (!(TaskKeyBuilder.build(key) instanceof TaskKeyBuilder.Keyed k)) {
+      return null;
     }
-    return new RemoteJob(t.compilerDigest, remoteArgs, Zstd.compress(source), taskDigest, t.decision.sourcePath(),
+    TaskKeyBuilder.FileInput in = key.fileInput();
+    return new RemoteJob(t.compilerDigest, remoteArgs, Zstd.compress(source), k.taskDigest(), t.decision.sourcePath(),
         t.decision.outputSuffix(), t.disallowCacheFill,
-        fileAsSource ? Decision.InputMode.FILE_AS_SOURCE : Decision.InputMode.STDIN,
-        fileAsSource ? t.decision.inputPath() : "", fileAsSource ? t.decision.clientCwd() : "", epoch, !readsClock,
-        baseDir, keyPrefix == null ? "" : keyPrefix.toString());
+        in != null ? Decision.InputMode.FILE_AS_SOURCE : Decision.InputMode.STDIN,
+        in != null ? in.path() : "", in != null ? in.clientCwd() : "", k.sourceDateEpoch(), k.cacheable(),
+        baseDir, prefix == null ? "" : prefix.toString(), key.family(), key.sideOutputs());
   }
 
   /** A cached result for this task, unless the wrapper's environment said not to read the cache. */
@@ -281,7 +268,7 @@ final class CompileFlow {
     if (!t.cacheRead || !job.cacheable()) {
       return Future.succeededFuture(miss(t, t.cacheRead ? CacheMissReason.READS_CLOCK : CacheMissReason.NOT_READ));
     }
-    return cache.get(TaskDigest.cacheKey(job.taskDigest()))
+    return cache.get(TaskKeyBuilder.cacheKey(job.taskDigest()))
         .compose(entry -> entry.isEmpty() ? Future.succeededFuture(miss(t, CacheMissReason.NO_ENTRY))
             : vertx.executeBlocking(() -> Optional.of(decode(entry.get())), false))
         .otherwise(err -> {
@@ -301,28 +288,6 @@ final class CompileFlow {
     Map<String, byte[]> files = new java.util.LinkedHashMap<>();
     r.getFilesList().forEach(f -> files.put(f.getSuffix(), f.getDataZstd().toByteArray()));
     return new RemoteResult(r.getExitCode(), r.getStdout().toByteArray(), r.getStderr().toByteArray(), files, RemoteResult.FROM_CACHE);
-  }
-
-  private static final byte[] BASE_FILE = "__BASE_FILE__".getBytes(StandardCharsets.US_ASCII);
-  private static final List<byte[]> CLOCK_MACROS = List.of(
-      "__DATE__".getBytes(StandardCharsets.US_ASCII),
-      "__TIME__".getBytes(StandardCharsets.US_ASCII),
-      "__TIMESTAMP__".getBytes(StandardCharsets.US_ASCII));
-
-  static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0, last = haystack.length - needle.length; i <= last; i++) {
-      if (haystack[i] != needle[0]) {
-        continue;
-      }
-      for (int j = 1; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 
   private Future<Buffer> outcome(LocalTask t, RemoteResult res) {

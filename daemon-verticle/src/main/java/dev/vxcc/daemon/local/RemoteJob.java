@@ -22,4 +22,7 @@ record RemoteJob(
     boolean cacheable,
     // How the key was normalised (TaskKey): the servant recomputes it from what it compiles.
     String keyBaseDir,
-    String keyCompilerPrefix) {}
+    String keyCompilerPrefix,
+    // Key inputs the servant cannot derive itself.
+    dev.vxcc.daemon.args.CompilerFamily keyFamily,
+    List<String> keySideOutputs) {}

@@ -19,6 +19,7 @@ import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.bus.Grant;
 import dev.vxcc.common.util.Zstd;
 import dev.vxcc.daemon.DaemonConfig;
+import dev.vxcc.daemon.identity.TaskKeyBuilder;
 import dev.vxcc.daemon.args.Decision;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -88,6 +89,8 @@ final class ServantSession {
         .setSourceDateEpoch(job.sourceDateEpoch())
         .setKeyBaseDir(job.keyBaseDir())
         .setKeyCompilerPrefix(job.keyCompilerPrefix())
+        .setCompilerFamily(TaskKeyBuilder.toWire(job.keyFamily()))
+        .addAllSideOutputSuffixes(job.keySideOutputs())
         .build();
     return client.queueTask(req)
         .timeout(QUEUE_TIMEOUT_MS, TimeUnit.MILLISECONDS)

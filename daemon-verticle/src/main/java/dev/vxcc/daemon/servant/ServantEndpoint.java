@@ -10,6 +10,7 @@ import dev.vxcc.api.v1.TaskRef;
 import dev.vxcc.api.v1.WaitTaskRequest;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.daemon.DaemonConstants;
+import dev.vxcc.daemon.identity.TaskKeyBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
@@ -64,7 +65,8 @@ final class ServantEndpoint extends ServantService {
     return copy(req.getSourceZstd())
         .compose(source -> engine.queue(new ExecutionEngine.Job(compiler.get(), req.getCompilerDigest(), req.getArgsList(),
             source, req.getGrantId(), req.getTaskDigest(), suffix, req.getDisallowCacheFill(), fileInput,
-            req.getSourceDateEpoch(), req.getSourcePath(), req.getKeyBaseDir(), req.getKeyCompilerPrefix())))
+            req.getSourceDateEpoch(), req.getSourcePath(), req.getKeyBaseDir(), req.getKeyCompilerPrefix(),
+            TaskKeyBuilder.fromWire(req.getCompilerFamily()), req.getSideOutputSuffixesList())))
         .recover(err -> Future.failedFuture(switch (err) {
           case ExecutionEngine.Overloaded o -> new StatusException(GrpcStatus.RESOURCE_EXHAUSTED, o.getMessage());
           case ExecutionEngine.BadTask b -> new StatusException(GrpcStatus.INVALID_ARGUMENT, b.getMessage());

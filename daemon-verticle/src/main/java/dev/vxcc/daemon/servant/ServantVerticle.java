@@ -9,16 +9,17 @@ import dev.vxcc.common.bus.HeartbeatReply;
 import dev.vxcc.common.bus.ServantHeartbeat;
 import dev.vxcc.common.util.FileDigestCache;
 import dev.vxcc.api.v1.CompileResult;
+import dev.vxcc.api.v1.OutputFile;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.util.Zstd;
 import dev.vxcc.common.util.PeriodicTask;
 import dev.vxcc.daemon.DaemonConfig;
 import dev.vxcc.daemon.DaemonConstants;
 import dev.vxcc.daemon.ResultCache;
-import dev.vxcc.daemon.TaskDigest;
 import dev.vxcc.daemon.args.CompilerFamily;
 import dev.vxcc.daemon.identity.Expansion;
 import dev.vxcc.daemon.identity.TaskKey;
+import dev.vxcc.daemon.identity.TaskKeyBuilder;
 import dev.vxcc.common.util.ListenFailure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -69,6 +70,8 @@ public final class ServantVerticle extends VerticleBase {
   private ResultCache cache;
   private Sandbox sandbox;
   private Path jobRoot;
+  /** Clean results not stored because the delegate's key and ours disagreed. */
+  private final java.util.concurrent.atomic.AtomicLong keyMismatches = new java.util.concurrent.atomic.AtomicLong();
 
   public ServantVerticle() {
     this(InstantSource.system(), CompilerRegistry::searchDirs);
@@ -214,33 +217,50 @@ public final class ServantVerticle extends VerticleBase {
   }
 
   /**
-   * A clean result goes to the shared cache under the key of what we actually compiled: the
-   * delegate's normalisation parameters are applied to our copy of the source, never its claim.
+   * A clean result goes to the shared cache under the key of what we actually compiled, built by
+   * the delegate's own code from our copy of the source: on any disagreement with the delegate's
+   * claim, nothing is stored.
    */
   private void store(ExecutionEngine.Job job, WaitTaskResponse result) {
     vertx.executeBlocking(() -> {
       byte[] source = Zstd.decompress(job.sourceZstd(), cfg.servant().maxSourceBytes());
-      Path prefix = job.keyCompilerPrefix().isEmpty() ? null : Path.of(job.keyCompilerPrefix());
-      CompilerFamily family = CompilerFamily.detect(job.compiler().getFileName().toString(), job.compiler()).orElse(CompilerFamily.GCC);
-      // Side outputs name source paths: any second file keeps the key raw.
-      List<String> sideOutputs = result.getFilesCount() > 1 ? List.of("side") : List.of();
-      String key = TaskKey.of(new TaskKey.Input(job.compilerDigest(), prefix, job.args(), job.outputSuffix(), source, null,
-          job.sourcePath(), family, sideOutputs, job.keyBaseDir(),
-          () -> Expansion.run(sandbox.prefix(), job.compiler(), job.args(), source, cfg.servant().maxSourceBytes()))).hex();
-      ExecutionEngine.FileInput in = job.fileInput();
-      key = TaskDigest.withInput(key, in == null ? null : in.path(), in == null ? null : in.clientCwd());
-      if (!key.equals(job.taskDigest())) {
-        LOG.debug("task {} recomputed as {}: stored under ours", job.taskDigest(), key);
+      TaskKeyBuilder.StoreVerdict verdict = storeKey(job, source, result.getFilesList(),
+          () -> Expansion.run(sandbox.prefix(), job.compiler(), job.args(), source, cfg.servant().maxSourceBytes()));
+      if (!verdict.store()) {
+        keyMismatches.incrementAndGet();
+        LOG.info("task {} ({}) not cached: {}", job.taskDigest(), job.sourcePath(), verdict.mismatch());
+        return null;
       }
       CompileResult entry = CompileResult.newBuilder()
           .setExitCode(result.getExitCode())
           .setStdout(com.google.protobuf.ByteString.copyFrom(Zstd.decompress(result.getStdoutZstd().toByteArray())))
           .addAllFiles(result.getFilesList())
           .build();
-      return Map.entry(TaskDigest.cacheKey(key), entry.toByteArray());
+      return Map.entry(verdict.cacheKey(), entry.toByteArray());
     }, false)
-        .onSuccess(e -> cache.put(e.getKey(), e.getValue()))
+        .onSuccess(e -> {
+          if (e != null) {
+            cache.put(e.getKey(), e.getValue());
+          }
+        })
         .onFailure(e -> LOG.debug("not cached: {}", e.toString()));
+  }
+
+  /**
+   * The key of what the job compiled, through the delegate's own builder: our copy of the source
+   * and arguments, the epoch we ran with, the side outputs we wrote, and from the delegate only the
+   * family and roots, which we check as far as we can.
+   */
+  static TaskKeyBuilder.StoreVerdict storeKey(ExecutionEngine.Job job, byte[] source, List<OutputFile> files,
+      TaskKey.Expander expander) {
+    ExecutionEngine.FileInput in = job.fileInput();
+    TaskKeyBuilder.Request compiled = new TaskKeyBuilder.Request(job.compilerDigest(),
+        job.keyCompilerPrefix().isEmpty() ? null : Path.of(job.keyCompilerPrefix()), job.args(), job.outputSuffix(), source,
+        job.sourcePath(), job.keyFamily(), job.keySideOutputs(), job.keyBaseDir(),
+        in == null ? null : new TaskKeyBuilder.FileInput(in.path(), in.clientCwd()), job.sourceDateEpoch(), expander);
+    List<String> produced = files.stream().map(OutputFile::getSuffix).filter(x -> !x.equals(job.outputSuffix())).toList();
+    return TaskKeyBuilder.forStore(compiled, job.taskDigest(),
+        CompilerFamily.detect(job.compiler().getFileName().toString(), job.compiler()), produced);
   }
 
   private JsonObject stats() {
@@ -250,6 +270,7 @@ public final class ServantVerticle extends VerticleBase {
         .put("maxTasks", engine.maxTasks())
         .put("running", engine.running())
         .put("tasksRunEver", engine.tasksRunEver())
+        .put("keyMismatches", keyMismatches.get())
         .put("cache", cache.stats())
         .put("compilers", new JsonObject(Map.copyOf(compilers.snapshot().entrySet().stream()
             .collect(java.util.stream.Collectors.toMap(e -> e.getKey(), e -> (Object) e.getValue().toString())))));

@@ -21,6 +21,8 @@ public final class TaskCheck {
   private static final Pattern SUFFIX = Pattern.compile("\\.[A-Za-z0-9]{1,8}");
   /** gcc itself refuses anything that is not a non-negative decimal below year 10000. */
   private static final Pattern EPOCH = Pattern.compile("[0-9]{1,12}");
+  /** Only a key input: no option writes more than a handful of files. */
+  private static final int MAX_SIDE_OUTPUTS = 8;
 
   private TaskCheck() {}
 
@@ -50,6 +52,10 @@ public final class TaskCheck {
     }
     if (p == null) {
       p = inputProblem(req);
+    }
+    if (p == null && (req.getSideOutputSuffixesCount() > MAX_SIDE_OUTPUTS
+        || !req.getSideOutputSuffixesList().stream().allMatch(s -> SUFFIX.matcher(s).matches()))) {
+      p = "side_output_suffixes must be at most " + MAX_SIDE_OUTPUTS + " suffixes like output_suffix";
     }
     return Optional.ofNullable(p);
   }

@@ -122,7 +122,7 @@ class TaskKeyTest {
   void possiblePastingIsSettledByTheExpansion() {
     String body = "#define CAT(a, b) a ## b\ntypedef int __FILE;\nint __;\n";
     List<String> args = List.of("-O2");
-    assertEquals(TaskKey.FileNames.PASTE, TaskKey.fileNames(gccText(A, body).getBytes(StandardCharsets.ISO_8859_1), args));
+    assertEquals(SourceNameScan.FileNames.PASTE, SourceNameScan.fileNames(gccText(A, body).getBytes(StandardCharsets.ISO_8859_1), args));
     TaskKey.Key noExpander = key(A, gccText(A, body), args, A);
     assertFalse(noExpander.baseNormalised());
     assertTrue(noExpander.why().contains("pasting"), noExpander.why());
@@ -144,10 +144,10 @@ class TaskKeyTest {
 
   @Test
   void pasteDetection() {
-    assertTrue(TaskKey.pasteable("__FILE__", Set.of("__", "FILE")));
-    assertTrue(TaskKey.pasteable("__FILE__", Set.of("_", "FILE")));
-    assertFalse(TaskKey.pasteable("__FILE__", Set.of("FILE", "__F")));
-    assertFalse(TaskKey.pasteable("__FILE__", Set.of("__FILE__")));
+    assertTrue(SourceNameScan.pasteable("__FILE__", Set.of("__", "FILE")));
+    assertTrue(SourceNameScan.pasteable("__FILE__", Set.of("_", "FILE")));
+    assertFalse(SourceNameScan.pasteable("__FILE__", Set.of("FILE", "__F")));
+    assertFalse(SourceNameScan.pasteable("__FILE__", Set.of("__FILE__")));
   }
 
   @Test
@@ -223,8 +223,8 @@ class TaskKeyTest {
     TaskKey.Key b = key(CompilerFamily.CLANG, B, clangB, List.of("-O2", "-x", "c"), B, List.of());
     assertTrue(a.baseNormalised(), a.why());
     assertEquals(a.hex(), b.hex());
-    byte[] norm = TaskKey.normaliseText(clangText(A, true).getBytes(StandardCharsets.ISO_8859_1),
-        List.of(new TaskKey.Root(A, TaskKey.BASE_PLACEHOLDER, false)));
+    byte[] norm = LinemarkerRewriter.normaliseText(clangText(A, true).getBytes(StandardCharsets.ISO_8859_1),
+        List.of(new KeyRoots.Root(A, KeyRoots.BASE_PLACEHOLDER, false)));
     String n = new String(norm, StandardCharsets.ISO_8859_1);
     assertFalse(n.replace("#include \"" + A + "/live.h\"", "").contains(A + "/"), n);
     // The active include (never produced by clang, but possible in hand-made text) is left as is.
@@ -278,19 +278,19 @@ class TaskKeyTest {
       assertTrue(k.why().startsWith("unusable base dir"), k.why());
       assertEquals(key(A, gccText(A, "int x;\n"), List.of("-O2"), "").hex(), k.hex());
     }
-    assertEquals(A, TaskKey.usableRoot(A + "/"));
+    assertEquals(A, KeyRoots.usableRoot(A + "/"));
   }
 
   @Test
   void unchangedTextIsNotCopied() {
     byte[] text = "int x;\n# 1 \"/elsewhere/a.h\"\n".getBytes(StandardCharsets.ISO_8859_1);
-    assertSame(text, TaskKey.normaliseText(text, List.of(new TaskKey.Root(A, TaskKey.BASE_PLACEHOLDER, false))));
+    assertSame(text, LinemarkerRewriter.normaliseText(text, List.of(new KeyRoots.Root(A, KeyRoots.BASE_PLACEHOLDER, false))));
   }
 
   @Test
   void mapArgumentsAreRewrittenOnTheOldSideOnly() {
-    List<String> out = TaskKey.normaliseArgs(List.of("-fdebug-prefix-map=" + A + "=" + A + "/x", "-DD=\"" + A + "\"", "-O2"),
-        List.of(new TaskKey.Root(A, TaskKey.BASE_PLACEHOLDER, false)));
-    assertEquals(List.of("-fdebug-prefix-map=" + TaskKey.BASE_PLACEHOLDER + "=" + A + "/x", "-DD=\"" + A + "\"", "-O2"), out);
+    List<String> out = LinemarkerRewriter.normaliseArgs(List.of("-fdebug-prefix-map=" + A + "=" + A + "/x", "-DD=\"" + A + "\"", "-O2"),
+        List.of(new KeyRoots.Root(A, KeyRoots.BASE_PLACEHOLDER, false)));
+    assertEquals(List.of("-fdebug-prefix-map=" + KeyRoots.BASE_PLACEHOLDER + "=" + A + "/x", "-DD=\"" + A + "\"", "-O2"), out);
   }
 }

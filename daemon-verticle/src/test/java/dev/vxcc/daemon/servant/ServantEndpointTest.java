@@ -274,7 +274,8 @@ class ServantEndpointTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"compiler_digest", "task_digest", "output_suffix", "source_date_epoch", "key_base_dir",
-      "key_compiler_prefix", "source_path", "client_cwd_in_stdin_mode", "input_path", "client_cwd", "input_mode", "args"})
+      "key_compiler_prefix", "source_path", "client_cwd_in_stdin_mode", "input_path", "client_cwd", "input_mode", "args",
+      "side_output_suffixes"})
   void everyFieldIsChecked(String field) {
     QueueTaskRequest.Builder b = switch (field) {
       case "compiler_digest" -> task("../../bin/sh", "", "-c");
@@ -289,6 +290,7 @@ class ServantEndpointTest {
       case "client_cwd" -> fileTask("", "a.c").setClientCwd("relative");
       case "input_mode" -> task(FAKE, "", "-c").setInputModeValue(7);
       case "args" -> task(FAKE, "", "-c", "@/etc/passwd");
+      case "side_output_suffixes" -> task(FAKE, "", "-c").addSideOutputSuffixes("/../../x");
       default -> throw new IllegalArgumentException(field);
     };
     StatusException e = refusal(endpoint(limits(1 << 20, 1 << 30)), b.build());
