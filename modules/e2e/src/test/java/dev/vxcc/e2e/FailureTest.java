@@ -17,6 +17,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,15 +35,21 @@ class FailureTest {
     Path work = E2e.work("no-daemon");
     Path links = E2e.symlinks(work);
     Map<String, String> env = E2e.env(links, "127.0.0.1:" + Ports.free());
+    long leastExtra = Long.MAX_VALUE;
+    List<String> timings = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       Files.writeString(work.resolve("f" + i + ".cc"), SOURCE + "int k" + i + ";\n");
       Commands.Result viaVxcc = Commands.run(work, env, 60, E2e.onPath("g++", "-O2", "-c", "f" + i + ".cc", "-o", "f" + i + ".o"));
       Commands.Result direct = Commands.run(work, Map.of(), 60, List.of("/usr/bin/g++", "-O2", "-c", "f" + i + ".cc", "-o", "d" + i + ".o"));
       viaVxcc.orFail("compile with the daemon down");
       assertArrayEquals(Files.readAllBytes(work.resolve("d" + i + ".o")), Files.readAllBytes(work.resolve("f" + i + ".o")));
-      // The shim's own cost is the failed connect: the compile takes about as long as a direct one.
-      assertTrue(viaVxcc.millis() < direct.millis() + 1000, "took " + viaVxcc.millis() + " ms vs " + direct.millis() + " ms direct");
+      leastExtra = Math.min(leastExtra, viaVxcc.millis() - direct.millis());
+      timings.add(viaVxcc.millis() + " ms vs " + direct.millis() + " ms direct");
     }
+    // The shim's own cost is the failed connect: the compile takes about as long as a direct one.
+    // Judged on the best of the three pairs: a busy machine slows single runs, while a shim that
+    // waited for the missing daemon would be slow in every one.
+    assertTrue(leastExtra < 1000, "every compile took over a second longer than a direct one: " + timings);
   }
 
   /**
