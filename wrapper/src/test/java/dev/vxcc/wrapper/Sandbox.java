@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -118,6 +120,28 @@ final class Sandbox {
     /** argv the fake compiler saw, one entry per element, ARGV0 first; empty if it never ran. */
     List<String> compilerRuns() throws IOException {
         return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    /** Waits, on file events rather than a clock, until the fake compiler has logged its argv. */
+    List<String> awaitCompilerRun(long seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        try (WatchService watch = log.getFileSystem().newWatchService()) {
+            log.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            List<String> runs = compilerRuns();
+            while (runs.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("the compiler did not start within " + seconds + " s");
+                }
+                var key = watch.poll(left, TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+                runs = compilerRuns();
+            }
+            return runs;
+        }
     }
 
     void clearLog() throws IOException {

@@ -68,13 +68,21 @@ class ShimTest {
     void daemonDownRunsTheRealCompilerQuickly() throws Exception {
         box.set("VXCC_DAEMON", noDaemon())
                 .set("FAKE_EXIT", "3").set("FAKE_STDOUT", "out!").set("FAKE_STDERR", "err!");
-        var r = box.gxx("-c", "a b.c", "-o", "a.o", "-DX=\"q\"");
-        assertEquals(3, r.exit());
-        assertEquals("out!", r.stdout());
-        assertEquals("err!", r.stderr());
-        assertEquals(expectedRun("-c", "a b.c", "-o", "a.o", "-DX=\"q\""), box.compilerRuns());
-        assertTrue(Files.exists(box.work.resolve("a.o")));
-        assertTrue(r.millis() < 1000, "took " + r.millis() + " ms");
+        // Quick on the best of up to three runs: a busy machine slows single runs, while a shim
+        // that waited for the missing daemon would be slow in every one.
+        List<Long> took = new java.util.ArrayList<>();
+        while (took.size() < 3 && (took.isEmpty() || took.get(took.size() - 1) >= 1000)) {
+            box.clearLog();
+            Files.deleteIfExists(box.work.resolve("a.o"));
+            var r = box.gxx("-c", "a b.c", "-o", "a.o", "-DX=\"q\"");
+            assertEquals(3, r.exit());
+            assertEquals("out!", r.stdout());
+            assertEquals("err!", r.stderr());
+            assertEquals(expectedRun("-c", "a b.c", "-o", "a.o", "-DX=\"q\""), box.compilerRuns());
+            assertTrue(Files.exists(box.work.resolve("a.o")));
+            took.add(r.millis());
+        }
+        assertTrue(took.get(took.size() - 1) < 1000, "took " + took + " ms");
     }
 
     @Test
@@ -86,7 +94,9 @@ class ShimTest {
             var r = box.gxx("-c", "a.c", "-o", "a.o");
             assertEquals(0, r.exit());
             assertEquals(expectedRun("-c", "a.c", "-o", "a.o"), box.compilerRuns());
-            assertTrue(r.millis() >= 1900 && r.millis() < 3500, "took " + r.millis() + " ms");
+            // At least the 2 s compile budget, and less than the 15 s long-poll budget (the next
+            // larger one), so the compile budget is the one that applied even on a busy machine.
+            assertTrue(r.millis() >= 1900 && r.millis() < 10_000, "took " + r.millis() + " ms");
         }
     }
 
@@ -249,21 +259,32 @@ class ShimTest {
     void signalToTheShimReachesTheChildAndTheQuotaIsReleased() throws Exception {
         daemon.on("/local/compile", req -> Reply.of("action", "local", "reason", "r", "quota", "granted"))
                 .on("/local/release", req -> new Reply(200, new byte[0]));
-        box.set("FAKE_SLEEP", "30");
+        // Far longer than any wait below: only the forwarded signal can end the compiler in time.
+        box.set("FAKE_SLEEP", "600");
         Path out = tmp.resolve("out.txt");
         Path err = tmp.resolve("err.txt");
         var cmd = List.of(box.sym.resolve("g++").toString(), "-c", "a.c");
         long t0 = System.nanoTime();
         Process p = box.start(cmd, out, err);
-        while (box.compilerRuns().isEmpty() && System.nanoTime() - t0 < 10_000_000_000L) {
-            Thread.sleep(10);
+        box.awaitCompilerRun(60);
+        List<ProcessHandle> compiler = p.descendants().toList();
+        try {
+            assertFalse(compiler.isEmpty(), "the compiler runs as the shim's child");
+            p.destroy(); // SIGTERM to the shim only, as a kill(1) aimed at it would
+            // finish() fails if the shim is still waiting for its child after 60 s.
+            var r = box.finish(p, cmd, out, err, t0);
+            assertEquals(128 + 15, r.exit());
+            for (ProcessHandle h : compiler) {
+                try {
+                    h.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError("the compiler (pid " + h.pid() + ") still runs: the signal never reached it");
+                }
+            }
+            assertEquals(1, daemon.requests("/local/release").size());
+        } finally {
+            compiler.forEach(ProcessHandle::destroyForcibly);
         }
-        assertFalse(box.compilerRuns().isEmpty(), "the compiler never started");
-        p.destroy(); // SIGTERM to the shim only, as a kill(1) aimed at it would
-        var r = box.finish(p, cmd, out, err, t0);
-        assertEquals(128 + 15, r.exit());
-        assertTrue(r.millis() < 10_000, "took " + r.millis() + " ms");
-        assertEquals(1, daemon.requests("/local/release").size());
     }
 
     // ------------------------------------------------------------------ preprocess / submit / pending / result

@@ -5,9 +5,9 @@ import static dev.vxcc.daemon.args.FidelitySupport.args;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.vxcc.testkit.Toolchains;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +24,7 @@ class ClangFidelityTest {
     static void findClang() {
         clangxx = FidelitySupport.onPath("clang++").orElse(null);
         clang = FidelitySupport.onPath("clang").orElse(null);
-        Assumptions.assumeTrue(clangxx != null && clang != null, "clang not installed");
+        Toolchains.require(clangxx != null && clang != null, "clang and clang++ on PATH");
     }
 
     @ParameterizedTest(name = "[{index}] {0} fallback={3}")

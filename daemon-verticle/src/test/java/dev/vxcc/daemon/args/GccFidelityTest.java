@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.vxcc.daemon.servant.SourceInput;
+import dev.vxcc.testkit.Toolchains;
 import java.nio.file.Files;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +29,7 @@ class GccFidelityTest {
     static void findGcc() {
         gxx = FidelitySupport.onPath("g++").orElse(null);
         gcc = FidelitySupport.onPath("gcc").orElse(null);
-        Assumptions.assumeTrue(gxx != null && gcc != null, "gcc not installed");
+        Toolchains.require(gxx != null && gcc != null, "gcc and g++ on PATH");
     }
 
     @ParameterizedTest(name = "[{index}] {0} fallback={3}")

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vxcc.common.util.FileDigestCache;
+import dev.vxcc.testkit.Toolchains;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ class CompilerIdentityTest {
   private final CompilerIdentity ids = new CompilerIdentity(new FileDigestCache());
 
   private static Path need(String path) {
-    assumeTrue(Toolchain.exists(path), path + " is not installed");
+    Toolchains.require(Toolchain.exists(path), path);
     return Path.of(path);
   }
 
@@ -29,7 +29,7 @@ class CompilerIdentityTest {
   void gxxAndCxxAreTheSameBinaryAndTheSameCompiler() throws Exception {
     Path gxx = need("/usr/bin/g++");
     Path cxx = need("/usr/bin/c++");
-    assumeTrue(gxx.toRealPath().equals(cxx.toRealPath()), "c++ is not g++ here");
+    Toolchains.require(gxx.toRealPath().equals(cxx.toRealPath()), "/usr/bin/c++ resolving to g++ (Debian's default alternative)");
     assertEquals(ids.identity(gxx), ids.identity(cxx));
   }
 
@@ -78,7 +78,7 @@ class CompilerIdentityTest {
   void clangAndClangxxAreOneCompilerForExplicitLanguageCompiles(@TempDir Path dir) throws Exception {
     Path clang = need("/usr/bin/clang");
     Path clangxx = need("/usr/bin/clang++");
-    assumeTrue(clang.toRealPath().equals(clangxx.toRealPath()));
+    Toolchains.require(clang.toRealPath().equals(clangxx.toRealPath()), "clang and clang++ as one binary (Debian's layout)");
     assertEquals(ids.identity(clang), ids.identity(clangxx));
 
     Toolchain.write(dir, "src/t.cc", """
@@ -126,7 +126,7 @@ class CompilerIdentityTest {
   void aRelocatedGccIsTheSameCompiler(@TempDir Path dir) throws Exception {
     Path system = need("/usr/bin/x86_64-linux-gnu-g++-12");
     Path copy = Toolchain.copiedGcc(dir.resolve("opt/gcc"));
-    assumeTrue(copy != null, "no Debian gcc 12 layout to copy");
+    Toolchains.require(copy != null, "Debian's gcc 12 layout to copy");
     CompilerIdentity.Identity a = ids.of(system);
     CompilerIdentity.Identity b = ids.of(copy);
     assertEquals(a.hex(), b.hex());

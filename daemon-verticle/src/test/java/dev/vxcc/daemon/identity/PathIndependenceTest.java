@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vxcc.common.util.FileDigestCache;
+import dev.vxcc.testkit.Toolchains;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,7 +84,7 @@ class PathIndependenceTest {
   }
 
   private static Path need(String path) {
-    assumeTrue(Toolchain.exists(path), path + " is not installed");
+    Toolchains.require(Toolchain.exists(path), path);
     return Path.of(path);
   }
 
@@ -159,7 +159,7 @@ class PathIndependenceTest {
   void aSecondGccPrefixSharesIdenticalObjects() throws Exception {
     Path system = need("/usr/bin/x86_64-linux-gnu-g++-12");
     Path copy = Toolchain.copiedGcc(tmp.resolve("opt/gcc"));
-    assumeTrue(copy != null, "no Debian gcc 12 layout to copy");
+    Toolchains.require(copy != null, "Debian's gcc 12 layout to copy");
     Build x = build(system, a, "src/main.cc", "-O2");
     Build y = build(copy, a, "src/main.cc", "-O2");
     assertTrue(x.key().compilerNormalised(), x.key().why());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vxcc.testkit.Toolchains;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,7 +25,7 @@ class TrustedCompilersTest {
 
   @Test
   void systemCompilersAreTrusted() {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/gcc")), "needs gcc");
+    Toolchains.require(Files.isExecutable(Path.of("/usr/bin/gcc")), "/usr/bin/gcc");
     assertTrue(trusted.trusted(Path.of("/usr/bin/gcc")));
   }
 
@@ -32,6 +33,8 @@ class TrustedCompilersTest {
   void aTreeOfOurOwnBelowStickyTmpIsTrustedButNotAWritableOne() throws Exception {
     // /tmp is root's, mode 1777: only an entry's owner may replace it, so our own 0755 tree stays ours.
     int tmpMode = (Integer) Files.getAttribute(Path.of("/tmp"), "unix:mode");
+    // A plain assumption, not Toolchains.require: how /tmp is mounted is the host's (or container
+    // runtime's) choice, not something .ci/run installs, and without the sticky bit there is no case to test.
     assumeTrue((tmpMode & 01000) != 0 && (Integer) Files.getAttribute(Path.of("/tmp"), "unix:uid") == 0, "a sticky /tmp");
     Path dir = Files.createTempDirectory(Path.of("/tmp"), "vxcc-trust");
     try {

@@ -3,8 +3,8 @@ package dev.vxcc.daemon.servant;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vxcc.testkit.Toolchains;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,7 +26,7 @@ class MachineLoadTest {
 
   @Test
   void samplesGiveMemoryAndBusyCpusWithinTheMachine() {
-    assumeTrue(Files.isReadable(Path.of("/proc/meminfo")) && Files.isReadable(Path.of("/proc/stat")), "needs Linux /proc");
+    Toolchains.require(Files.isReadable(Path.of("/proc/meminfo")) && Files.isReadable(Path.of("/proc/stat")), "Linux /proc (CI is Debian)");
     load.sample();
     long[] mem = load.memory();
     assertTrue(mem[0] > 0 && mem[1] > 0 && mem[1] <= mem[0], "total and available: " + mem[0] + ", " + mem[1]);

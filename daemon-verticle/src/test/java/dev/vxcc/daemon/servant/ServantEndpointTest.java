@@ -13,6 +13,7 @@ import dev.vxcc.api.v1.TaskStatus;
 import dev.vxcc.api.v1.WaitTaskRequest;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.util.Zstd;
+import dev.vxcc.testkit.Toolchains;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -146,7 +147,7 @@ class ServantEndpointTest {
 
   @Test
   void gccReadingAResponseFileAsTheInputIsRefused() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(REAL_GCC), "needs gcc");
+    Toolchains.require(Files.isExecutable(REAL_GCC), REAL_GCC.toString());
     StatusException e = refusal(endpoint(limits(1 << 20, 1 << 30)), fileTask("int x;\n", "@/etc/passwd").build());
     assertEquals(GrpcStatus.INVALID_ARGUMENT, e.status());
     assertFalse(e.message().contains("root:"), e.message());
@@ -156,7 +157,7 @@ class ServantEndpointTest {
 
   @Test
   void theTwoStepWrapperAttackRunsNoShell() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(REAL_GCC), "needs gcc");
+    Toolchains.require(Files.isExecutable(REAL_GCC), REAL_GCC.toString());
     ServantEndpoint e = endpoint(limits(1 << 20, 1 << 30));
     // Step 1 plants a response file body as an ordinary source; it is compiled as C and fails.
     String body = "-wrapper /bin/sh,-c,id>" + canary + "\n";
@@ -175,7 +176,7 @@ class ServantEndpointTest {
 
   @Test
   void includingServantFilesIsRefusedInBothModes() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(REAL_GCC), "needs gcc");
+    Toolchains.require(Files.isExecutable(REAL_GCC), REAL_GCC.toString());
     ServantEndpoint e = endpoint(limits(1 << 20, 1 << 30));
     String source = "# 1 \"a.c\"\n#include \"/etc/passwd\"\nint x;\n";
     for (QueueTaskRequest req : List.of(fileTask(source, "a.c").build(),
@@ -189,7 +190,7 @@ class ServantEndpointTest {
 
   @Test
   void aNormalFileAsSourceCompileWorksAndNamesOnlyClientPaths() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(REAL_GCC), "needs gcc");
+    Toolchains.require(Files.isExecutable(REAL_GCC), REAL_GCC.toString());
     ServantEndpoint e = endpoint(limits(1 << 20, 1 << 30));
     WaitTaskResponse ok = run(e, fileTask("int answer(void) { return 42; }\n", "src/a.c").build());
     assertEquals(0, ok.getExitCode(), text(ok.getStderrZstd()));

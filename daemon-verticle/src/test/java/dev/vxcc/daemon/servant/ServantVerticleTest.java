@@ -2,9 +2,9 @@ package dev.vxcc.daemon.servant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vxcc.common.NodeKeys;
+import dev.vxcc.testkit.Toolchains;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -44,13 +44,13 @@ class ServantVerticleTest {
 
   @Test
   void aRootServantWithoutAnUnprivilegedUserDoesNotServe() throws Exception {
-    assumeTrue(Sandbox.daemonUid() == 0, "only a root daemon can run compilers as root");
+    Toolchains.require(Sandbox.daemonUid() == 0, "a root daemon (only root can run compilers as root; .ci/run runs as root)");
     assertEquals(0, servedSlots(new JsonObject().put("servantUser", "")));
   }
 
   @Test
   void aRootServantServesWhenToldTo() throws Exception {
-    assumeTrue(Sandbox.daemonUid() == 0, "only a root daemon can run compilers as root");
+    Toolchains.require(Sandbox.daemonUid() == 0, "a root daemon (only root can run compilers as root; .ci/run runs as root)");
     assertEquals(2, servedSlots(new JsonObject().put("servantUser", "").put("servantAllowRoot", true)));
   }
 
@@ -61,7 +61,7 @@ class ServantVerticleTest {
 
   @Test
   void aServantUserThatIsRootCountsAsRoot() {
-    assumeTrue(Sandbox.daemonUid() == 0, "only a root daemon switches users");
+    Toolchains.require(Sandbox.daemonUid() == 0, "a root daemon (only root switches users; .ci/run runs as root)");
     ServantLimits l = ServantLimits.fromJson(new JsonObject().put("servantUser", "root"), 1000);
     assertTrue(Sandbox.resolve(l).compilersAsRoot());
     ServantLimits missing = ServantLimits.fromJson(new JsonObject().put("servantUser", "no-such-user-vxcc"), 1000);

@@ -3,8 +3,8 @@ package dev.vxcc.daemon.servant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vxcc.testkit.Toolchains;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +67,7 @@ class SourceDirectivesTest {
   @ValueSource(strings = {"c:stdio.h,stdlib.h,string.h,math.h,pthread.h,signal.h",
       "c++:vector,map,string,iostream,memory,functional,regex,thread,algorithm,unordered_map,chrono,sstream"})
   void realDirectivesOnlyOutputIsAccepted(String spec) throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/gcc")), "needs gcc");
+    Toolchains.require(Files.isExecutable(Path.of("/usr/bin/gcc")), "/usr/bin/gcc");
     String lang = spec.substring(0, spec.indexOf(':'));
     StringBuilder src = new StringBuilder();
     for (String h : spec.substring(spec.indexOf(':') + 1).split(",")) {

@@ -7,6 +7,7 @@ import dev.vxcc.testkit.Commands;
 import dev.vxcc.testkit.LoopbackCluster;
 import dev.vxcc.testkit.NodeProcess;
 import dev.vxcc.testkit.Sources;
+import dev.vxcc.testkit.StepChain;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +22,18 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The shared cache on a loopback cluster of separate JVMs (scheduler, cache, two daemons): a
  * clean rebuild is all hits with identical objects; a corrupted entry on disk is a miss, not a
  * wrong object; with the cache node down builds still work, and hits come back with it.
+ *
+ * <p>A chain on purpose: every later step reuses the first step's reference build and the entries
+ * it stored (a libninja build costs minutes on two cores), and says so when that step failed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(StepChain.class)
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class CacheBuildTest {
   static LoopbackCluster cluster;
@@ -122,6 +128,7 @@ class CacheBuildTest {
 
   @Test
   @Order(2)
+  @StepChain.Needs("aCleanRebuildIsAllCacheHitsWithIdenticalObjects")
   void aCorruptedEntryOnDiskIsAMissAndTheObjectIsStillRight() throws Exception {
     // Hits touch their entries, so the newest file is one the last make step read (CMake's
     // configure probes, compiled earlier under random names, are older).
@@ -146,6 +153,7 @@ class CacheBuildTest {
    */
   @Test
   @Order(3)
+  @StepChain.Needs("aCleanRebuildIsAllCacheHitsWithIdenticalObjects")
   void aSecondCheckoutInAnotherDirectoryHitsTheFirstOnesEntries() throws Exception {
     Path first = work.resolve("checkout-one/ninja");
     Path second = work.resolve("elsewhere/checkout-two/ninja");
@@ -166,6 +174,8 @@ class CacheBuildTest {
 
   @Test
   @Order(4)
+  // The store must hold every entry again: step 2 re-stores the one it corrupted.
+  @StepChain.Needs({"aCleanRebuildIsAllCacheHitsWithIdenticalObjects", "aCorruptedEntryOnDiskIsAMissAndTheObjectIsStillRight"})
   void buildsSucceedWithTheCacheDownAndHitAgainWhenItIsBack() throws Exception {
     cacheNode.close();
     Build down = cleanBuild();

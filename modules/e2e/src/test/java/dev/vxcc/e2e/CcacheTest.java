@@ -15,18 +15,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Debian's real ccache in front, vxcc as its prefix (the classic {@code CCACHE_PREFIX=distcc}
  * set-up): ccache hashes and keeps results on this machine, and only its misses reach vxcc, which
  * sends them to the cluster. A second build is all ccache hits and creates no vxcc task.
+ * Each test has its own ccache directory and compares with the plain build made once up front,
+ * so neither depends on the other having run.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class CcacheTest {
   static final List<String> UNITS = List.of("alpha", "beta", "gamma", "delta");
@@ -43,6 +42,7 @@ class CcacheTest {
     Commands.Result which = Commands.run(work, Map.of(), 30, List.of("sh", "-c", "command -v ccache"));
     assertEquals(0, which.exit(), "this test needs Debian's ccache: apt-get install ccache");
     src = project(work.resolve("src"));
+    reference = build("plain", Map.of("CXX", "/usr/bin/g++"));
     cluster = new LoopbackCluster(E2e.dist(), work.resolve("logs"), 3);
     cluster.start("scheduler", LoopbackCluster.config("sched", 0));
     // The submitter serves nothing, so every compile that reaches vxcc is remote.
@@ -57,6 +57,12 @@ class CcacheTest {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  /** The tests share one cluster: a node an earlier test killed is reported as such. */
+  @BeforeEach
+  void everyNodeStillRuns() {
+    E2e.assertEveryNodeRuns(cluster);
   }
 
   /** A small multi-file project with a Makefile whose compiler is {@code $(CXX)}. */
@@ -110,10 +116,7 @@ class CcacheTest {
   }
 
   @Test
-  @Order(1)
   void ccachePrefixSendsTheMissesThroughVxccAndASecondBuildIsAllCcacheHits() throws Exception {
-    reference = build("plain", Map.of("CXX", "/usr/bin/g++"));
-
     Path ccacheDir = Files.createDirectories(work.resolve("ccache-env"));
     Map<String, String> env = ccacheEnv(ccacheDir);
     env.put("CCACHE_PREFIX", E2e.dist().resolve("bin/vxcc").toString());
@@ -130,7 +133,6 @@ class CcacheTest {
   }
 
   @Test
-  @Order(2)
   void prefixCommandInCcacheConfWorksTheSame() throws Exception {
     Path ccacheDir = Files.createDirectories(work.resolve("ccache-conf"));
     Files.writeString(ccacheDir.resolve("ccache.conf"), "prefix_command = " + E2e.dist().resolve("bin/vxcc") + "\n");

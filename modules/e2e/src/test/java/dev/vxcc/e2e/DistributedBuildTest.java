@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * A scheduler and two daemons, each its own JVM started through bin/vxcc-node -cluster on
  * loopback; a real project (Debian's ninja-build) built through the native wrapper with make -j8.
  */
+// The order only puts the long build first; the tests share nothing but the cluster.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DistributedBuildTest {
   static LoopbackCluster cluster;
@@ -52,6 +54,12 @@ class DistributedBuildTest {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  /** The tests share one cluster: a node an earlier test killed is reported as such. */
+  @BeforeEach
+  void everyNodeStillRuns() {
+    E2e.assertEveryNodeRuns(cluster);
   }
 
   static JsonObject stats(NodeProcess daemon) throws Exception {
@@ -89,9 +97,7 @@ class DistributedBuildTest {
 
     Commands.Result version = Commands.run(viaVxcc, Map.of(), 60, List.of(viaVxcc.resolve("ninja").toString(), "--version")).orFail("built ninja");
     assertEquals("1.11.1", version.stdout().trim());
-    if (Files.exists(viaVxcc.resolve("ninja_test"))) {
-      Commands.run(viaVxcc, Map.of(), 600, List.of(viaVxcc.resolve("ninja_test").toString())).orFail("ninja's own test suite");
-    }
+    runNinjaTests(viaVxcc);
   }
 
   @Test
@@ -142,9 +148,17 @@ class DistributedBuildTest {
     E2e.assertIdentical(expected, E2e.objects(build), "-O2 -g build through the cluster vs a local one");
     long remote = stats(submitter).getLong("remote") - remoteBefore;
     assertTrue(remote >= expected.size() / 2, "most -g compiles should be remote, were " + remote + ": " + stats(submitter).encodePrettily());
-    if (Files.exists(build.resolve("ninja_test"))) {
-      Commands.run(build, Map.of(), 600, List.of(build.resolve("ninja_test").toString())).orFail("ninja's own test suite");
-    }
+    runNinjaTests(build);
+  }
+
+  /**
+   * ninja's own test suite, built through vxcc with the rest (CMake's BUILD_TESTING is on by
+   * default): a build that lost it has not been checked, so its absence fails.
+   */
+  static void runNinjaTests(Path build) throws Exception {
+    Path tests = build.resolve("ninja_test");
+    assertTrue(Files.isExecutable(tests), "the build made no " + tests);
+    Commands.run(build, Map.of(), 600, List.of(tests.toString())).orFail("ninja's own test suite");
   }
 
   static List<String> concat(List<String> a, String... more) {

@@ -87,6 +87,17 @@ final class E2e {
     throw new AssertionError(what + " did not join the cluster within 60 s");
   }
 
+  /**
+   * Fails, naming the node and showing its log, when a node of the shared cluster has died: a test
+   * after the one that killed it would otherwise fail with a message about something else.
+   */
+  static void assertEveryNodeRuns(dev.vxcc.testkit.LoopbackCluster cluster) {
+    for (dev.vxcc.testkit.NodeProcess n : cluster.nodes()) {
+      org.junit.jupiter.api.Assertions.assertTrue(n.alive(), n.log().getFileName()
+          + " died during an earlier test; its log ends:\n" + dev.vxcc.testkit.NodeProcess.tail(n.log()));
+    }
+  }
+
   /** Relative path → bytes of every object file under a build tree. */
   static Map<String, byte[]> objects(Path buildDir) throws IOException {
     Map<String, byte[]> out = new TreeMap<>();

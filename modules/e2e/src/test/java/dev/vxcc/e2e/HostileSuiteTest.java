@@ -48,6 +48,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,8 @@ import org.junit.jupiter.api.Timeout;
  * Without a certificate, or with a foreign CA's, it reaches nothing. On the daemon's machine it
  * tries the local API. ClusterTlsTest (modules/node) covers the same refusals for in-process members.
  */
+// Only the last test needs its place (it measures the nodes after every attack); the others share
+// nothing but the cluster.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class HostileSuiteTest {
@@ -125,6 +128,12 @@ class HostileSuiteTest {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  /** The tests share one cluster: a node an earlier test killed is reported as such. */
+  @BeforeEach
+  void everyNodeStillRuns() {
+    E2e.assertEveryNodeRuns(cluster);
   }
 
   static ClusterView view(Attacker a) throws Exception {
