@@ -16,6 +16,7 @@ import dev.vxcc.daemon.identity.TaskKeyBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import java.nio.file.Path;
@@ -46,11 +47,14 @@ final class CompileFlow {
   private final Supplier<Set<String>> clusterCompilers;
   private final ResultCache cache;
   private final dev.vxcc.daemon.identity.CompilerIdentity identities;
+  /** Compiler probes run here, not on Vert.x's shared workers: a slow one must not hold up classification. */
+  private final WorkerExecutor probes;
   private final TaskTable tasks;
   private final TrustedCompilers trustedCompilers = TrustedCompilers.forThisProcess();
 
   CompileFlow(Vertx vertx, DaemonConfig cfg, LocalQuota quota, DistributedTaskRunner runner, DelegateStats stats,
-      FileDigestCache digests, Supplier<Set<String>> clusterCompilers, ResultCache cache, TaskTable tasks) {
+      FileDigestCache digests, Supplier<Set<String>> clusterCompilers, ResultCache cache, TaskTable tasks, WorkerExecutor probes) {
+    this.probes = probes;
     this.tasks = tasks;
     this.cache = cache;
     this.identities = new dev.vxcc.daemon.identity.CompilerIdentity(digests);
@@ -130,36 +134,24 @@ final class CompileFlow {
     if (caller.uid() != 0 && args.stream().anyMatch(a -> a.startsWith("@"))) {
       return Future.succeededFuture(new Verdict.Local(LocalReason.RESPONSE_FILE, false));
     }
-    // Classifying may read response files and look for precompiled headers: blocking, so on a worker.
-    return vertx.executeBlocking(() -> trustedCompilers.trusted(compiler) ? classify(tool, compiler, args, cwd, available != null) : null, false)
-        .map(c -> {
-          if (c == null) {
-            return new Verdict.Local(LocalReason.UNTRUSTED_COMPILER, false);
+    // Classifying may read response files and look for precompiled headers: blocking, so on a worker;
+    // a compiler probe (seconds, for a new installation) on the probe pool, so it never holds up others.
+    return vertx.executeBlocking(() -> trustedCompilers.trusted(compiler) ? ArgumentClassifier.classify(tool, compiler, args, cwd) : null, false)
+        .compose(d -> {
+          if (d == null) {
+            return Future.succeededFuture(new Verdict.Local(LocalReason.UNTRUSTED_COMPILER, false));
           }
-          if (c.decision() instanceof Decision.Local l) {
-            return new Verdict.Local(l.reason(), l.lightweight());
+          if (d instanceof Decision.Local l) {
+            return Future.succeededFuture(new Verdict.Local(l.reason(), l.lightweight()));
           }
-          Decision.Remote r = (Decision.Remote) c.decision();
           if (available == null) {
-            return new Verdict.Local(LocalReason.SCHEDULER_UNREACHABLE, false);
+            return Future.succeededFuture(new Verdict.Local(LocalReason.SCHEDULER_UNREACHABLE, false));
           }
-          if (!available.contains(c.compilerIdentity())) {
-            return new Verdict.Local(LocalReason.NO_SERVANT_FOR_COMPILER, false);
-          }
-          return (Verdict) new Verdict.Remote(compiler, c.compilerIdentity(), r, env);
+          return identities.of(compiler, probes).map(id -> available.contains(id.hex())
+              ? new Verdict.Remote(compiler, id.hex(), (Decision.Remote) d, env)
+              : (Verdict) new Verdict.Local(LocalReason.NO_SERVANT_FOR_COMPILER, false));
         })
         .otherwise(err -> new Verdict.Local(LocalReason.COMPILER_UNREADABLE, false));
-  }
-
-  private record Classified(Decision decision, String compilerIdentity) {}
-
-  /** Worker: the decision, and for remote ones (when a cluster is there) the compiler's identity. */
-  private Classified classify(String tool, Path compiler, List<String> args, Path cwd, boolean clusterKnown) throws java.io.IOException {
-    Decision d = ArgumentClassifier.classify(tool, compiler, args, cwd);
-    if (!(d instanceof Decision.Remote) || !clusterKnown) {
-      return new Classified(d, "");
-    }
-    return new Classified(d, identities.identity(compiler));
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.vxcc.daemon.ResultCache;
 import dev.vxcc.common.util.ListenFailure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import dev.vxcc.common.net.NodeTls;
@@ -30,6 +31,7 @@ import java.time.Clock;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -59,6 +61,7 @@ public final class LocalApiVerticle extends VerticleBase {
   private HttpServer server;
   private DoctorService doctor;
   private final List<PeriodicTask> timers = new ArrayList<>();
+  private WorkerExecutor probes;
   private final long leaseLostAfterMs;
 
   public LocalApiVerticle() {
@@ -105,7 +108,9 @@ public final class LocalApiVerticle extends VerticleBase {
     runner = new DistributedTaskRunner(vertx, cfg, grpc, stats, cluster, scheduler, new PenaltyBox(clock, DaemonConstants.PENALTY_MS), leases, clock);
     cache = new ResultCache(vertx, cfg.token(), true);
     tasks = new TaskTable(clock, cfg.taskTimeoutMs());
-    flow = new CompileFlow(vertx, cfg, quota, runner, stats, digests, cluster::compilers, cache, tasks);
+    probes = vertx.createSharedWorkerExecutor(DaemonConstants.COMPILER_PROBE_POOL, DaemonConstants.COMPILER_PROBE_THREADS,
+        DaemonConstants.COMPILER_PROBE_MAX_EXECUTE_SECONDS, TimeUnit.SECONDS);
+    flow = new CompileFlow(vertx, cfg, quota, runner, stats, digests, cluster::compilers, cache, tasks, probes);
     doctor = new DoctorService(vertx, flow.identities(), flow.trustedCompilers());
     long tick = DaemonConstants.DELEGATE_TICK_MS;
     timers.add(PeriodicTask.start(vertx, "result cache tick", tick, cache::tick));
@@ -255,7 +260,8 @@ public final class LocalApiVerticle extends VerticleBase {
     Future<?> cacheClosed = cache == null ? Future.succeededFuture() : cache.stop();
     Future<?> closed = Future.join(cacheClosed, server == null ? Future.succeededFuture()
         : server.close().compose(v -> vertx.executeBlocking(() -> Files.deleteIfExists(api.socket()), false)));
-    return closed.transform(ar -> grpc == null ? Future.succeededFuture() : grpc.close().compose(v -> ar.succeeded()
+    Future<?> probesClosed = probes == null ? Future.succeededFuture() : probes.close();
+    return Future.join(closed, probesClosed).transform(ar -> grpc == null ? Future.succeededFuture() : grpc.close().compose(v -> ar.succeeded()
         ? Future.succeededFuture() : Future.failedFuture(ar.cause())));
   }
 }

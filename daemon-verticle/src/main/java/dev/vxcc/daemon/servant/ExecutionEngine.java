@@ -53,29 +53,9 @@ public final class ExecutionEngine {
     }
   }
 
-  /**
-   * @param fileInput null: the source goes to stdin; otherwise it is compiled as ordinary source
-   *                  from a file, see {@link SourceInput}
-   * @param keyFamily with keySideOutputs, the key inputs only the delegate knows; null when it sent none
-   */
-  public record Job(Path compiler, String compilerDigest, List<String> args, byte[] sourceZstd, long grantId, String taskDigest,
-      String outputSuffix, boolean disallowCacheFill, FileInput fileInput, String sourceDateEpoch, String sourcePath,
-      String keyBaseDir, String keyCompilerPrefix, dev.vxcc.daemon.args.CompilerFamily keyFamily, List<String> keySideOutputs) {
-    /** Without the delegate's key inputs: the result is never stored. */
-    public Job(Path compiler, String compilerDigest, List<String> args, byte[] sourceZstd, long grantId, String taskDigest,
-        String outputSuffix, boolean disallowCacheFill, FileInput fileInput, String sourceDateEpoch, String sourcePath,
-        String keyBaseDir, String keyCompilerPrefix) {
-      this(compiler, compilerDigest, args, sourceZstd, grantId, taskDigest, outputSuffix, disallowCacheFill, fileInput,
-          sourceDateEpoch, sourcePath, keyBaseDir, keyCompilerPrefix, null, List.of());
-    }
-  }
-
-  /** The client's spelling of the source path and its working directory, both validated. */
-  public record FileInput(String path, String clientCwd) {}
-
   /** Told about every clean compile (exit 0, nothing printed): the shared cache's only writer. */
   public interface ResultListener {
-    void compiled(Job job, WaitTaskResponse result);
+    void compiled(ServantJob job, WaitTaskResponse result);
   }
 
   private final Vertx vertx;
@@ -123,7 +103,7 @@ public final class ExecutionEngine {
     return jobs.values().stream().filter(j -> !j.done()).count();
   }
 
-  public Future<Long> queue(Job job) {
+  public Future<Long> queue(ServantJob job) {
     if (running() + 1 > maxTasks) {
       return Future.failedFuture(new Overloaded("servant is busy: " + running() + " of " + maxTasks + " slots in use"));
     }
@@ -194,7 +174,7 @@ public final class ExecutionEngine {
     cj.reservedBytes = 0;
   }
 
-  private Process start(CompileJob cj, Job job) throws IOException {
+  private Process start(CompileJob cj, ServantJob job) throws IOException {
     byte[] source;
     try {
       source = Zstd.decompress(job.sourceZstd(), limits.maxSourceBytes());

@@ -60,10 +60,10 @@ final class ServantEndpoint extends ServantService {
       return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION, "no compiler with digest " + req.getCompilerDigest()));
     }
     String suffix = req.getOutputSuffix().isEmpty() ? ".o" : req.getOutputSuffix();
-    ExecutionEngine.FileInput fileInput = req.getInputMode() == InputMode.INPUT_MODE_FILE_AS_SOURCE
-        ? new ExecutionEngine.FileInput(req.getInputPath(), req.getClientCwd()) : null;
+    ServantJob.FileInput fileInput = req.getInputMode() == InputMode.INPUT_MODE_FILE_AS_SOURCE
+        ? new ServantJob.FileInput(req.getInputPath(), req.getClientCwd()) : null;
     return copy(req.getSourceZstd())
-        .compose(source -> engine.queue(new ExecutionEngine.Job(compiler.get(), req.getCompilerDigest(), req.getArgsList(),
+        .compose(source -> engine.queue(new ServantJob(compiler.get(), req.getCompilerDigest(), req.getArgsList(),
             source, req.getGrantId(), req.getTaskDigest(), suffix, req.getDisallowCacheFill(), fileInput,
             req.getSourceDateEpoch(), req.getSourcePath(), req.getKeyBaseDir(), req.getKeyCompilerPrefix(),
             TaskKeyBuilder.fromWire(req.getCompilerFamily()), req.getSideOutputSuffixesList())))

@@ -221,7 +221,7 @@ public final class ServantVerticle extends VerticleBase {
    * the delegate's own code from our copy of the source: on any disagreement with the delegate's
    * claim, nothing is stored.
    */
-  private void store(ExecutionEngine.Job job, WaitTaskResponse result) {
+  private void store(ServantJob job, WaitTaskResponse result) {
     vertx.executeBlocking(() -> {
       byte[] source = Zstd.decompress(job.sourceZstd(), cfg.servant().maxSourceBytes());
       TaskKeyBuilder.StoreVerdict verdict = storeKey(job, source, result.getFilesList(),
@@ -251,9 +251,9 @@ public final class ServantVerticle extends VerticleBase {
    * and arguments, the epoch we ran with, the side outputs we wrote, and from the delegate only the
    * family and roots, which we check as far as we can.
    */
-  static TaskKeyBuilder.StoreVerdict storeKey(ExecutionEngine.Job job, byte[] source, List<OutputFile> files,
+  static TaskKeyBuilder.StoreVerdict storeKey(ServantJob job, byte[] source, List<OutputFile> files,
       TaskKey.Expander expander) {
-    ExecutionEngine.FileInput in = job.fileInput();
+    ServantJob.FileInput in = job.fileInput();
     TaskKeyBuilder.Request compiled = new TaskKeyBuilder.Request(job.compilerDigest(),
         job.keyCompilerPrefix().isEmpty() ? null : Path.of(job.keyCompilerPrefix()), job.args(), job.outputSuffix(), source,
         job.sourcePath(), job.keyFamily(), job.keySideOutputs(), job.keyBaseDir(),

@@ -69,7 +69,7 @@ class EngineKillTest {
         .put("servantInFlightBytes", 1 << 30).put("servantCpuSeconds", 60), 60_000);
     ExecutionEngine engine = new ExecutionEngine(vertx, JobRoot.create(world), 2, () -> 0, 0, 600_000, InstantSource.system(),
         Sandbox.resolve(limits), limits);
-    long id = onLoop(() -> engine.queue(new ExecutionEngine.Job(compiler, "b".repeat(64), List.of("-c"),
+    long id = onLoop(() -> engine.queue(new ServantJob(compiler, "b".repeat(64), List.of("-c"),
         Zstd.compress("int x;\n".getBytes(StandardCharsets.UTF_8)), GRANT, "c".repeat(64), ".o", true, null, "", "", "", "")));
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -63,7 +63,7 @@ class KeyAgreementTest {
   }
 
   /** What both sides computed for one compile. */
-  private record Sides(TaskKeyBuilder.Outcome delegate, ExecutionEngine.Job job, byte[] source, List<OutputFile> produced,
+  private record Sides(TaskKeyBuilder.Outcome delegate, ServantJob job, byte[] source, List<OutputFile> produced,
       Path compiler) {
     TaskKeyBuilder.StoreVerdict servant() {
       return ServantVerticle.storeKey(job, source, produced,
@@ -94,15 +94,15 @@ class KeyAgreementTest {
     }
     // The wire, as Dispatcher sends it and ServantEndpoint reads it.
     TaskKeyBuilder.FileInput in = asked.fileInput();
-    ExecutionEngine.Job job = new ExecutionEngine.Job(compiler, id.hex(), d.remoteArgs(), Zstd.compress(text), 1, k.taskDigest(),
-        d.outputSuffix(), false, in == null ? null : new ExecutionEngine.FileInput(in.path(), in.clientCwd()), k.sourceDateEpoch(),
+    ServantJob job = new ServantJob(compiler, id.hex(), d.remoteArgs(), Zstd.compress(text), 1, k.taskDigest(),
+        d.outputSuffix(), false, in == null ? null : new ServantJob.FileInput(in.path(), in.clientCwd()), k.sourceDateEpoch(),
         d.sourcePath(), root.toString(), id.prefix() == null ? "" : id.prefix().toString(),
         TaskKeyBuilder.fromWire(TaskKeyBuilder.toWire(d.family())), asked.sideOutputs());
     return new Sides(delegate, job, Zstd.decompress(job.sourceZstd()), servantCompile(job, in != null, text), compiler);
   }
 
   /** The files a servant's compile writes (stdin mode); file-as-source writes the decision's outputs too. */
-  private List<OutputFile> servantCompile(ExecutionEngine.Job job, boolean fileAsSource, byte[] text) throws Exception {
+  private List<OutputFile> servantCompile(ServantJob job, boolean fileAsSource, byte[] text) throws Exception {
     List<String> produced = new ArrayList<>(List.of(job.outputSuffix()));
     if (fileAsSource) {
       produced.addAll(job.keySideOutputs());
@@ -205,15 +205,15 @@ class KeyAgreementTest {
   @Test
   void disagreementMeansNoStore() throws Exception {
     Sides s = compile(need("/usr/bin/gcc"), "main.c", "", "-O2", "-fstack-usage");
-    ExecutionEngine.Job j = s.job();
+    ServantJob j = s.job();
     byte[] tampered = (new String(s.source(), java.nio.charset.StandardCharsets.ISO_8859_1) + "int extra;\n")
         .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     assertFalse(ServantVerticle.storeKey(j, tampered, s.produced(), null).store(), "tampered source");
-    ExecutionEngine.Job clang = new ExecutionEngine.Job(j.compiler(), j.compilerDigest(), j.args(), j.sourceZstd(), j.grantId(),
+    ServantJob clang = new ServantJob(j.compiler(), j.compilerDigest(), j.args(), j.sourceZstd(), j.grantId(),
         j.taskDigest(), j.outputSuffix(), false, j.fileInput(), j.sourceDateEpoch(), j.sourcePath(), j.keyBaseDir(),
         j.keyCompilerPrefix(), CompilerFamily.CLANG, j.keySideOutputs());
     assertFalse(ServantVerticle.storeKey(clang, s.source(), s.produced(), null).store(), "wrong family");
-    ExecutionEngine.Job older = new ExecutionEngine.Job(j.compiler(), j.compilerDigest(), j.args(), j.sourceZstd(), j.grantId(),
+    ServantJob older = new ServantJob(j.compiler(), j.compilerDigest(), j.args(), j.sourceZstd(), j.grantId(),
         j.taskDigest(), j.outputSuffix(), false, j.fileInput(), j.sourceDateEpoch(), j.sourcePath(), j.keyBaseDir(),
         j.keyCompilerPrefix(), null, j.keySideOutputs());
     assertFalse(ServantVerticle.storeKey(older, s.source(), s.produced(), null).store(), "no family sent");
