@@ -151,7 +151,8 @@ final class ServantSession {
           return Future.failedFuture(ar.cause());
         }
         if (failures + 1 >= WAIT_FAILURES_TOLERATED) {
-          return Future.failedFuture(penalise("servant " + grant.location() + " stopped answering: " + ar.cause().getMessage()));
+          return Future.failedFuture(penalise("servant " + grant.location() + " stopped answering: " + ar.cause().getMessage(),
+              transportFailure(ar.cause())));
         }
         Promise<WaitTaskResponse> later = Promise.promise();
         vertx.setTimer(WAIT_RETRY_MS, t -> waitLoop(taskId, cancel, failures + 1).onComplete(later));
