@@ -39,6 +39,11 @@ public final class DaemonConstants {
   public static final long PENALTY_MS = 15_000;
   /** Grants on penalised servants handed straight back before one is used anyway. */
   public static final int PENALISED_GRANT_SKIPS = 3;
+  /**
+   * Penalised servants a grant request asks the scheduler to skip; below the scheduler's bound of 64,
+   * and far more than fail at once in practice.
+   */
+  public static final int MAX_EXCLUDED_SERVANTS = 32;
   /** Beyond a servant's long-poll, before its WaitTask call counts as failed. */
   public static final long RPC_SLACK_MS = 5_000;
   /** Consecutive failed WaitTask calls before the servant counts as gone. */

@@ -11,6 +11,8 @@ final class RequestChecks {
   static final long MAX_LEASE_MS = 30_000;
   /** Requestor ids are kept with every grant; a delegate needs far less than this to be unguessable. */
   static final int MAX_REQUESTOR_ID_CHARS = 128;
+  /** A delegate excludes the few servants that just failed it; more would be a scan per grant. */
+  static final int MAX_EXCLUDED_LOCATIONS = 64;
 
   private RequestChecks() {}
 
@@ -43,6 +45,10 @@ final class RequestChecks {
     if (req.requestorId().length() > MAX_REQUESTOR_ID_CHARS) {
       throw invalid("grant request requestorId must be at most " + MAX_REQUESTOR_ID_CHARS + " characters, got "
           + req.requestorId().length());
+    }
+    if (req.excludeLocations().size() > MAX_EXCLUDED_LOCATIONS) {
+      throw invalid("grant request may exclude at most " + MAX_EXCLUDED_LOCATIONS + " servants, got "
+          + req.excludeLocations().size());
     }
   }
 

@@ -8,12 +8,15 @@ import dev.vxcc.common.bus.GrantReply;
 import dev.vxcc.common.bus.GrantRequest;
 import dev.vxcc.common.bus.KeepAliveRequest;
 import dev.vxcc.common.bus.ServantHeartbeat;
+import dev.vxcc.common.bus.UnreachableReport;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +24,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
@@ -42,6 +46,8 @@ public final class SchedulerVerticle extends VerticleBase {
   private TaskDispatcher dispatcher;
   private long waiterTimer = -1;
   private Instant waiterTimerAt;
+  /** The cluster's nodes at the last membership check. */
+  private Set<String> knownNodes = Set.of();
 
   public SchedulerVerticle() {
     this(Clock.systemUTC());
@@ -72,10 +78,17 @@ public final class SchedulerVerticle extends VerticleBase {
       dispatcher.free(r);
       return new JsonObject();
     });
+    consume(Addresses.SCHEDULER_SERVANT_UNREACHABLE, UnreachableReport::fromJson, r -> {
+      dispatcher.unreachable(r);
+      return new JsonObject();
+    });
     consume(Addresses.SCHEDULER_VIEW, body -> body, body -> dispatcher.view(body.getString("token", "")).toJson());
     consumers.add(vertx.eventBus().consumer(Addresses.SCHEDULER_GRANT, this::onGrant));
     // The sweep only walks in-memory maps, so it cannot overrun its period.
-    vertx.setPeriodic(config.sweepIntervalMs(), id -> dispatcher.sweep());
+    vertx.setPeriodic(config.sweepIntervalMs(), id -> {
+      dispatcher.sweep();
+      checkMembership();
+    });
     log.info("Scheduler started: {} user tokens, {} servant tokens, min daemon version {}",
         config.userTokens().size(), config.servantTokens().size(), config.minDaemonVersion());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
@@ -87,6 +100,25 @@ public final class SchedulerVerticle extends VerticleBase {
       dispatcher.failAllWaiters(FailureCodes.NO_QUOTA, "scheduler is stopping; retry on another scheduler");
     }
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+  }
+
+  /**
+   * Drops the servants of cluster nodes that left since the last look. Polled rather than subscribed:
+   * the cluster manager has a single node-listener slot, and Vert.x itself occupies it. Reading the
+   * member list is local to this node, so the sweep period bounds the delay after the cluster noticed.
+   */
+  private void checkMembership() {
+    ClusterManager manager = vertx instanceof VertxInternal vi ? vi.clusterManager() : null;
+    if (manager == null) {
+      return;
+    }
+    Set<String> now = Set.copyOf(manager.getNodes());
+    for (String node : knownNodes) {
+      if (!now.contains(node)) {
+        dispatcher.nodeLeft(node);
+      }
+    }
+    knownNodes = now;
   }
 
   /** Registers a request/reply consumer whose logic answers synchronously. */

@@ -24,6 +24,11 @@ final class Servant {
   private int running;
   private long everAssigned;
   private List<RunningTask> reportedTasks = List.of();
+  /**
+   * A delegate could not reach it: no grants until its next heartbeat, which a live servant sends
+   * within its heartbeat period and a dead one never does. Bounded so, a report cannot evict for good.
+   */
+  private boolean suspect;
 
   Servant(String servantId, long registrationOrder) {
     this.servantId = servantId;
@@ -39,6 +44,16 @@ final class Servant {
     this.maxTasks = maxTasks;
     this.notAcceptingReason = notAcceptingReason;
     this.expiresAt = expiresAt;
+    this.suspect = false;
+  }
+
+  /** Only through {@link ServantRegistry#suspect}, which keeps the index in step. */
+  void suspect() {
+    suspect = true;
+  }
+
+  boolean isSuspect() {
+    return suspect;
   }
 
   /**
@@ -89,6 +104,7 @@ final class Servant {
         .put("dedicated", heartbeat.dedicated())
         .put("compilerDigests", new JsonArray(List.copyOf(heartbeat.compilerDigests())))
         .put("notAcceptingReason", notAcceptingReason)
+        .put("suspect", suspect)
         .put("everAssigned", everAssigned);
   }
 

@@ -43,6 +43,10 @@ final class ServantIndex {
     String host() {
       return heartbeat.host();
     }
+
+    String location() {
+      return heartbeat.location();
+    }
   }
 
   /** The servants of one (digest, version): how many accept tasks, and which of them are free now. */
@@ -60,6 +64,8 @@ final class ServantIndex {
   private final Map<String, NavigableMap<Integer, Pool>> pools = new HashMap<>();
   /** Free servants by machine, for the requester's own machine, the policy's last resort. */
   private final Map<String, Set<Entry>> freeByHost = new HashMap<>();
+  /** Accepting servants by location, to weigh a request's exclusions without a scan. */
+  private final Map<String, Entry> byLocation = new HashMap<>();
 
   ServantIndex(long minMemoryBytes) {
     this.minMemoryBytes = minMemoryBytes;
@@ -74,6 +80,7 @@ final class ServantIndex {
     boolean free = ServantPolicy.free(s, minMemoryBytes);
     Entry e = new Entry(s, ServantPolicy.rank(s, minMemoryBytes), free, free && ServantPolicy.preferred(s));
     entries.put(s.id(), e);
+    byLocation.put(e.location(), e);
     List<String> digests = e.heartbeat.compilerDigests();
     for (int i = 0; i < digests.size(); i++) {
       if (digests.indexOf(digests.get(i)) < i) {
@@ -99,6 +106,7 @@ final class ServantIndex {
     if (e == null) {
       return;
     }
+    byLocation.remove(e.location(), e);
     List<String> digests = e.heartbeat.compilerDigests();
     for (int i = 0; i < digests.size(); i++) {
       if (digests.indexOf(digests.get(i)) < i) {
@@ -131,10 +139,37 @@ final class ServantIndex {
   }
 
   /**
-   * The lowest-ranked free eligible servant not on {@code host}, among the preferred ones only if asked.
-   * Skips at most the servants on that host.
+   * Whether some eligible servant, busy or not, is at none of the {@code excluded} locations. Costs the
+   * number of daemon versions plus the number of exclusions.
    */
+  boolean anyEligibleBeyond(String compilerDigest, int minVersion, Set<String> excluded) {
+    NavigableMap<Integer, Pool> byVersion = pools.get(compilerDigest);
+    if (byVersion == null) {
+      return false;
+    }
+    long eligible = 0;
+    for (Pool p : byVersion.tailMap(minVersion, true).values()) {
+      eligible += p.accepting;
+    }
+    for (String location : excluded) {
+      Entry e = byLocation.get(location);
+      if (e != null && e.heartbeat.version() >= minVersion && e.heartbeat.compilerDigests().contains(compilerDigest)) {
+        eligible--;
+      }
+    }
+    return eligible > 0;
+  }
+
   Optional<Servant> bestAwayFrom(String compilerDigest, int minVersion, String host, boolean preferredOnly) {
+    return bestAwayFrom(compilerDigest, minVersion, host, preferredOnly, Set.of());
+  }
+
+  /**
+   * The lowest-ranked free eligible servant not on {@code host} nor at an excluded location, among the
+   * preferred ones only if asked. Skips at most the servants on that host and the excluded ones.
+   */
+  Optional<Servant> bestAwayFrom(String compilerDigest, int minVersion, String host, boolean preferredOnly,
+      Set<String> excluded) {
     NavigableMap<Integer, Pool> byVersion = pools.get(compilerDigest);
     if (byVersion == null) {
       return Optional.empty();
@@ -142,7 +177,7 @@ final class ServantIndex {
     Entry best = null;
     for (Pool p : byVersion.tailMap(minVersion, true).values()) {
       for (Entry e : preferredOnly ? p.preferred : p.free) {
-        if (!e.host().equals(host)) {
+        if (!e.host().equals(host) && !excluded.contains(e.location())) {
           best = best == null || BY_RANK.compare(e, best) < 0 ? e : best;
           break;
         }
@@ -151,11 +186,19 @@ final class ServantIndex {
     return best == null ? Optional.empty() : Optional.of(best.servant);
   }
 
-  /** The lowest-ranked free eligible servant on {@code host}; costs the number of free servants there. */
   Optional<Servant> bestOn(String compilerDigest, int minVersion, String host) {
+    return bestOn(compilerDigest, minVersion, host, Set.of());
+  }
+
+  /**
+   * The lowest-ranked free eligible servant on {@code host} not at an excluded location; costs the
+   * number of free servants there.
+   */
+  Optional<Servant> bestOn(String compilerDigest, int minVersion, String host, Set<String> excluded) {
     Entry best = null;
     for (Entry e : freeByHost.getOrDefault(host, Set.of())) {
       if (e.heartbeat.version() >= minVersion && e.heartbeat.compilerDigests().contains(compilerDigest)
+          && !excluded.contains(e.location())
           && (best == null || BY_RANK.compare(e, best) < 0)) {
         best = e;
       }

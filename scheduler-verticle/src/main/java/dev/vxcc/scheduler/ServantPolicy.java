@@ -1,6 +1,7 @@
 package dev.vxcc.scheduler;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Which servants may take a task, and which one should. Stateless: the rules live here, while
@@ -37,9 +38,13 @@ final class ServantPolicy {
     return new Rank(s.running(), s.capacity(minMemoryBytes), s.registrationOrder());
   }
 
-  /** Whether the servant takes tasks at all; one that does not is not eligible, as opposed to busy. */
+  /**
+   * Whether the servant takes tasks at all; one that does not is not eligible, as opposed to busy. A
+   * suspect one (reported unreachable, no heartbeat since) is not: waiting for it would mostly wait for a
+   * dead servant's lease.
+   */
   static boolean accepting(Servant s) {
-    return s.maxTasks() > 0;
+    return s.maxTasks() > 0 && !s.isSuspect();
   }
 
   static boolean free(Servant s, long minMemoryBytes) {
@@ -56,12 +61,24 @@ final class ServantPolicy {
 
   /** Picks the servant for one more task, or empty if every eligible one is full. */
   static Optional<Servant> choose(ServantIndex index, String compilerDigest, int minVersion, String requestorHost) {
-    Optional<Servant> dedicated = index.bestAwayFrom(compilerDigest, minVersion, requestorHost, true);
+    return choose(index, compilerDigest, minVersion, requestorHost, Set.of());
+  }
+
+  /**
+   * As above, never picking a servant at one of the {@code excluded} locations (the requester saw them
+   * fail), unless every eligible servant is excluded: then the requester's own penalty logic decides.
+   */
+  static Optional<Servant> choose(ServantIndex index, String compilerDigest, int minVersion, String requestorHost,
+      Set<String> excluded) {
+    if (!excluded.isEmpty() && !index.anyEligibleBeyond(compilerDigest, minVersion, excluded)) {
+      excluded = Set.of();
+    }
+    Optional<Servant> dedicated = index.bestAwayFrom(compilerDigest, minVersion, requestorHost, true, excluded);
     if (dedicated.isPresent()) {
       return dedicated;
     }
-    Optional<Servant> any = index.bestAwayFrom(compilerDigest, minVersion, requestorHost, false);
+    Optional<Servant> any = index.bestAwayFrom(compilerDigest, minVersion, requestorHost, false, excluded);
     // The requester's own machine still has to preprocess the sources; spare its CPUs if we can.
-    return any.isPresent() ? any : index.bestOn(compilerDigest, minVersion, requestorHost);
+    return any.isPresent() ? any : index.bestOn(compilerDigest, minVersion, requestorHost, excluded);
   }
 }

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Live servants keyed by servant id, kept in registration order (the policy's tie-breaker), and the index
@@ -61,18 +62,33 @@ final class ServantRegistry {
     return Collections.unmodifiableCollection(servants.values());
   }
 
+  /** Grants nothing more on {@code s} until its next heartbeat. */
+  void suspect(Servant s) {
+    s.suspect();
+    index.refresh(s);
+  }
+
   /** Drops servants whose lease has run out (a leaving servant's lease ends at once) and returns them. */
   List<Servant> removeExpired(Instant now) {
-    List<Servant> gone = new ArrayList<>();
+    return removeIf(s -> !now.isBefore(s.expiresAt()));
+  }
+
+  /** Drops the servants of a cluster node that left and returns them. */
+  List<Servant> removeOnNode(String nodeId) {
+    return removeIf(s -> !nodeId.isEmpty() && nodeId.equals(s.heartbeat().nodeId()));
+  }
+
+  private List<Servant> removeIf(Predicate<Servant> gone) {
+    List<Servant> out = new ArrayList<>();
     for (Iterator<Servant> it = servants.values().iterator(); it.hasNext(); ) {
       Servant s = it.next();
-      if (!now.isBefore(s.expiresAt())) {
-        gone.add(s);
+      if (gone.test(s)) {
+        out.add(s);
         it.remove();
         index.remove(s);
       }
     }
-    return gone;
+    return out;
   }
 
   int size() {

@@ -11,6 +11,7 @@ import dev.vxcc.common.bus.KeepAliveReply;
 import dev.vxcc.common.bus.KeepAliveRequest;
 import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.common.bus.ServantHeartbeat;
+import dev.vxcc.common.bus.UnreachableReport;
 import io.vertx.core.json.JsonArray;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -195,6 +196,35 @@ public final class TaskDispatcher {
     }
   }
 
+  /**
+   * A delegate could not reach a servant: it gets no grants until its next heartbeat. Any user token may
+   * report, which is why the mark does not outlive a heartbeat; a report naming a servant that is not
+   * (or no longer) at that location is ignored, since it may be about an earlier process.
+   */
+  public void unreachable(UnreachableReport report) {
+    checkUserToken(report.token());
+    Servant s = servants.get(report.servantId());
+    if (s == null || !s.heartbeat().location().equals(report.location()) || s.isSuspect()) {
+      return;
+    }
+    log.info("Servant {} at {} reported unreachable ({}); no grants until its next heartbeat",
+        s.id(), report.location(), report.reason());
+    servants.suspect(s);
+    // Waiters for a compiler only this servant had should learn it now, not at their deadline.
+    wakeWaiters();
+  }
+
+  /** A cluster node left: its servants are gone now, without waiting for their leases. */
+  public void nodeLeft(String nodeId) {
+    List<Servant> gone = servants.removeOnNode(nodeId);
+    if (gone.isEmpty()) {
+      return;
+    }
+    gone.forEach(s -> log.info("Servant {} at {} left with its cluster node {}", s.id(), s.heartbeat().location(), nodeId));
+    leases.removeOrphans(servants);
+    wakeWaiters();
+  }
+
   /** Fails, with NO_QUOTA, every waiter whose deadline has been reached. */
   public void expireWaiters() {
     List<GrantWaiters.Waiter> due = waiters.removeDue(clock.instant());
@@ -256,13 +286,14 @@ public final class TaskDispatcher {
     checkGrantLimit(req.token());
     Instant expiresAt = clock.instant().plusMillis(req.leaseMs());
     GrantHolder holder = new GrantHolder(req.token(), req.requestorId());
+    Set<String> excluded = req.excludeLocations().isEmpty() ? Set.of() : new HashSet<>(req.excludeLocations());
     List<Grant> grants = new ArrayList<>();
     // Long, since immediate + prefetch may overflow an int; the limit then trims the batch.
     int wanted = (int) Math.min((long) req.immediate() + req.prefetch(),
         config.maxGrantsPerToken() - leases.heldBy(req.token()));
     while (grants.size() < wanted) {
       Optional<Servant> pick =
-          ServantPolicy.choose(servants.index(), req.compilerDigest(), req.minVersion(), req.requestorHost());
+          ServantPolicy.choose(servants.index(), req.compilerDigest(), req.minVersion(), req.requestorHost(), excluded);
       if (pick.isEmpty()) {
         break;
       }

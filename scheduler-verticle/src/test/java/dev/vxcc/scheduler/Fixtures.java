@@ -5,6 +5,7 @@ import dev.vxcc.common.bus.GrantRequest;
 import dev.vxcc.common.bus.KeepAliveRequest;
 import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.common.bus.ServantHeartbeat;
+import dev.vxcc.common.bus.UnreachableReport;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,15 @@ final class Fixtures {
     return new GrantRequest(USER, host, digest, immediate, prefetch, waitMs, 15_000, 0);
   }
 
+  /** One grant for gcc now, never waiting for another servant than the excluded ones unless it must. */
+  static GrantRequest excluding(long waitMs, String... locations) {
+    return new GrantRequest(USER, "delegate-host", GCC, 1, 0, waitMs, 15_000, 0, "", List.of(locations));
+  }
+
+  static UnreachableReport unreachable(String servantId) {
+    return new UnreachableReport(USER, servantId, servantId + ":8335", "connection refused");
+  }
+
   static KeepAliveRequest keepAlive(List<Long> ids) {
     return new KeepAliveRequest(USER, ids, 10_000);
   }
@@ -62,6 +72,7 @@ final class Fixtures {
     boolean dedicated = false;
     List<RunningTask> tasks = new ArrayList<>();
     long leaseMs = 10_000;
+    String nodeId = "";
 
     HeartbeatBuilder(String id) {
       this.id = id;
@@ -79,10 +90,11 @@ final class Fixtures {
     HeartbeatBuilder dedicated(boolean v) { dedicated = v; return this; }
     HeartbeatBuilder tasks(RunningTask... v) { tasks = List.of(v); return this; }
     HeartbeatBuilder leaseMs(long v) { leaseMs = v; return this; }
+    HeartbeatBuilder node(String v) { nodeId = v; return this; }
 
     ServantHeartbeat build() {
       return new ServantHeartbeat(token, id, id + ":8335", host, version, numProcessors, maxTasks, load,
-          totalMemory, availableMemory, digests, dedicated, "", tasks, leaseMs);
+          totalMemory, availableMemory, digests, dedicated, "", tasks, leaseMs, nodeId);
     }
   }
 }

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The policy as it was before {@link ServantIndex}: a scan of every servant per choice. Kept as the
@@ -18,6 +19,7 @@ final class ScanningPolicy {
     List<Servant> out = new ArrayList<>();
     for (Servant s : servants) {
       if (s.maxTasks() > 0
+          && !s.isSuspect()
           && s.heartbeat().version() >= minVersion
           && s.heartbeat().compilerDigests().contains(compilerDigest)) {
         out.add(s);
@@ -28,9 +30,15 @@ final class ScanningPolicy {
 
   /** Picks the servant for one more task among {@code eligible}, or empty if all of them are full. */
   static Optional<Servant> choose(List<Servant> eligible, String requestorHost, long minMemoryBytes) {
+    return choose(eligible, requestorHost, minMemoryBytes, Set.of());
+  }
+
+  /** As above, among those not at an {@code excluded} location unless that leaves none. */
+  static Optional<Servant> choose(List<Servant> eligible, String requestorHost, long minMemoryBytes, Set<String> excluded) {
+    List<Servant> allowed = eligible.stream().filter(s -> !excluded.contains(s.heartbeat().location())).toList();
     List<Servant> others = new ArrayList<>();
     List<Servant> own = new ArrayList<>();
-    for (Servant s : eligible) {
+    for (Servant s : allowed.isEmpty() ? eligible : allowed) {
       if (!s.isFree(minMemoryBytes)) {
         continue;
       }

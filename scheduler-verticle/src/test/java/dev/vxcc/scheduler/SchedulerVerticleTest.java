@@ -55,6 +55,22 @@ class SchedulerVerticleTest {
   }
 
   @Test
+  void unreachableReportOnTheBusSendsTheNextGrantElsewhere(Vertx vertx, VertxTestContext ctx) {
+    EventBus bus = vertx.eventBus();
+    GrantRequest want = new GrantRequest(Fixtures.USER, "dev1", Fixtures.GCC, 1, 0, 1_000, 15_000, 0);
+
+    request(bus, Addresses.SCHEDULER_HEARTBEAT, Fixtures.servant("a").build().toJson())
+        .compose(r -> request(bus, Addresses.SCHEDULER_HEARTBEAT, Fixtures.servant("b").build().toJson()))
+        .compose(r -> request(bus, Addresses.SCHEDULER_SERVANT_UNREACHABLE, Fixtures.unreachable("a").toJson()))
+        .compose(r -> request(bus, Addresses.SCHEDULER_GRANT, want.toJson()))
+        .map(GrantReply::fromJson)
+        .onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+          assertEquals("b:8335", reply.grants().get(0).location());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void heartbeatGrantKeepAliveFreeRoundTrip(Vertx vertx, VertxTestContext ctx) {
     EventBus bus = vertx.eventBus();
     ServantHeartbeat hb = Fixtures.servant("s1").maxTasks(2).build();

@@ -11,6 +11,7 @@ import dev.vxcc.common.bus.GrantRequest;
 import dev.vxcc.common.bus.KeepAliveRequest;
 import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.common.bus.ServantHeartbeat;
+import dev.vxcc.common.bus.UnreachableReport;
 import dev.vxcc.testkit.fuzz.Fuzz;
 import dev.vxcc.testkit.fuzz.Gen;
 import io.vertx.core.json.JsonObject;
@@ -19,12 +20,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
  * The index picks exactly the servant the scan it replaced ({@link ScanningPolicy}) picks, through random
- * heartbeats, grants, frees, expiries, zombies, compiler sets, versions, loads, memory and hosts. Few
+ * heartbeats, grants, frees, expiries, zombies, compiler sets, versions, loads, memory, hosts, servants
+ * reported unreachable and requests that exclude servants. Few
  * servants, hosts and digests, so that ties, shared machines and full clusters come up often.
  */
 class ServantIndexTest {
@@ -39,8 +42,28 @@ class ServantIndexTest {
   record Beat(int servant, int host, int version, int cpus, int maxTasks, double load, long availableMemory,
       List<String> digests, boolean dedicated, long leaseMs, int reported) {}
 
-  /** A request for {@code count} grants one after the other; host == HOSTS is a machine without servants. */
-  record Ask(String digest, int minVersion, int host, int count) {}
+  /**
+   * A request for {@code count} grants one after the other; host == HOSTS is a machine without servants;
+   * bit i of {@code excluded} excludes servant i's location.
+   */
+  record Ask(String digest, int minVersion, int host, int count, int excluded) {
+    Ask(String digest, int minVersion, int host, int count) {
+      this(digest, minVersion, host, count, 0);
+    }
+
+    List<String> excludedLocations() {
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < SERVANTS; i++) {
+        if ((excluded >> i & 1) == 1) {
+          out.add(location(i));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** A delegate reports the servant unreachable. */
+  record Suspect(int servant) {}
 
   record Free(int which) {}
 
@@ -74,6 +97,12 @@ class ServantIndexTest {
             now = now.plusMillis(t.ms());
             registry.removeExpired(now);
           }
+          case Suspect s -> {
+            Servant servant = registry.get("s" + s.servant());
+            if (servant != null) {
+              registry.suspect(servant);
+            }
+          }
           default -> { }
         }
         checkedPick(registry, sc.minMemoryBytes(), new Ask("gcc", 0, 0, 1));
@@ -103,10 +132,11 @@ class ServantIndexTest {
             d.heartbeat(heartbeat(b, tasks));
           }
           case Ask a -> {
-            GrantRequest req =
-                new GrantRequest(Fixtures.USER, host(a.host()), a.digest(), 1, 0, 0, 3_000, a.minVersion());
+            GrantRequest req = new GrantRequest(Fixtures.USER, host(a.host()), a.digest(), 1, 0, 0, 3_000, a.minVersion(),
+                "", a.excludedLocations());
             List<Servant> eligible = ScanningPolicy.eligible(d.servants().all(), a.digest(), a.minVersion());
-            Optional<Servant> expected = ScanningPolicy.choose(eligible, host(a.host()), sc.minMemoryBytes());
+            Optional<Servant> expected =
+                ScanningPolicy.choose(eligible, host(a.host()), sc.minMemoryBytes(), Set.copyOf(a.excludedLocations()));
             CompletableFuture<GrantReply> f = d.waitForGrants(req);
             if (eligible.isEmpty()) {
               assertEquals(FailureCodes.ENVIRONMENT_NOT_AVAILABLE, Outcomes.failure(f).code());
@@ -127,6 +157,7 @@ class ServantIndexTest {
             d.sweep();
           }
           case KeepAlive k -> d.keepAlive(new KeepAliveRequest(Fixtures.USER, ids(held), 3_000));
+          case Suspect s -> d.unreachable(new UnreachableReport(Fixtures.USER, "s" + s.servant(), location(s.servant()), "fuzz"));
           default -> { }
         }
       }
@@ -136,8 +167,9 @@ class ServantIndexTest {
   /** The index's pick for {@code a}, after checking it, and whether any servant is eligible, against the scan. */
   private static Optional<Servant> checkedPick(ServantRegistry registry, long minMemoryBytes, Ask a) {
     List<Servant> eligible = ScanningPolicy.eligible(registry.all(), a.digest(), a.minVersion());
-    Optional<Servant> expected = ScanningPolicy.choose(eligible, host(a.host()), minMemoryBytes);
-    Optional<Servant> actual = ServantPolicy.choose(registry.index(), a.digest(), a.minVersion(), host(a.host()));
+    Set<String> excluded = Set.copyOf(a.excludedLocations());
+    Optional<Servant> expected = ScanningPolicy.choose(eligible, host(a.host()), minMemoryBytes, excluded);
+    Optional<Servant> actual = ServantPolicy.choose(registry.index(), a.digest(), a.minVersion(), host(a.host()), excluded);
     assertEquals(!eligible.isEmpty(), registry.index().anyEligible(a.digest(), a.minVersion()), "eligibility for " + a);
     assertEquals(expected.map(Servant::id), actual.map(Servant::id), "choice for " + a);
     assertTrue(actual.isEmpty() || actual.get() == expected.get(), "the registered servant itself");
@@ -148,7 +180,8 @@ class ServantIndexTest {
     Gen<Object> op = Gen.frequency(
         5, (Gen<Object>) ServantIndexTest::beat,
         5, (Gen<Object>) r -> new Ask(ASKED.get(r.nextInt(ASKED.size())), r.nextInt(5), r.nextInt(HOSTS + 1),
-            1 + r.nextInt(3)),
+            1 + r.nextInt(3), r.nextInt(3) == 0 ? r.nextInt(1 << SERVANTS) : 0),
+        1, (Gen<Object>) r -> new Suspect(r.nextInt(SERVANTS)),
         3, (Gen<Object>) r -> new Free(r.nextInt(64)),
         1, (Gen<Object>) r -> new Advance(r.nextInt(4) * 1_500L),
         1, (Gen<Object>) r -> new KeepAlive());
@@ -173,13 +206,17 @@ class ServantIndexTest {
   }
 
   private static ServantHeartbeat heartbeat(Beat b, List<RunningTask> tasks) {
-    return new ServantHeartbeat(Fixtures.SERVANT, "s" + b.servant(), "s" + b.servant() + ":8335", host(b.host()),
+    return new ServantHeartbeat(Fixtures.SERVANT, "s" + b.servant(), location(b.servant()), host(b.host()),
         b.version(), b.cpus(), b.maxTasks(), b.load(), b.availableMemory() > 0 ? 16 * GIB : 0, b.availableMemory(),
         b.digests(), b.dedicated(), "", tasks, b.leaseMs());
   }
 
   private static List<Long> ids(List<Grant> grants) {
     return grants.stream().map(Grant::grantId).toList();
+  }
+
+  private static String location(int servant) {
+    return "s" + servant + ":8335";
   }
 
   private static String host(int i) {

@@ -1,5 +1,6 @@
 package dev.vxcc.daemon.local;
 
+import static dev.vxcc.daemon.DaemonConstants.MAX_EXCLUDED_SERVANTS;
 import static dev.vxcc.daemon.DaemonConstants.PENALISED_GRANT_SKIPS;
 
 import dev.vxcc.common.bus.Grant;
@@ -50,7 +51,8 @@ final class DistributedTaskRunner {
 
   private GrantKeeper keeper(String compilerDigest) {
     return keepers.computeIfAbsent(compilerDigest,
-        d -> new GrantKeeper(vertx, scheduler, clock, cfg.host(), d, cluster::servingTokenSeen));
+        d -> new GrantKeeper(vertx, scheduler, clock, cfg.host(), d, cluster::servingTokenSeen,
+            () -> penalties.penalised(MAX_EXCLUDED_SERVANTS)));
   }
 
   Future<RemoteResult> run(RemoteJob job, Cancellation cancel) {
@@ -119,7 +121,10 @@ final class DistributedTaskRunner {
         });
   }
 
-  /** A grant on a servant that has not just failed us; penalised ones go straight back. */
+  /**
+   * A grant on a servant that has not just failed us; penalised ones go straight back. The scheduler
+   * skips them itself while it has another servant (our requests name them); an older one may not.
+   */
   private Future<Grant> usableGrant(String digest, int skipsLeft) {
     GrantKeeper k = keeper(digest);
     return k.get(cfg.maxGrantWaitMs()).compose(g -> {
@@ -138,6 +143,12 @@ final class DistributedTaskRunner {
         .compose(session -> session.queue(job)
             .compose(taskId -> session.await(taskId, cancel))
             .compose(session::decode))
+        .onFailure(err -> {
+          // Before the free below: the scheduler should stop granting it to anyone, not only to us.
+          if (err instanceof ServantSession.ServantFailure f && f.unreachable()) {
+            scheduler.reportUnreachable(grant, f.getMessage());
+          }
+        })
         .eventually(() -> {
           leases.release(grant.grantId());
           // Cancelled means the job may still run for someone who joined it: stop renewing the

@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,16 +46,24 @@ final class GrantKeeper {
   private final long localValidityMs;
   /** Where each reply's serving token goes: the cluster view keeps the one current token. */
   private final Consumer<String> servingTokens;
+  /** Servants just seen failing, for the scheduler to skip while it has another. */
+  private final Supplier<List<String>> excluded;
   private final Deque<Held> spare = new ArrayDeque<>();
   private final Deque<Promise<Grant>> waiters = new ArrayDeque<>();
   private boolean fetching;
 
-  GrantKeeper(Vertx vertx, SchedulerLink scheduler, InstantSource clock, String host, String compilerDigest, Consumer<String> servingTokens) {
-    this(vertx, scheduler, clock, host, compilerDigest, servingTokens, GRANT_LOCAL_VALIDITY_MS);
+  GrantKeeper(Vertx vertx, SchedulerLink scheduler, InstantSource clock, String host, String compilerDigest, Consumer<String> servingTokens,
+      Supplier<List<String>> excluded) {
+    this(vertx, scheduler, clock, host, compilerDigest, servingTokens, GRANT_LOCAL_VALIDITY_MS, excluded);
   }
 
   GrantKeeper(Vertx vertx, SchedulerLink scheduler, InstantSource clock, String host, String compilerDigest, Consumer<String> servingTokens,
       long localValidityMs) {
+    this(vertx, scheduler, clock, host, compilerDigest, servingTokens, localValidityMs, List::of);
+  }
+
+  GrantKeeper(Vertx vertx, SchedulerLink scheduler, InstantSource clock, String host, String compilerDigest, Consumer<String> servingTokens,
+      long localValidityMs, Supplier<List<String>> excluded) {
     this.vertx = vertx;
     this.scheduler = scheduler;
     this.clock = clock;
@@ -62,6 +71,7 @@ final class GrantKeeper {
     this.compilerDigest = compilerDigest;
     this.servingTokens = servingTokens;
     this.localValidityMs = localValidityMs;
+    this.excluded = excluded;
   }
 
   Future<Grant> get(long timeoutMs) {
@@ -90,7 +100,7 @@ final class GrantKeeper {
     }
     fetching = true;
     long before = clock.millis();
-    scheduler.grants(host, compilerDigest, waiters.size(), 1, GRANT_LEASE_MS)
+    scheduler.grants(host, compilerDigest, waiters.size(), 1, GRANT_LEASE_MS, excluded.get())
         .onComplete(ar -> {
           fetching = false;
           if (ar.succeeded()) {

@@ -1,7 +1,9 @@
 package dev.vxcc.daemon.local;
 
 import java.time.InstantSource;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,6 +27,20 @@ final class PenaltyBox {
   boolean isPenalised(String location) {
     Long u = until.get(location);
     return u != null && u > clock.millis();
+  }
+
+  /**
+   * The servants penalised now, for the scheduler to skip when granting; at most {@code max} of them,
+   * the ones penalised longest ago dropped first, being the likeliest to be back.
+   */
+  List<String> penalised(int max) {
+    long now = clock.millis();
+    return until.entrySet().stream()
+        .filter(e -> e.getValue() > now)
+        .sorted(Map.Entry.comparingByValue(Comparator.reverseOrder()))
+        .limit(max)
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
   /** Timer: forgets penalties that ended. */

@@ -5,11 +5,13 @@ import static dev.vxcc.daemon.DaemonConstants.SCHEDULER_WAIT_MS;
 
 import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.FreeRequest;
+import dev.vxcc.common.bus.Grant;
 import dev.vxcc.common.bus.GrantReply;
 import dev.vxcc.common.bus.GrantRequest;
 import dev.vxcc.common.bus.JsonBody;
 import dev.vxcc.common.bus.KeepAliveReply;
 import dev.vxcc.common.bus.KeepAliveRequest;
+import dev.vxcc.common.bus.UnreachableReport;
 import dev.vxcc.daemon.DaemonConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,11 +47,15 @@ final class SchedulerLink {
     this(vertx, token, newRequestorId());
   }
 
-  /** {@code immediate} grants for waiting tasks plus {@code prefetch} spares, for servants that speak our protocol. */
-  Future<GrantReply> grants(String host, String compilerDigest, int immediate, int prefetch, long leaseMs) {
+  /**
+   * {@code immediate} grants for waiting tasks plus {@code prefetch} spares, for servants that speak our
+   * protocol and, while another can take the task, not at one of the {@code excluded} locations.
+   */
+  Future<GrantReply> grants(String host, String compilerDigest, int immediate, int prefetch, long leaseMs,
+      List<String> excluded) {
     // Only servants that speak our protocol: an older one could mis-handle what we send.
     GrantRequest req = new GrantRequest(token, host, compilerDigest, immediate, prefetch, SCHEDULER_WAIT_MS, leaseMs,
-        DaemonConfig.PROTOCOL_VERSION, requestorId);
+        DaemonConfig.PROTOCOL_VERSION, requestorId, excluded);
     return vertx.eventBus().request(Addresses.SCHEDULER_GRANT, req.toJson(),
             new DeliveryOptions().setSendTimeout(SCHEDULER_WAIT_MS + SCHEDULER_CALL_TIMEOUT_MS))
         .map(m -> GrantReply.fromJson(JsonBody.of(m)));
@@ -67,6 +73,17 @@ final class SchedulerLink {
     vertx.eventBus().request(Addresses.SCHEDULER_FREE, new FreeRequest(token, List.of(grantId), requestorId).toJson(),
             new DeliveryOptions().setSendTimeout(SCHEDULER_CALL_TIMEOUT_MS))
         .onFailure(e -> LOG.debug("freeing grant {} failed: {}", grantId, e.getMessage()));
+  }
+
+  /**
+   * Best effort: tells the scheduler we could not reach the servant of {@code grant}, so that nobody is
+   * granted it until it proves alive with a heartbeat. A scheduler without this address just drops it.
+   */
+  void reportUnreachable(Grant grant, String reason) {
+    UnreachableReport report = new UnreachableReport(token, grant.servantId(), grant.location(), reason);
+    vertx.eventBus().request(Addresses.SCHEDULER_SERVANT_UNREACHABLE, report.toJson(),
+            new DeliveryOptions().setSendTimeout(SCHEDULER_CALL_TIMEOUT_MS))
+        .onFailure(e -> LOG.debug("reporting {} unreachable failed: {}", grant.location(), e.getMessage()));
   }
 
   private static String newRequestorId() {

@@ -24,12 +24,15 @@ import dev.vxcc.daemon.args.Decision;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One task's conversation with one servant under one grant: queue (or join) the task, long-poll
@@ -39,8 +42,20 @@ import java.util.concurrent.TimeUnit;
 final class ServantSession {
   /** The servant side failed (not the compile): worth another servant. */
   static final class ServantFailure extends RuntimeException {
+    private final boolean unreachable;
+
     ServantFailure(String message) {
+      this(message, false);
+    }
+
+    ServantFailure(String message, boolean unreachable) {
       super(message, null, false, false);
+      this.unreachable = unreachable;
+    }
+
+    /** We could not talk to the servant at all (refused, closed, silent), as opposed to it refusing the task. */
+    boolean unreachable() {
+      return unreachable;
     }
   }
 
@@ -94,7 +109,8 @@ final class ServantSession {
         .build();
     return client.queueTask(req)
         .timeout(QUEUE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .recover(err -> Future.failedFuture(penalise("queueing on " + grant.location() + " failed: " + err.getMessage())))
+        .recover(err -> Future.failedFuture(penalise("queueing on " + grant.location() + " failed: " + err.getMessage(),
+            transportFailure(err))))
         .map(resp -> resp.getTaskId());
   }
 
@@ -135,7 +151,8 @@ final class ServantSession {
           return Future.failedFuture(ar.cause());
         }
         if (failures + 1 >= WAIT_FAILURES_TOLERATED) {
-          return Future.failedFuture(penalise("servant " + grant.location() + " stopped answering: " + ar.cause().getMessage()));
+          return Future.failedFuture(penalise("servant " + grant.location() + " stopped answering: " + ar.cause().getMessage(),
+              transportFailure(ar.cause())));
         }
         Promise<WaitTaskResponse> later = Promise.promise();
         vertx.setTimer(WAIT_RETRY_MS, t -> waitLoop(taskId, cancel, failures + 1).onComplete(later));
@@ -157,8 +174,25 @@ final class ServantSession {
   }
 
   private ServantFailure penalise(String why) {
+    return penalise(why, false);
+  }
+
+  private ServantFailure penalise(String why, boolean unreachable) {
     penalties.penalise(grant.location());
-    return new ServantFailure(why);
+    return new ServantFailure(why, unreachable);
+  }
+
+  /**
+   * Whether the call never reached a servant that answers: a refused or dropped connection, or no
+   * answer in time. A gRPC status is an answer, so a servant refusing the task is not unreachable.
+   */
+  static boolean transportFailure(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof IOException || t instanceof HttpClosedException || t instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Off the event loop: outputs are copied and streams decompressed, within bounds. */

@@ -22,6 +22,8 @@ import dev.vxcc.daemon.identity.TaskKey;
 import dev.vxcc.daemon.identity.TaskKeyBuilder;
 import dev.vxcc.common.util.ListenFailure;
 import io.vertx.core.Future;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -173,7 +175,13 @@ public final class ServantVerticle extends VerticleBase {
     return new ServantHeartbeat(cfg.token(), servantId, location, cfg.host(), DaemonConfig.PROTOCOL_VERSION,
         load.cpus(), leaseMs == 0 ? 0 : engine.maxTasks(), cfg.reportLoad() ? load.busyCpus() : engine.running(),
         mem[0], mem[1], compilers.digests(), cfg.dedicated(), engine.maxTasks() == 0 ? "user-instructed" : "",
-        engine.runningTasks(location), leaseMs);
+        engine.runningTasks(location), leaseMs, nodeId());
+  }
+
+  /** Our cluster node, by which the scheduler drops this servant the moment the node leaves; "" if not clustered. */
+  private String nodeId() {
+    ClusterManager manager = vertx instanceof VertxInternal vi ? vi.clusterManager() : null;
+    return manager == null ? "" : manager.getNodeId();
   }
 
   /** One-shot timer re-armed after each answer, so a slow scheduler never piles up heartbeats. */

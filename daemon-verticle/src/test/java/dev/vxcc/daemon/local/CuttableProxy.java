@@ -54,6 +54,12 @@ final class CuttableProxy {
     open.forEach(NetSocket::close);
   }
 
+  /** As a killed servant: open connections dropped, and the port closed so that new ones are refused. */
+  void die() throws Exception {
+    cut();
+    server.close().await(30, TimeUnit.SECONDS);
+  }
+
   /** Connections closed at once since the cut. */
   int refused() {
     return refused.get();

@@ -209,6 +209,32 @@ class DelegateFlowVerticleTest {
   }
 
   @Test
+  void aServantThatDiesMidBuildIsReportedAndTheRetryAndLaterTasksGoElsewhere() throws Exception {
+    Wrapper w = delegate();
+    CuttableProxy servantA = new CuttableProxy(vertx, Integer.parseInt(a.substring(a.lastIndexOf(':') + 1)));
+    // Listed first, so that the scheduler grants it as long as it does not know better.
+    scheduler.servants(servantA.location(), b);
+    try {
+      cc.plan("ok");
+      assertRanOn("a", Wrapper.object(w.finish(task(w), source("beforeDeath"))));
+
+      servantA.die();
+      for (int i = 0; i < 3; i++) {
+        assertRanOn("b", Wrapper.object(w.finish(task(w), source("afterDeath" + i))));
+      }
+
+      assertEquals(0, w.stats().getLong("local"), "no compile fell back to local");
+      assertEquals(1, w.stats().getLong("retried"), "only the task that met the dead servant was retried");
+      scheduler.until(() -> scheduler.unreachable().contains(servantA.location())).await(30, TimeUnit.SECONDS);
+      // Granted the dead servant once (nobody had told the scheduler yet), then never again.
+      assertEquals(List.of(servantA.location(), servantA.location(), b, b, b), locations(scheduler.granted()));
+      assertTrue(scheduler.exclusions().get(2).contains(servantA.location()), "the retry asked to skip it: " + scheduler.exclusions());
+    } finally {
+      scheduler.servants(a, b);
+    }
+  }
+
+  @Test
   void aServantFailureWithNoRetriesLeftIsCompiledLocally() throws Exception {
     Wrapper w = delegate("t", new JsonObject().put("retries", 0), LEASE_AS_IN_PRODUCTION);
     scheduler.grantOn(dead);

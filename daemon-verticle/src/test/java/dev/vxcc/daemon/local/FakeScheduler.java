@@ -11,6 +11,7 @@ import dev.vxcc.common.bus.KeepAliveReply;
 import dev.vxcc.common.bus.KeepAliveRequest;
 import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.common.bus.ServantHeartbeat;
+import dev.vxcc.common.bus.UnreachableReport;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -30,7 +31,9 @@ import java.util.function.BooleanSupplier;
 /**
  * The scheduler as the daemon's verticles see it on the event bus, scripted by a test: grants go
  * to the servant locations the test lines up, every call is recorded, and it misbehaves on request
- * (keep-alives refused, grants reported expired, running tasks offered for sharing). Tests await
+ * (keep-alives refused, grants reported expired, running tasks offered for sharing). Like the real
+ * one, it skips servants reported unreachable and those a request excludes, unless the test lined up
+ * grants explicitly (which then stand for a scheduler that ignores both). Tests await
  * what it saw with {@link #until}, which is re-checked after every recorded call.
  */
 final class FakeScheduler extends VerticleBase {
@@ -49,6 +52,8 @@ final class FakeScheduler extends VerticleBase {
   private final Map<String, Integer> beats = new HashMap<>();
   private final Map<String, Integer> views = new HashMap<>();
   private final List<Check> checks = new ArrayList<>();
+  private final List<String> unreachable = new ArrayList<>();
+  private final List<List<String>> exclusions = new ArrayList<>();
   private long nextGrantId = 1;
   private boolean keepAliveRefused;
   private boolean shareRunning;
@@ -67,13 +72,20 @@ final class FakeScheduler extends VerticleBase {
       onFree(FreeRequest.fromJson(m.body()));
       m.reply(new JsonObject());
     });
+    vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_SERVANT_UNREACHABLE, m -> {
+      onUnreachable(UnreachableReport.fromJson(m.body()));
+      m.reply(new JsonObject());
+    });
     vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_VIEW, m -> m.reply(onView(m.body().getString("token", "")).toJson()));
     return Future.succeededFuture();
   }
 
   // ---- what the test scripts ----
 
-  /** Servants the view lists as having the compiler, and where grants go once the plan is used up (the first). */
+  /**
+   * Servants the view lists as having the compiler, and where grants go once the plan is used up: the
+   * first one neither reported unreachable nor excluded by the request, else the first.
+   */
   synchronized void servants(String... locations) {
     servants.clear();
     servants.addAll(List.of(locations));
@@ -107,6 +119,8 @@ final class FakeScheduler extends VerticleBase {
     freed.clear();
     keptAlive.clear();
     views.clear();
+    unreachable.clear();
+    exclusions.clear();
     keepAliveRefused = false;
     shareRunning = false;
     checks.forEach(c -> c.met().tryFail("scheduler reset"));
@@ -129,6 +143,16 @@ final class FakeScheduler extends VerticleBase {
 
   synchronized List<Long> keptAlive() {
     return List.copyOf(keptAlive);
+  }
+
+  /** Locations delegates reported unreachable, in order. */
+  synchronized List<String> unreachable() {
+    return List.copyOf(unreachable);
+  }
+
+  /** Each grant request's exclude list, in order. */
+  synchronized List<List<String>> exclusions() {
+    return List.copyOf(exclusions);
   }
 
   synchronized int beats(String location) {
@@ -166,15 +190,28 @@ final class FakeScheduler extends VerticleBase {
   }
 
   private synchronized GrantReply onGrant(GrantRequest req) {
+    exclusions.add(req.excludeLocations());
     List<Grant> out = new ArrayList<>();
     for (int i = 0; i < Math.max(1, req.immediate()); i++) {
-      String at = grantPlan.isEmpty() ? servants.getFirst() : grantPlan.pollFirst();
+      String at = grantPlan.isEmpty() ? unplanned(req) : grantPlan.pollFirst();
       Grant g = new Grant(nextGrantId++, "servant-" + at, at);
       granted.add(g);
       out.add(g);
     }
     recorded();
     return new GrantReply(out, SERVING_TOKEN);
+  }
+
+  private String unplanned(GrantRequest req) {
+    return servants.stream()
+        .filter(s -> !unreachable.contains(s) && !req.excludeLocations().contains(s))
+        .findFirst()
+        .orElse(servants.getFirst());
+  }
+
+  private synchronized void onUnreachable(UnreachableReport report) {
+    unreachable.add(report.location());
+    recorded();
   }
 
   private synchronized KeepAliveReply onKeepAlive(KeepAliveRequest req) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PenaltyBoxTest {
@@ -28,6 +29,18 @@ class PenaltyBoxTest {
     box.penalise("s:1");
     clock.advanceMs(10_000);
     assertTrue(box.isPenalised("s:1"));
+  }
+
+  @Test
+  void theSchedulerIsAskedToSkipTheLatestPenalisedServantsOnly() {
+    box.penalise("oldest:1");
+    clock.advanceMs(1_000);
+    box.penalise("older:1");
+    clock.advanceMs(1_000);
+    box.penalise("newest:1");
+    assertEquals(List.of("newest:1", "older:1"), box.penalised(2));
+    clock.advanceMs(13_500);
+    assertEquals(List.of("newest:1", "older:1"), box.penalised(5), "an ended penalty is not sent, swept or not");
   }
 
   @Test

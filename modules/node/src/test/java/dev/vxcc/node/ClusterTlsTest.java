@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.GrantRequest;
+import dev.vxcc.common.bus.ServantHeartbeat;
 import dev.vxcc.common.net.ClusterCa;
 import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.DeploymentOptions;
@@ -101,6 +102,31 @@ class ClusterTlsTest {
     assertEquals("peer got hi", await(scheduler.eventBus().request("test.peer", "hi")).body());
     JsonObject view = await(peer.eventBus().<JsonObject>request(Addresses.SCHEDULER_VIEW, new JsonObject().put("token", USER))).body();
     assertNotNull(view);
+  }
+
+  /** Not about TLS, but it needs two real members: the scheduler learns of a node leaving from Hazelcast. */
+  @Test
+  void aServantWhoseNodeLeavesTheClusterIsDroppedBeforeItsLeaseRunsOut() throws Exception {
+    peer = join(1, issued(ca, "servant"));
+    String node = ((VertxInternal) peer).clusterManager().getNodeId();
+    // The longest lease the scheduler allows: if the servant goes within it, membership removed it.
+    ServantHeartbeat hb = new ServantHeartbeat("servant-token", "servant-1", "127.0.0.1:1", "peer-host", 1, 4, 4, 0,
+        0, 0, List.of("any-compiler"), false, "", List.of(), 30_000, node);
+    await(peer.eventBus().request(Addresses.SCHEDULER_HEARTBEAT, hb.toJson()));
+    assertEquals(1, servantsSeenByScheduler());
+
+    peer.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    peer = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (servantsSeenByScheduler() > 0 && System.nanoTime() < deadline) {
+      await(Future.future(p -> scheduler.setTimer(100, t -> p.complete())));
+    }
+    assertEquals(0, servantsSeenByScheduler(), "dropped with its node, not after its 30 s lease");
+  }
+
+  private int servantsSeenByScheduler() throws Exception {
+    return await(scheduler.eventBus().<JsonObject>request(Addresses.SCHEDULER_VIEW, new JsonObject()))
+        .body().getJsonArray("servants").size();
   }
 
   @Test

@@ -14,4 +14,9 @@ public final class Addresses {
   public static final String SCHEDULER_FREE = "vxcc.scheduler.free";
   /** Anyone to scheduler: empty in, {@link ClusterView} out (servants, running tasks). */
   public static final String SCHEDULER_VIEW = "vxcc.scheduler.view";
+  /**
+   * Delegate to scheduler: {@link UnreachableReport} in, empty reply. The servant is granted no more
+   * until its next heartbeat; schedulers older than this address simply have no consumer for it.
+   */
+  public static final String SCHEDULER_SERVANT_UNREACHABLE = "vxcc.scheduler.servant-unreachable";
 }

@@ -1,6 +1,7 @@
 package dev.vxcc.common.bus;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * A delegate asks for compile slots on servants that have its compiler.
@@ -12,6 +13,8 @@ import io.vertx.core.json.JsonObject;
  * @param requestorId a random id the delegate draws once per process and shows to nobody but the
  *     scheduler: only the same token with the same id may renew or free the grants (see
  *     {@link KeepAliveRequest}); "" from delegates older than this field
+ * @param excludeLocations servants (by location) the delegate has just seen fail: granted only if
+ *     nothing else can run the task; empty from delegates older than this field
  */
 public record GrantRequest(
     String token,
@@ -22,7 +25,18 @@ public record GrantRequest(
     long waitMs,
     long leaseMs,
     int minVersion,
-    String requestorId) {
+    String requestorId,
+    List<String> excludeLocations) {
+
+  public GrantRequest {
+    excludeLocations = List.copyOf(excludeLocations);
+  }
+
+  /** Excluding no servant. */
+  public GrantRequest(String token, String requestorHost, String compilerDigest, int immediate, int prefetch,
+      long waitMs, long leaseMs, int minVersion, String requestorId) {
+    this(token, requestorHost, compilerDigest, immediate, prefetch, waitMs, leaseMs, minVersion, requestorId, List.of());
+  }
 
   /** Without a requestor id: the grants are then shared by every holder of the token that sends none. */
   public GrantRequest(String token, String requestorHost, String compilerDigest, int immediate, int prefetch,
@@ -40,7 +54,8 @@ public record GrantRequest(
         .put("waitMs", waitMs)
         .put("leaseMs", leaseMs)
         .put("minVersion", minVersion)
-        .put("requestorId", requestorId);
+        .put("requestorId", requestorId)
+        .put("excludeLocations", Json.array(excludeLocations, l -> l));
   }
 
   public static GrantRequest fromJson(JsonObject j) {
@@ -53,6 +68,7 @@ public record GrantRequest(
         j.getLong("waitMs", 0L),
         j.getLong("leaseMs", 0L),
         j.getInteger("minVersion", 0),
-        j.getString("requestorId", ""));
+        j.getString("requestorId", ""),
+        Json.strings(j, "excludeLocations"));
   }
 }

@@ -12,6 +12,8 @@ import java.util.List;
  * @param maxTasks the most tasks it accepts at once; 0 means "not serving" (see notAcceptingReason)
  * @param currentLoad busy CPUs, including the ones our own tasks use
  * @param leaseMs how long the entry stays valid without another heartbeat; 0 means leaving
+ * @param nodeId the servant's cluster node, so that the scheduler can drop it the moment the node
+ *     leaves the cluster; "" when not clustered or from daemons older than this field
  */
 public record ServantHeartbeat(
     String token,
@@ -28,7 +30,17 @@ public record ServantHeartbeat(
     boolean dedicated,
     String notAcceptingReason,
     List<RunningTask> runningTasks,
-    long leaseMs) {
+    long leaseMs,
+    String nodeId) {
+
+  /** Without a cluster node id: such a servant leaves the scheduler only by its lease. */
+  public ServantHeartbeat(String token, String servantId, String location, String host, int version,
+      int numProcessors, int maxTasks, double currentLoad, long totalMemoryBytes, long availableMemoryBytes,
+      List<String> compilerDigests, boolean dedicated, String notAcceptingReason, List<RunningTask> runningTasks,
+      long leaseMs) {
+    this(token, servantId, location, host, version, numProcessors, maxTasks, currentLoad, totalMemoryBytes,
+        availableMemoryBytes, compilerDigests, dedicated, notAcceptingReason, runningTasks, leaseMs, "");
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -46,7 +58,8 @@ public record ServantHeartbeat(
         .put("dedicated", dedicated)
         .put("notAcceptingReason", notAcceptingReason)
         .put("runningTasks", Json.array(runningTasks, RunningTask::toJson))
-        .put("leaseMs", leaseMs);
+        .put("leaseMs", leaseMs)
+        .put("nodeId", nodeId);
   }
 
   public static ServantHeartbeat fromJson(JsonObject j) {
@@ -65,6 +78,7 @@ public record ServantHeartbeat(
         j.getBoolean("dedicated", false),
         j.getString("notAcceptingReason", ""),
         Json.list(j.getJsonArray("runningTasks"), o -> RunningTask.fromJson(Json.obj(o))),
-        j.getLong("leaseMs", 0L));
+        j.getLong("leaseMs", 0L),
+        j.getString("nodeId", ""));
   }
 }
