@@ -61,6 +61,9 @@ public record SchedulerConfig(
   }
 
   /** Parses the section; anything missing takes its default, anything malformed is rejected. */
+  /** The node configuration's section this record reads. */
+  public static final String SECTION = "scheduler";
+
   public static SchedulerConfig fromJson(JsonObject section) {
     JsonObject s = section == null ? new JsonObject() : section;
     try {

@@ -67,7 +67,7 @@ public final class SchedulerVerticle extends VerticleBase {
   public Future<?> start() {
     SchedulerConfig config;
     try {
-      config = SchedulerConfig.fromJson(config().getJsonObject("scheduler", new JsonObject()));
+      config = SchedulerConfig.fromJson(config().getJsonObject(SchedulerConfig.SECTION, new JsonObject()));
     } catch (IllegalArgumentException | ClassCastException e) {
       return Future.failedFuture(new IllegalArgumentException("invalid scheduler config: " + e.getMessage(), e));
     }

@@ -23,7 +23,7 @@ public record LocalApiConfig(Path socket, long maxRequestBytes, long digestMaxBy
   public static final String DEFAULT_SOCKET = "/run/vxcc/daemon.sock";
 
   public static LocalApiConfig fromNodeConfig(JsonObject nodeConfig) {
-    JsonObject j = nodeConfig.getJsonObject("daemon", new JsonObject());
+    JsonObject j = nodeConfig.getJsonObject(dev.vxcc.daemon.DaemonConfig.SECTION, new JsonObject());
     Path socket = Path.of(j.getString("localSocket", DEFAULT_SOCKET));
     if (!socket.isAbsolute() || socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
       throw new IllegalArgumentException("daemon.localSocket must be an absolute path of at most 107 bytes, not " + socket);
