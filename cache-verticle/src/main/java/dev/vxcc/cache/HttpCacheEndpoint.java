@@ -7,6 +7,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -42,8 +43,10 @@ final class HttpCacheEndpoint {
   Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     router.route().handler(this::admit);
-    // Past admit, so only an authorised PUT of a valid key gets its body read; the limit answers 413.
-    router.put().handler(BodyHandler.create(false).setBodyLimit(maxEntryBytes));
+    // Past admit, so only an authorised request for a valid key gets its body read; the limit
+    // answers 413. GET and HEAD go through it too: a request the router paused and nobody read to
+    // its end can stall the next request on a kept-alive connection.
+    router.route().handler(BodyHandler.create(false).setBodyLimit(maxEntryBytes));
     router.get().handler(ctx -> read(ctx, true));
     router.head().handler(ctx -> read(ctx, false));
     router.put().handler(this::write);
@@ -149,20 +152,37 @@ final class HttpCacheEndpoint {
     refuse(ctx, 500, "cache error: " + (ctx.failure() == null ? "unknown" : ctx.failure().getMessage()));
   }
 
-  private static void refuse(RoutingContext ctx, int status, String message) {
+  /**
+   * Answers once the request has been read to its end, its body dropped as it comes (never
+   * buffered): answering early or closing under unread bytes makes clients lose the answer or
+   * stall the next request on a kept-alive connection. A body beyond twice the entry bound is not
+   * worth reading: that connection is answered and closed.
+   */
+  private void refuse(RoutingContext ctx, int status, String message) {
     HttpServerResponse resp = ctx.response();
     if (resp.ended() || resp.closed()) {
       return;
     }
     resp.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
-    if (!ctx.request().isEnded()) {
-      // A refused upload is still on the wire: closing is cheaper than reading it to reuse the connection.
-      resp.putHeader(HttpHeaders.CONNECTION, "close");
+    HttpServerRequest req = ctx.request();
+    Runnable answer = () -> {
+      if (!resp.ended() && !resp.closed()) {
+        resp.end(req.method() == HttpMethod.HEAD ? "" : message + "\n");
+      }
+    };
+    if (req.isEnded()) {
+      answer.run();
+      return;
     }
-    if (ctx.request().method() == HttpMethod.HEAD) {
-      resp.end();
-    } else {
-      resp.end(message + "\n");
-    }
+    long[] dropped = {0};
+    req.handler(chunk -> {
+      dropped[0] += chunk.length();
+      if (dropped[0] > 2 * maxEntryBytes && !resp.ended()) {
+        resp.putHeader(HttpHeaders.CONNECTION, "close");
+        answer.run();
+      }
+    });
+    req.endHandler(v -> answer.run());
+    req.resume();
   }
 }

@@ -80,7 +80,7 @@ class HttpCacheEndpointTest {
     await(vertx.deployVerticle(v, new DeploymentOptions().setConfig(config(engine))));
     port = v.httpPort();
     assertTrue(port > 0, "the HTTP endpoint listens on a real port");
-    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+    client = vertx.createHttpClient(new HttpClientOptions());
     return v;
   }
 
@@ -110,7 +110,10 @@ class HttpCacheEndpointTest {
   void servantsWriteUsersReadInEveryLayout(Vertx vertx) throws Exception {
     deploy(vertx, "disk");
     byte[] entry = "a ccache result".getBytes(StandardCharsets.UTF_8);
-    assertEquals(404, send(HttpMethod.GET, "/ccache/" + KEY, bearer(USER), null).status());
+    Reply miss = send(HttpMethod.GET, "/ccache/" + KEY, bearer(USER), null);
+    assertEquals(404, miss.status());
+    // ccache keeps its connection alive: a miss must not close it.
+    assertEquals(null, miss.headers().get("connection"));
     assertEquals(404, send(HttpMethod.HEAD, "/ccache/" + KEY, bearer(USER), null).status());
 
     assertEquals(200, send(HttpMethod.PUT, "/ccache/" + KEY, basic("ci", SERVANT), entry).status());
@@ -133,6 +136,34 @@ class HttpCacheEndpointTest {
     assertEquals(1, s.getLong("httpHits"));
     assertEquals(2, s.getLong("httpMisses"));
     assertEquals(1, s.getLong("httpPuts"));
+  }
+
+  @Test
+  void keptAliveConnectionsCarryOnAfterRefusalsAndUploads(Vertx vertx) throws Exception {
+    deploy(vertx, "disk");
+    // ccache keeps one connection for its GETs, HEADs and PUTs; refused uploads (body unread) in
+    // between must neither stall the requests behind them nor lose their own answer.
+    java.util.Set<String> written = new java.util.HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      String k = "/s" + (i % 7) + "/" + KEY;
+      int status = switch (i % 5) {
+        case 0 -> send(HttpMethod.GET, k, bearer(USER), null).status();
+        case 1 -> send(HttpMethod.HEAD, k, bearer(USER), null).status();
+        case 2 -> send(HttpMethod.PUT, k, bearer(SERVANT), new byte[100 + i]).status();
+        case 3 -> send(HttpMethod.PUT, k, bearer(USER), new byte[100 + i]).status();
+        default -> send(HttpMethod.PUT, k, bearer(SERVANT), new byte[256 << 10]).status();
+      };
+      int expected = switch (i % 5) {
+        case 0, 1 -> written.contains(k) ? 200 : 404;
+        case 2 -> {
+          written.add(k);
+          yield 200;
+        }
+        case 3 -> 403;
+        default -> 413;
+      };
+      assertEquals(expected, status, "request " + i);
+    }
   }
 
   @Test
