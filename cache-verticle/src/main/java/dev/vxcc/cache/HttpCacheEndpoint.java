@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code GET}, {@code HEAD} and {@code PUT} on paths {@link HttpCacheKey} understands, into the
  * same {@link CacheStore} as gRPC. Credentials, method and key are checked before a body is read,
  * so a refused or oversized PUT costs no buffering. Every refusal is a 4xx status, which ccache
- * takes as a miss on a read and a failed upload (logged, build carries on) on a write.
+ * takes as a miss on a read and a failed upload (logged, build carries on) on a write. A HEAD
+ * reads the entry like a GET (the engines have no cheaper lookup) but is not counted as a hit or
+ * miss: ccache sends one before some uploads, and it says nothing about the build's hit rate.
  */
 final class HttpCacheEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(HttpCacheEndpoint.class);
@@ -54,7 +56,7 @@ final class HttpCacheEndpoint {
     return router;
   }
 
-  /** Method, credentials, key, size announced: whatever is wrong is answered here, body unread. */
+  /** Method, credentials, key: whatever is wrong is answered here, the body dropped unbuffered. */
   private void admit(RoutingContext ctx) {
     HttpMethod m = ctx.request().method();
     if (m != HttpMethod.GET && m != HttpMethod.HEAD && m != HttpMethod.PUT) {
