@@ -3,10 +3,10 @@ package dev.vxcc.cache;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vxcc.cache.client.CacheAddresses;
 import dev.vxcc.testkit.Commands;
+import dev.vxcc.testkit.Toolchains;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -49,10 +49,9 @@ class CcacheInteropTest {
 
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
-    // TODO(testkit): Toolchains.require("ccache and gcc") once it is on main, so CI (which installs
-    // ccache, see .ci/run) fails instead of skipping when the binary goes missing.
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/ccache")) && Files.isExecutable(Path.of("/usr/bin/gcc")),
-        "needs /usr/bin/ccache and /usr/bin/gcc");
+    // .ci/run installs ccache: under CI a missing binary fails the test instead of skipping it.
+    Toolchains.require(Files.isExecutable(Path.of("/usr/bin/ccache")) && Files.isExecutable(Path.of("/usr/bin/gcc")),
+        "/usr/bin/ccache and /usr/bin/gcc");
     JsonObject cfg = new JsonObject().put("cache", new JsonObject()
         .put("engine", "disk")
         .put("dir", Files.createDirectories(root.resolve("node")).toString())
