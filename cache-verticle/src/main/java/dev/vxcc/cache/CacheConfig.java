@@ -26,6 +26,11 @@ import java.util.Set;
  * @param workerPoolSize threads doing disk/Hazelcast I/O and Bloom builds
  * @param host gRPC listen address; it is also the location daemons are told, so not 0.0.0.0 across hosts
  * @param port gRPC port, 0 for any free one
+ * @param httpHost listen address of the ccache / Bazel HTTP endpoint; defaults to {@code host}
+ * @param httpPort its port: {@link #HTTP_OFF} (the default) serves no HTTP, 0 any free port
+ * @param httpPlain serve that endpoint without TLS even when the node has {@code tls}: ccache's
+ *     http storage speaks plain HTTP only, so this is how a TLS cluster opens itself to ccache;
+ *     bind {@code httpHost} to loopback or a trusted network then
  */
 public record CacheConfig(
     Set<String> userTokens,
@@ -43,7 +48,10 @@ public record CacheConfig(
     long maxEntryBytes,
     int workerPoolSize,
     String host,
-    int port) {
+    int port,
+    String httpHost,
+    int httpPort,
+    boolean httpPlain) {
 
   public enum Engine {
     DISK, NULL, HAZELCAST;
@@ -74,6 +82,8 @@ public record CacheConfig(
   public static final int DEFAULT_WORKER_POOL_SIZE = 4;
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8337;
+  /** {@code cache.httpPort} value that leaves the HTTP endpoint off. */
+  public static final int HTTP_OFF = -1;
 
   public CacheConfig {
     userTokens = Set.copyOf(userTokens);
@@ -91,6 +101,12 @@ public record CacheConfig(
     require(workerPoolSize > 0, "cache.workerPoolSize must be > 0, got " + workerPoolSize);
     require(port >= 0 && port <= 65535, "cache.port must be in 0..65535, got " + port);
     require(host != null && !host.isBlank(), "cache.host must not be empty");
+    require(httpPort >= HTTP_OFF && httpPort <= 65535, "cache.httpPort must be -1 (off) or in 0..65535, got " + httpPort);
+    require(httpHost != null && !httpHost.isBlank(), "cache.httpHost must not be empty");
+  }
+
+  public boolean httpEnabled() {
+    return httpPort != HTTP_OFF;
   }
 
   /** Parses the section; anything missing takes its default, anything malformed is rejected. */
@@ -98,6 +114,7 @@ public record CacheConfig(
     JsonObject s = section == null ? new JsonObject() : section;
     try {
       String dir = s.getString("dir", "");
+      String host = s.getString("host", DEFAULT_HOST);
       return new CacheConfig(
           tokens(s, "userTokens"),
           tokens(s, "servantTokens"),
@@ -113,8 +130,11 @@ public record CacheConfig(
           s.getLong("bloomFullRefreshMs", DEFAULT_BLOOM_FULL_REFRESH_MS),
           s.getLong("maxEntryBytes", DEFAULT_MAX_ENTRY_BYTES),
           s.getInteger("workerPoolSize", DEFAULT_WORKER_POOL_SIZE),
-          s.getString("host", DEFAULT_HOST),
-          s.getInteger("port", DEFAULT_PORT));
+          host,
+          s.getInteger("port", DEFAULT_PORT),
+          s.getString("httpHost", host),
+          s.getInteger("httpPort", HTTP_OFF),
+          s.getBoolean("httpPlain", false));
     } catch (ClassCastException e) {
       throw new IllegalArgumentException("cache config has a value of the wrong type: " + e.getMessage(), e);
     }

@@ -51,6 +51,9 @@ final class CacheEndpoint extends CacheService {
     if (!CacheKeys.isValid(req.getKey())) {
       return invalid(badKey(req.getKey()));
     }
+    if (CacheKeys.isHttp(req.getKey())) {
+      return invalid("keys starting with '" + CacheKeys.HTTP_PREFIX + "' belong to the cache's HTTP endpoint");
+    }
     return blocking(() -> store.get(req.getKey())
         .map(v -> CacheGetResponse.newBuilder().setFound(true)
             // Values are never mutated once stored, so wrapping instead of copying is safe.
@@ -68,6 +71,9 @@ final class CacheEndpoint extends CacheService {
     }
     if (!CacheKeys.isValid(req.getKey())) {
       return invalid(badKey(req.getKey()));
+    }
+    if (CacheKeys.isHttp(req.getKey())) {
+      return invalid("keys starting with '" + CacheKeys.HTTP_PREFIX + "' belong to the cache's HTTP endpoint");
     }
     if (req.getValue().size() > maxEntryBytes) {
       return invalid("value of " + req.getValue().size() + " bytes exceeds cache.maxEntryBytes " + maxEntryBytes);

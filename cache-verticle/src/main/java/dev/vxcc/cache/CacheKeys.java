@@ -11,10 +11,21 @@ public final class CacheKeys {
   private CacheKeys() {}
 
   public static final int DIGEST_HEX_LENGTH = 64;
+  /**
+   * Prefix of every entry the HTTP endpoint (ccache, Bazel) stores: its keys are digests of the
+   * request path, so they can never equal a gRPC key, and the gRPC endpoint refuses this prefix so
+   * a gRPC client can never overwrite them either.
+   */
+  public static final String HTTP_PREFIX = "http1-";
   private static final Pattern KEY = Pattern.compile("(?:[a-z][a-z0-9-]{0,30}-)?[0-9a-f]{64}");
 
   public static boolean isValid(String key) {
     return key != null && key.length() <= 32 + DIGEST_HEX_LENGTH && KEY.matcher(key).matches();
+  }
+
+  /** Whether the key belongs to the HTTP endpoint's namespace ({@link #HTTP_PREFIX}). */
+  public static boolean isHttp(String key) {
+    return key.startsWith(HTTP_PREFIX);
   }
 
   /** The two hex digits that pick one of 256 buckets: the start of the digest, not of the prefix. */

@@ -3,7 +3,11 @@ package dev.vxcc.cache;
 import dev.vxcc.api.v1.CacheStatsResponse;
 import io.vertx.core.json.JsonObject;
 
-/** A snapshot of the cache's counters, for the {@code Stats} RPC and {@link dev.vxcc.cache.client.CacheAddresses#STATS}. */
+/**
+ * A snapshot of the cache's counters, for the {@code Stats} RPC and {@link dev.vxcc.cache.client.CacheAddresses#STATS}.
+ * The HTTP endpoint's counters (GETs that hit or missed, PUTs stored) appear in the bus answer
+ * only: the gRPC message stays as it is. Its entries are also in the L1/L2 counters.
+ */
 public record CacheStats(
     String engine,
     long l1Hits,
@@ -18,7 +22,10 @@ public record CacheStats(
     long l1Evictions,
     long l2Evictions,
     long corruptEntries,
-    long bloomRebuilds) {
+    long bloomRebuilds,
+    long httpHits,
+    long httpMisses,
+    long httpPuts) {
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -31,7 +38,8 @@ public record CacheStats(
         .put("l2Entries", l2Entries).put("l2Bytes", l2Bytes)
         .put("l1Evictions", l1Evictions).put("l2Evictions", l2Evictions)
         .put("corruptEntries", corruptEntries)
-        .put("bloomRebuilds", bloomRebuilds);
+        .put("bloomRebuilds", bloomRebuilds)
+        .put("httpHits", httpHits).put("httpMisses", httpMisses).put("httpPuts", httpPuts);
   }
 
   public CacheStatsResponse toProto() {

@@ -19,6 +19,7 @@ public final class CacheStore {
   private final LongAdder l1Hits = new LongAdder();
   private final LongAdder l1Misses = new LongAdder();
   private final LongAdder puts = new LongAdder();
+  private final HttpCounters http = new HttpCounters();
 
   public CacheStore(MemoryCache l1, CacheEngine l2, BloomGenerator bloom) {
     this.l1 = l1;
@@ -42,7 +43,9 @@ public final class CacheStore {
   public void put(String key, byte[] value) {
     l2.put(key, value);
     l1.put(key, value);
-    bloom.add(key);
+    if (!CacheKeys.isHttp(key)) {
+      bloom.add(key);
+    }
     puts.increment();
   }
 
@@ -50,6 +53,8 @@ public final class CacheStore {
   public void rebuildBloom(Duration compensation) {
     Set<String> keys = new HashSet<>(l2.keys());
     keys.addAll(l1.keys());
+    // Daemons never ask for ccache or Bazel entries; listing them would only raise false positives.
+    keys.removeIf(CacheKeys::isHttp);
     bloom.rebuild(keys, compensation);
   }
 
@@ -61,6 +66,11 @@ public final class CacheStore {
     return bloom;
   }
 
+  /** Counters of the HTTP endpoint, kept here so one stats snapshot reports everything. */
+  public HttpCounters http() {
+    return http;
+  }
+
   public CacheEngine engine() {
     return l2;
   }
@@ -68,6 +78,7 @@ public final class CacheStore {
   public CacheStats stats() {
     EngineStats e = l2.stats();
     return new CacheStats(l2.name(), l1Hits.sum(), l1Misses.sum(), e.hits(), e.misses(), puts.sum(),
-        l1.entries(), l1.bytes(), e.entries(), e.bytes(), l1.evictions(), e.evictions(), e.corrupt(), bloom.rebuilds());
+        l1.entries(), l1.bytes(), e.entries(), e.bytes(), l1.evictions(), e.evictions(), e.corrupt(), bloom.rebuilds(),
+        http.hits(), http.misses(), http.puts());
   }
 }

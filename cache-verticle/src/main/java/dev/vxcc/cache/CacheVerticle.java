@@ -51,6 +51,7 @@ public final class CacheVerticle extends VerticleBase {
   private CacheEngine engine;
   private CacheStore store;
   private HttpServer server;
+  private HttpServer httpServer;
   private String location;
   private boolean stopping;
 
@@ -94,6 +95,7 @@ public final class CacheVerticle extends VerticleBase {
           }, false);
         })
         .compose(v -> startServer())
+        .compose(s -> startHttp().map(s))
         .compose(s -> {
           location = cfg.host() + ":" + s.actualPort();
           vertx.sharedData().getLocalMap(NodeKeys.MAP).put(CacheAddresses.NODE_KEY, location);
@@ -111,7 +113,13 @@ public final class CacheVerticle extends VerticleBase {
         })
         .onSuccess(v -> LOG.info("cache serving at {}: engine {}, L1 {} bytes, {} user / {} servant tokens",
             location, engine.name(), cfg.memoryBytes(), cfg.userTokens().size(), cfg.servantTokens().size()))
-        .onFailure(e -> closeEngineAndWorkers());
+        .onFailure(e -> {
+          // The gRPC server may be up when the HTTP one fails to bind: leave nothing listening.
+          if (server != null) {
+            server.close();
+          }
+          closeEngineAndWorkers();
+        });
   }
 
   private Future<CacheEngine> openEngine() {
@@ -131,6 +139,33 @@ public final class CacheVerticle extends VerticleBase {
     String address = cfg.host() + ":" + cfg.port();
     return server.requestHandler(new PutGate(grpc, cfg.servantTokens())).listen()
         .recover(e -> Future.failedFuture(ListenFailure.of("cache gRPC endpoint", address, "cache.port", e)));
+  }
+
+  /** The ccache / Bazel endpoint, when {@code cache.httpPort} asks for it; see {@link HttpCacheEndpoint}. */
+  private Future<Void> startHttp() {
+    if (!cfg.httpEnabled()) {
+      return Future.succeededFuture();
+    }
+    NodeTls tls = NodeTls.of(vertx, config());
+    boolean https = tls.secure() && !cfg.httpPlain();
+    HttpServerOptions options = new HttpServerOptions().setHost(cfg.httpHost()).setPort(cfg.httpPort());
+    httpServer = vertx.createHttpServer(https ? tls.applyTo(options) : options);
+    String address = cfg.httpHost() + ":" + cfg.httpPort();
+    return httpServer.requestHandler(new HttpCacheEndpoint(store, workers, cfg).router(vertx)).listen()
+        .recover(e -> Future.failedFuture(ListenFailure.of("cache HTTP endpoint (ccache/Bazel)", address, "cache.httpPort", e)))
+        .map(s -> {
+          LOG.info("cache HTTP endpoint for ccache/Bazel at {}://{}:{}", https ? "https" : "http", cfg.httpHost(), s.actualPort());
+          if (tls.secure() && !https) {
+            LOG.warn("cache.httpPlain: the cache HTTP endpoint serves tokens and entries unencrypted on {}; keep it on loopback"
+                + " or a trusted network", cfg.httpHost());
+          }
+          return null;
+        });
+  }
+
+  /** Port of the HTTP endpoint once started, or -1 when it is off. */
+  public int httpPort() {
+    return httpServer == null ? CacheConfig.HTTP_OFF : httpServer.actualPort();
   }
 
   /** The gRPC location daemons use, once started. */
@@ -164,6 +199,7 @@ public final class CacheVerticle extends VerticleBase {
     Future<?> unregistered = Future.join(consumers.stream().map(MessageConsumer::unregister).toList());
     return unregistered
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> httpServer == null ? Future.succeededFuture() : httpServer.close())
         .eventually(() -> {
           closeEngineAndWorkers();
           return Future.succeededFuture();

@@ -1,6 +1,7 @@
 package dev.vxcc.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,21 @@ class CacheConfigTest {
     assertEquals("127.0.0.1", c.host());
     assertEquals(8337, c.port());
     assertTrue(c.userTokens().isEmpty());
+    assertFalse(c.httpEnabled());
+    assertEquals(CacheConfig.HTTP_OFF, c.httpPort());
+    assertFalse(c.httpPlain());
+  }
+
+  @Test
+  void httpEndpointListensWhereGrpcDoesUnlessTold() {
+    CacheConfig c = CacheConfig.fromJson(new JsonObject().put("host", "10.0.0.5").put("httpPort", 0));
+    assertTrue(c.httpEnabled());
+    assertEquals("10.0.0.5", c.httpHost());
+    assertEquals("127.0.0.1", CacheConfig.fromJson(new JsonObject().put("host", "10.0.0.5").put("httpHost", "127.0.0.1")).httpHost());
+    assertThrows(IllegalArgumentException.class, () -> CacheConfig.fromJson(new JsonObject().put("httpPort", -2)));
+    assertThrows(IllegalArgumentException.class, () -> CacheConfig.fromJson(new JsonObject().put("httpPort", 70_000)));
+    assertThrows(IllegalArgumentException.class, () -> CacheConfig.fromJson(new JsonObject().put("httpHost", " ")));
+    assertThrows(IllegalArgumentException.class, () -> CacheConfig.fromJson(new JsonObject().put("httpPlain", "yes")));
   }
 
   @Test
