@@ -110,6 +110,9 @@ public record CacheConfig(
   }
 
   /** Parses the section; anything missing takes its default, anything malformed is rejected. */
+  /** The node configuration's section this record reads. */
+  public static final String SECTION = "cache";
+
   public static CacheConfig fromJson(JsonObject section) {
     JsonObject s = section == null ? new JsonObject() : section;
     try {

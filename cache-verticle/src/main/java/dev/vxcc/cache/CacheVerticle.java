@@ -73,7 +73,7 @@ public final class CacheVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     try {
-      cfg = CacheConfig.fromJson(config().getJsonObject("cache", new JsonObject()));
+      cfg = CacheConfig.fromJson(config().getJsonObject(CacheConfig.SECTION, new JsonObject()));
     } catch (IllegalArgumentException | ClassCastException e) {
       return Future.failedFuture(new IllegalArgumentException("invalid cache config: " + e.getMessage(), e));
     }
@@ -127,7 +127,7 @@ public final class CacheVerticle extends VerticleBase {
       case NULL -> Future.succeededFuture(new NullEngine());
       case DISK -> workers.executeBlocking(() -> new DiskEngine(cfg.dir(), cfg.diskBytes(), clock).open(), false);
       case HAZELCAST -> workers.executeBlocking(() -> HazelcastEngine.of(vertx, cfg.hazelcastBytesPerNode(),
-          EntrySeal.fromCacheConfig(config().getJsonObject("cache"))), false);
+          EntrySeal.fromCacheConfig(config().getJsonObject(CacheConfig.SECTION))), false);
     };
   }
 
