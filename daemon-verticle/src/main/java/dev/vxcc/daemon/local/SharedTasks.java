@@ -32,7 +32,14 @@ final class SharedTasks {
       Shared fresh = new Shared();
       byDigest.put(digest, fresh);
       s = fresh;
-      s.result = start.apply(s.cancel).onComplete(ar -> byDigest.remove(digest, fresh));
+      Future<RemoteResult> started;
+      try {
+        started = start.apply(s.cancel);
+      } catch (RuntimeException e) {
+        // A start that throws must not leave a run nobody completes for later submitters to join.
+        started = Future.failedFuture(e);
+      }
+      s.result = started.onComplete(ar -> byDigest.remove(digest, fresh));
     }
     Shared joined = s;
     joined.interested++;

@@ -37,6 +37,23 @@ class SharedTasksTest {
   }
 
   @Test
+  void aStartThatThrowsFailsThatRunAndTheNextSubmissionStartsAfresh() {
+    SharedTasks shared = new SharedTasks();
+    Future<RemoteResult> failed = shared.run("d", new Cancellation(), c -> {
+      throw new IllegalArgumentException("bad servant location");
+    }, () -> {});
+    assertTrue(failed.failed());
+    assertEquals(0, shared.inFlight());
+    AtomicInteger starts = new AtomicInteger();
+    Future<RemoteResult> next = shared.run("d", new Cancellation(), c -> {
+      starts.incrementAndGet();
+      return Future.succeededFuture(OK);
+    }, () -> {});
+    assertEquals(1, starts.get());
+    assertSame(OK, next.result());
+  }
+
+  @Test
   void differentDigestsDoNotShare() {
     SharedTasks shared = new SharedTasks();
     AtomicInteger starts = new AtomicInteger();
