@@ -4,6 +4,8 @@ import dev.vxcc.common.util.Digests;
 import dev.vxcc.common.util.FileDigestCache;
 import dev.vxcc.daemon.DaemonConstants;
 import io.vertx.core.Future;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -133,7 +135,10 @@ public final class CompilerIdentity {
   public Future<Identity> of(Path compiler, WorkerExecutor probes) {
     CompletableFuture<Identity> running = inFlight.get(compiler.toString());
     if (running != null) {
-      return Future.fromCompletionStage(running);
+      // The probe's thread completes it: callers continue on their own context (an event loop
+      // whose state is confined to it), not on that thread.
+      Context caller = Vertx.currentContext();
+      return caller == null ? Future.fromCompletionStage(running) : Future.fromCompletionStage(running, caller);
     }
     return probes.executeBlocking(() -> of(compiler), false);
   }

@@ -64,6 +64,15 @@ class SlowProbeTest {
     Future<CompilerIdentity.Identity> second = ids.of(slow, probes);
     Future<CompilerIdentity.Identity> third = ids.of(slow, probes);
 
+    // A delegate joins from its event loop, whose state is confined to it: it must resume there.
+    io.vertx.core.Promise<Void> joined = io.vertx.core.Promise.promise();
+    io.vertx.core.Promise<Boolean> resumedOnLoop = io.vertx.core.Promise.promise();
+    vertx.runOnContext(v -> {
+      ids.of(slow, probes).onComplete(ar -> resumedOnLoop.complete(io.vertx.core.Context.isOnEventLoopThread()));
+      joined.complete();
+    });
+    joined.future().await(20, TimeUnit.SECONDS);
+
     CompilerIdentity.Identity other = ids.of(fast, probes).await(20, TimeUnit.SECONDS);
     assertNotNull(other.hex());
     assertEquals("worker pool is free", vertx.executeBlocking(() -> "worker pool is free", false).await(20, TimeUnit.SECONDS));
@@ -76,6 +85,7 @@ class SlowProbeTest {
       assertInstanceOf(IOException.class, unwrap(failure), "a failed probe fails every caller that waited for it");
     }
     assertEquals(2, ids.probes(), "the slow compiler was run once, the fast one once");
+    assertTrue(resumedOnLoop.future().await(20, TimeUnit.SECONDS), "a caller that joined a probe resumes on its event loop");
   }
 
   private static Throwable unwrap(Throwable e) {
