@@ -92,11 +92,7 @@ class SlowProbeTest {
     return e instanceof CompletionException && e.getCause() != null ? unwrap(e.getCause()) : e;
   }
 
-  private static void awaitFile(Path p) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!Files.exists(p)) {
-      assertTrue(System.nanoTime() < deadline, p + " never appeared");
-      Thread.sleep(20);
-    }
+  private static void awaitFile(Path p) throws Exception {
+    dev.vxcc.testkit.FileEvents.await(p, java.time.Duration.ofSeconds(30), "the slow probe never started");
   }
 }

@@ -72,11 +72,7 @@ class EngineKillTest {
     long id = onLoop(() -> engine.queue(new ServantJob(compiler, "b".repeat(64), List.of("-c"),
         Zstd.compress("int x;\n".getBytes(StandardCharsets.UTF_8)), GRANT, "c".repeat(64), ".o", true, null, "", "", "", "")));
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!Files.exists(pidFile)) {
-      assertTrue(System.nanoTime() < deadline, "the stand-in compiler never started its child");
-      Thread.sleep(20);
-    }
+    dev.vxcc.testkit.FileEvents.await(pidFile, java.time.Duration.ofSeconds(30), "the stand-in compiler never started its child");
     child = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()));
     assertTrue(child.isPresent(), "the child runs");
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vxcc.api.v1.OutputFile;
 import dev.vxcc.common.util.FileDigestCache;
@@ -16,6 +15,7 @@ import dev.vxcc.daemon.identity.CompilerIdentity;
 import dev.vxcc.daemon.identity.Expansion;
 import dev.vxcc.daemon.identity.TaskKeyBuilder;
 import java.io.IOException;
+import dev.vxcc.testkit.Toolchains;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +58,7 @@ class KeyAgreementTest {
   }
 
   private static Path need(String path) {
-    assumeTrue(Files.isExecutable(Path.of(path)), path + " is not installed");
+    Toolchains.require(Files.isExecutable(Path.of(path)), path);
     return Path.of(path);
   }
 

@@ -13,6 +13,15 @@ import io.vertx.core.json.JsonObject;
  * @param reason what failed, for the scheduler's log
  */
 public record UnreachableReport(String token, String servantId, String location, String reason) {
+  /** The reason only reaches a log line: bounded, and without control characters that could forge lines. */
+  static final int MAX_REASON_CHARS = 200;
+
+  public UnreachableReport {
+    reason = reason == null ? "" : reason.replaceAll("\\p{Cntrl}", " ");
+    if (reason.length() > MAX_REASON_CHARS) {
+      reason = reason.substring(0, MAX_REASON_CHARS) + "...";
+    }
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
