@@ -298,7 +298,7 @@ public final class TaskDispatcher {
         running.addAll(s.reportedTasks());
       }
     }
-    return new ClusterView(summaries, running, user ? tokens.active() : "");
+    return new ClusterView(summaries, running, user ? tokens.active() : "", warmingUp());
   }
 
   public int pendingWaiters() {
@@ -391,7 +391,12 @@ public final class TaskDispatcher {
 
   /** A compiler nobody reported yet, while heartbeats may still be arriving: worth waiting for. */
   private boolean waitsOutWarmup(SchedulerException e) {
-    return e.code() == FailureCodes.ENVIRONMENT_NOT_AVAILABLE && !warm && clock.instant().isBefore(warmUntil);
+    return e.code() == FailureCodes.ENVIRONMENT_NOT_AVAILABLE && warmingUp();
+  }
+
+  /** Whether servants may still be missing because their first heartbeat to us is yet to come. */
+  public boolean warmingUp() {
+    return !warm && clock.instant().isBefore(warmUntil);
   }
 
   private void release(GrantLeases.Lease l) {
