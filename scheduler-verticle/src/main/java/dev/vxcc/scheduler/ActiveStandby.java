@@ -29,7 +29,6 @@ final class ActiveStandby {
   private ClusterManager manager;
   private AsyncMap<String, String> candidatesMap;
   private Set<String> candidates = Set.of();
-  private List<String> lastMembers = List.of();
   private boolean active;
   private boolean refreshing;
   private boolean stopped;
@@ -103,20 +102,17 @@ final class ActiveStandby {
   }
 
   /**
-   * Reads the member list (local, no remote call) and decides. This node always counts itself, so a
-   * map that lost entries in a merge never demotes it. A changed member list or an active role also
-   * re-reads the candidates: a younger candidate that missed an older one corrects itself within a check.
+   * Reads the member list (local, no remote call) and decides; then re-reads the candidates (one small
+   * map read per check and candidate), so a younger candidate that missed an older one corrects itself
+   * within a check, and a standby notices an active one that withdrew before it left the cluster. This
+   * node always counts itself, so a map that lost entries in a merge never demotes it.
    */
   private void check() {
     if (stopped) {
       return;
     }
-    List<String> members = manager.getNodes();
-    decide(members);
-    if (!members.equals(lastMembers) || active) {
-      lastMembers = List.copyOf(members);
-      refresh();
-    }
+    decide(manager.getNodes());
+    refresh();
   }
 
   private void decide(List<String> members) {
