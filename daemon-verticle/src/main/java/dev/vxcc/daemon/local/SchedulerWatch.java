@@ -22,14 +22,15 @@ import org.slf4j.LoggerFactory;
  * Fails our scheduler requests in flight the moment a scheduler node leaves the cluster, so that they
  * are re-sent to whichever scheduler is active now instead of waiting out their send timeout: the
  * event bus neither fails nor retries a request whose recipient died (stack-notes §6, only TIMEOUT
- * ever came back). Reading the member list is local, so it is polled; the scheduler candidates (a
+ * ever came back). Delegates guard their grant calls with it, servants their heartbeats (a new active
+ * scheduler knows no servant until its first heartbeat). Reading the member list is local, so it is polled; the scheduler candidates (a
  * cluster-wide map) are re-read now and then. Not clustered, it does nothing. Confined to one context.
  */
-final class SchedulerWatch {
+public final class SchedulerWatch {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerWatch.class);
 
   /** Distinct from the scheduler's codes: the request never got an answer, so retrying is always right. */
-  static final int SCHEDULER_LEFT = -14;
+  public static final int SCHEDULER_LEFT = -14;
 
   private final Vertx vertx;
   private final Set<Promise<?>> inFlight = new LinkedHashSet<>();
@@ -39,11 +40,11 @@ final class SchedulerWatch {
   private Set<String> candidates = Set.of();
   private Set<String> members = Set.of();
 
-  SchedulerWatch(Vertx vertx) {
+  public SchedulerWatch(Vertx vertx) {
     this.vertx = vertx;
   }
 
-  void start() {
+  public void start() {
     manager = vertx instanceof VertxInternal vi ? vi.clusterManager() : null;
     if (manager == null) {
       return;
@@ -57,12 +58,12 @@ final class SchedulerWatch {
     timers.add(PeriodicTask.start(vertx, "scheduler membership", SchedulerCandidates.CHECK_MS, this::checkMembers));
   }
 
-  void stop() {
+  public void stop() {
     timers.forEach(PeriodicTask::stop);
   }
 
   /** The request's outcome, or a quick SCHEDULER_LEFT failure if a scheduler node leaves meanwhile. */
-  <T> Future<T> guard(Future<T> request) {
+  public <T> Future<T> guard(Future<T> request) {
     if (manager == null) {
       return request;
     }

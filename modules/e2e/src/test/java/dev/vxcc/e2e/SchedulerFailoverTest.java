@@ -72,7 +72,7 @@ class SchedulerFailoverTest {
     Commands.run(work, env, 300, concat(cmake, "-B", viaVxcc.toString(), "-DCMAKE_CXX_COMPILER=" + links.resolve("g++")))
         .orFail("cmake (through vxcc)");
     long remoteBefore = stats().getLong("remote");
-    long localBefore = stats().getLong("local");
+    long localBefore = failoverLocals(stats());
     CompletableFuture<Commands.Result> build = CompletableFuture.supplyAsync(() -> {
       try {
         return Commands.run(viaVxcc, env, 1200, List.of("make", "-j8", "libninja"));
@@ -97,9 +97,10 @@ class SchedulerFailoverTest {
     E2e.assertIdentical(expected, E2e.objects(viaVxcc.resolve("CMakeFiles/libninja.dir")), "build across a scheduler failover vs local");
     assertTrue(logSays(standby, "This scheduler is now the active one"), "the standby took over: " + NodeProcess.tail(standby.log()));
     assertTrue(s.getLong("remote") > remoteAtKill, "compiles kept going remote after the kill: " + s.encodePrettily());
-    // The target is at most 2 % local because of a failover; with this few objects, that is none,
-    // plus one for a grant request that may be lost with the dead node on a loaded machine.
-    assertTrue(s.getLong("local") - localBefore <= 1, "compiles fell back to local: " + s.encodePrettily() + "\n" + result.stdout());
+    // The target is at most 2 % local because of a failover; with this few objects, that is none.
+    // Local by design (info queries, LTO) or for want of slots on a loaded machine (cluster-busy)
+    // is no failover's doing.
+    assertTrue(failoverLocals(s) - localBefore == 0, "compiles fell back to local: " + s.encodePrettily() + "\n" + result.stdout());
   }
 
   /** Remote compiles so far; a stats call that times out on a loaded machine reads as no progress. */
@@ -109,6 +110,12 @@ class SchedulerFailoverTest {
     } catch (AssertionError e) {
       return 0;
     }
+  }
+
+  /** Local compiles a lost or missing scheduler causes. */
+  static long failoverLocals(JsonObject stats) {
+    JsonObject reasons = stats.getJsonObject("localByReason", new JsonObject());
+    return reasons.getLong("no-servant-for-compiler", 0L) + reasons.getLong("scheduler-unreachable", 0L);
   }
 
   static JsonObject stats() throws Exception {
