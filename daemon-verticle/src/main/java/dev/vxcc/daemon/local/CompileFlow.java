@@ -285,6 +285,8 @@ final class CompileFlow {
   private Future<Buffer> outcome(LocalTask t, RemoteResult res) {
     LocalReason redo = CleanResult.redoLocally(res.exitCode(), res.stderr().length == 0, cfg.exactDiagnostics());
     if (redo != null) {
+      // Only clean results are cached, so this result was compiled remotely: the local run repeats it.
+      stats.repeated(redo == LocalReason.COMPILE_ERROR ? RepeatReason.COMPILE_ERROR : RepeatReason.REMOTE_DIAGNOSTICS);
       return Future.succeededFuture(local(t.pid, redo, Notes.diagnostic(res.stderr()), false));
     }
     if (RemoteResult.FROM_CACHE.equals(res.servant())) {
@@ -323,6 +325,9 @@ final class CompileFlow {
     } else {
       stats.remoteFailed.incrementAndGet();
       reason = LocalReason.REMOTE_FAILED;
+    }
+    if (reason == LocalReason.REMOTE_FAILED) {
+      stats.repeated(RepeatReason.REMOTE_FAILED);
     }
     LOG.info("task {} ({}) compiles locally ({}): {}", t.id, t.decision.sourcePath(), reason.code(), err.getMessage());
     return local(t.pid, reason, false);
