@@ -53,7 +53,8 @@ import org.junit.jupiter.api.Timeout;
  * (gcc -O2, Debian's flags, clang -g: one plain row, the everyday gcc row and clang's DWARF 5),
  * and on every row with {@code -Dvxcc.matrix.full=true}, which {@code bench/fidelity.sh} sets
  * (with no timeout: {@code -Djunit.jupiter.execution.timeout.mode=disabled}). {@code -Dvxcc.matrix.rows=gcc:-g3,clang:-O2} runs only the rows
- * named (compiler:flags, or a bare compiler), for a quick look at one.
+ * named (compiler:flags, or a bare compiler), for a quick look at one; {@code -Dvxcc.matrix.projects=diag}
+ * (of diag,ninja,leveldb) only the projects named.
  *
  * <p>leveldb builds its library, leveldbutil and a few of its test executables (each test
  * recompiles util/testutil.cc against gtest/gmock, and all 30 would double the run time on a
@@ -153,8 +154,9 @@ class FidelityMatrixTest {
   @Timeout(value = 50, unit = TimeUnit.MINUTES)
   void twoProjectsTwoCompilersTwoLevelsAreByteIdenticalThroughTheCluster() throws Exception {
     long t0 = System.nanoTime();
-    Path ninjaSrc = Sources.debian("ninja-build");
-    Path leveldbSrc = Sources.debian("leveldb");
+    List<String> projects = List.of(System.getProperty("vxcc.matrix.projects", "diag,ninja,leveldb").split(","));
+    Path ninjaSrc = projects.contains("ninja") ? Sources.debian("ninja-build") : null;
+    Path leveldbSrc = projects.contains("leveldb") ? Sources.debian("leveldb") : null;
     Map<String, Compiler> compilers = Map.of("gcc", new Compiler("gcc", "gcc", "g++"), "clang", new Compiler("clang", "clang", "clang++"));
     String leveldbTargets = System.getProperty("vxcc.matrix.leveldbTargets", String.join(",", LEVELDB_TARGETS));
     boolean full = Boolean.getBoolean("vxcc.matrix.full");
@@ -167,9 +169,13 @@ class FidelityMatrixTest {
         continue;
       }
       Compiler c = compilers.get(cfg.compiler());
-      rows.add(DiagnosticsProject.compare(diagSrc, c, cfg));
-      rows.add(build("ninja", ninjaSrc, List.of(), List.of(), c, cfg));
-      if (full || LEVELDB_ROWS_ON_CI.contains(cfg)) {
+      if (projects.contains("diag")) {
+        rows.add(DiagnosticsProject.compare(diagSrc, c, cfg));
+      }
+      if (projects.contains("ninja")) {
+        rows.add(build("ninja", ninjaSrc, List.of(), List.of(), c, cfg));
+      }
+      if (projects.contains("leveldb") && (full || LEVELDB_ROWS_ON_CI.contains(cfg))) {
         List<String> targets = "all".equals(leveldbTargets) ? List.of() : List.of(leveldbTargets.split(","));
         rows.add(build("leveldb", leveldbSrc, List.of("-DLEVELDB_BUILD_TESTS=ON", "-DLEVELDB_BUILD_BENCHMARKS=OFF"), targets, c, cfg));
       }
