@@ -12,6 +12,8 @@ enum RepeatReason {
   REMOTE_DIAGNOSTICS("remote-diagnostics", false),
   /** The remote compile failed; the local one runs again to print the errors with source snippets. */
   COMPILE_ERROR("compile-error", false),
+  /** gcc took the main file of our preprocessed input for a header: {@code MainFileAsHeader}. */
+  MAIN_FILE_AS_HEADER("main-file-as-header", true),
   /** A servant failed (refused, died, timed out); the task went to another servant. */
   SERVANT_RETRY("servant-retry", true),
   /**
