@@ -39,6 +39,12 @@ public final class CacheStore {
     return fromL2;
   }
 
+  /** The value's length from metadata where the layers keep it (an HTTP HEAD), or empty. */
+  public java.util.OptionalLong size(String key) {
+    java.util.OptionalLong inL1 = l1.size(key);
+    return inL1.isPresent() ? inL1 : l2.size(key);
+  }
+
   /** L2 first: if it fails the put fails, and L1 and the filter never claim an entry L2 lacks. */
   public void put(String key, byte[] value) {
     l2.put(key, value);

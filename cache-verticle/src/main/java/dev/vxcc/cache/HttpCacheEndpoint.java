@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * same {@link CacheStore} as gRPC. Credentials, method and key are checked before a body is read,
  * so a refused or oversized PUT costs no buffering. Every refusal is a 4xx status, which ccache
  * takes as a miss on a read and a failed upload (logged, build carries on) on a write. A HEAD
- * reads the entry like a GET (the engines have no cheaper lookup) but is not counted as a hit or
- * miss: ccache sends one before some uploads, and it says nothing about the build's hit rate.
+ * answers from metadata ({@link CacheStore#size}: memory, the disk engine's index; the Hazelcast
+ * engine still reads the entry), so a corrupt entry is found only by the GET that follows; it is
+ * not counted as a hit or miss: ccache sends one before some uploads, and it says nothing about
+ * the build's hit rate.
  */
 final class HttpCacheEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(HttpCacheEndpoint.class);
@@ -50,7 +52,7 @@ final class HttpCacheEndpoint {
     // its end can stall the next request on a kept-alive connection.
     router.route().handler(BodyHandler.create(false).setBodyLimit(maxEntryBytes));
     router.get().handler(ctx -> read(ctx, true));
-    router.head().handler(ctx -> read(ctx, false));
+    router.head().handler(this::head);
     router.put().handler(this::write);
     router.route().failureHandler(this::failed);
     return router;
@@ -113,6 +115,20 @@ final class HttpCacheEndpoint {
         resp.end(Buffer.buffer(value.get()));
       } else {
         resp.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(value.get().length)).end();
+      }
+    });
+  }
+
+  private void head(RoutingContext ctx) {
+    HttpCacheKey key = ctx.get(ENTRY);
+    workers.executeBlocking(() -> store.size(key.storeKey()), false).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else if (ar.result().isEmpty()) {
+        refuse(ctx, 404, "no such entry");
+      } else {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream")
+            .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(ar.result().getAsLong())).end();
       }
     });
   }

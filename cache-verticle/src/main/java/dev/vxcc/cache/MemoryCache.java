@@ -51,6 +51,12 @@ public final class MemoryCache {
     return Optional.ofNullable(cache.getIfPresent(key));
   }
 
+  /** The value's length, without touching its recency. */
+  public java.util.OptionalLong size(String key) {
+    byte[] v = cache.asMap().get(key);
+    return v == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(v.length);
+  }
+
   /** Values that alone exceed the budget are not kept: they would only flush everything else. */
   public void put(String key, byte[] value) {
     if (weigh(key, value) > maxBytes) {

@@ -14,6 +14,14 @@ public interface CacheEngine extends AutoCloseable {
   /** The value, or empty on a miss; a corrupt entry is dropped, counted, and reported as a miss. */
   Optional<byte[]> get(String key);
 
+  /**
+   * The value's length without reading the value where the engine can (an HTTP HEAD asks only
+   * that), or empty on a miss. Not counted as a hit or miss. The default reads the entry.
+   */
+  default java.util.OptionalLong size(String key) {
+    return get(key).map(v -> java.util.OptionalLong.of(v.length)).orElse(java.util.OptionalLong.empty());
+  }
+
   void put(String key, byte[] value);
 
   void remove(String key);

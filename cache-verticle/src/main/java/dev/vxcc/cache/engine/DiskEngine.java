@@ -203,6 +203,14 @@ public final class DiskEngine implements CacheEngine {
     return removed;
   }
 
+  /** From the index: the file is the value behind an {@link EntryCodec} header. */
+  @Override
+  public java.util.OptionalLong size(String key) {
+    Long file = index.get(key);
+    return file == null || file < EntryCodec.HEADER_BYTES ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(file - EntryCodec.HEADER_BYTES);
+  }
+
   private void index(String key, long size) {
     Long old = index.put(key, size);
     bytes.addAndGet(size - (old == null ? 0 : old));

@@ -58,6 +58,18 @@ class DiskEngineTest {
   }
 
   @Test
+  void sizeComesFromTheIndexWithoutReadingOrCounting() {
+    DiskEngine e = open(1 << 20);
+    String k = Keys.key("head");
+    assertTrue(e.size(k).isEmpty());
+    e.put(k, value(2));
+    assertEquals(VALUE_BYTES, e.size(k).getAsLong());
+    // A reopened engine knows sizes from the directory alone.
+    assertEquals(VALUE_BYTES, open(1 << 20).size(k).getAsLong());
+    assertEquals(0, e.stats().hits() + e.stats().misses(), "an HTTP HEAD is neither a hit nor a miss");
+  }
+
+  @Test
   void purgeDeletesLeastRecentlyUsedUntilUnderTheBound() {
     DiskEngine e = open(10L * FILE_BYTES);
     List<String> keys = new ArrayList<>();

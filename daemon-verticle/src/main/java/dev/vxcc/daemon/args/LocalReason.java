@@ -61,6 +61,8 @@ public enum LocalReason {
     // ---- the delegate's reasons, from the remote outcome ----
     COMPILE_ERROR("compile-error", "the remote compile failed: the local one shows the errors with source snippets"),
     REMOTE_DIAGNOSTICS("remote-diagnostics", "the remote compile printed diagnostics, which only a local compile shows exactly"),
+    MAIN_FILE_AS_HEADER("main-file-as-header",
+            "gcc took the main file of a preprocessed input for a header (-Wsubobject-linkage on its anonymous-namespace types; its debug info differs)"),
     CLUSTER_BUSY("cluster-busy", "no servant was free within the grant wait"),
     CANCELLED("cancelled", "the remote work was cancelled (wrapper gone, task timeout, lease lost)"),
     REMOTE_FAILED("remote-failed", "the servants failed (not the compile), retries included");

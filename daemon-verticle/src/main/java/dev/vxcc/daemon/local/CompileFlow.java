@@ -284,7 +284,17 @@ final class CompileFlow {
 
   private Future<Buffer> outcome(LocalTask t, RemoteResult res) {
     LocalReason redo = CleanResult.redoLocally(res.exitCode(), res.stderr().length == 0, cfg.exactDiagnostics());
+    if (t.decision.family() == dev.vxcc.daemon.args.CompilerFamily.GCC
+        && dev.vxcc.daemon.MainFileAsHeader.seen(res.stderr(), t.decision.sourcePath())) {
+      redo = LocalReason.MAIN_FILE_AS_HEADER;
+    }
     if (redo != null) {
+      // Only clean results are cached, so this result was compiled remotely: the local run repeats it.
+      stats.repeated(switch (redo) {
+        case COMPILE_ERROR -> RepeatReason.COMPILE_ERROR;
+        case MAIN_FILE_AS_HEADER -> RepeatReason.MAIN_FILE_AS_HEADER;
+        default -> RepeatReason.REMOTE_DIAGNOSTICS;
+      });
       return Future.succeededFuture(local(t.pid, redo, Notes.diagnostic(res.stderr()), false));
     }
     if (RemoteResult.FROM_CACHE.equals(res.servant())) {
@@ -323,6 +333,9 @@ final class CompileFlow {
     } else {
       stats.remoteFailed.incrementAndGet();
       reason = LocalReason.REMOTE_FAILED;
+    }
+    if (reason == LocalReason.REMOTE_FAILED) {
+      stats.repeated(RepeatReason.REMOTE_FAILED);
     }
     LOG.info("task {} ({}) compiles locally ({}): {}", t.id, t.decision.sourcePath(), reason.code(), err.getMessage());
     return local(t.pid, reason, false);

@@ -24,6 +24,7 @@ final class DelegateStats {
   private final Map<String, AtomicLong> localByReason = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> remoteByServant = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> cacheMissByReason = new ConcurrentHashMap<>();
+  private final Map<RepeatReason, AtomicLong> repeatedByReason = new ConcurrentHashMap<>();
 
   void local(LocalReason reason) {
     localByReason.computeIfAbsent(reason.code(), r -> new AtomicLong()).incrementAndGet();
@@ -31,6 +32,29 @@ final class DelegateStats {
 
   void cacheMiss(CacheMissReason reason) {
     cacheMissByReason.computeIfAbsent(reason.code(), r -> new AtomicLong()).incrementAndGet();
+  }
+
+  /** One more run of a compile that had already run (or may have) for the same invocation. */
+  void repeated(RepeatReason reason) {
+    repeatedByReason.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+  }
+
+  long repeatedTotal() {
+    return repeatedByReason.values().stream().mapToLong(AtomicLong::get).sum();
+  }
+
+  long repeatedAfterOurFailures() {
+    return repeatedByReason.entrySet().stream().filter(e -> e.getKey().ours()).mapToLong(e -> e.getValue().get()).sum();
+  }
+
+  /**
+   * Compiles whose object came from the cluster (a servant or the shared cache) over all that
+   * finished; 0 before any did. Shared runs count once, on the delegate that submitted them.
+   */
+  double remoteShare() {
+    long away = remote.get() + cacheHits.get();
+    long all = away + localTotal();
+    return all == 0 ? 0 : (double) away / all;
   }
 
   void ranOn(String servant) {
@@ -49,11 +73,19 @@ final class DelegateStats {
     new TreeMap<>(remoteByServant).forEach((k, v) -> servants.put(k, v.get()));
     JsonObject misses = new JsonObject();
     new TreeMap<>(cacheMissByReason).forEach((k, v) -> misses.put(k, v.get()));
+    JsonObject repeats = new JsonObject();
+    for (RepeatReason r : RepeatReason.values()) {
+      repeats.put(r.code(), repeatedCount(r));
+    }
     return new JsonObject()
         .put("invocations", invocations.get())
         .put("submitted", submitted.get())
         .put("remote", remote.get())
         .put("local", localTotal())
+        .put("remoteShare", remoteShare())
+        .put("repeated", repeatedTotal())
+        .put("repeatedAfterOurFailures", repeatedAfterOurFailures())
+        .put("repeatedByReason", repeats)
         .put("retried", retried.get())
         .put("remoteFailed", remoteFailed.get())
         .put("preprocessFallbacks", preprocessFallbacks.get())
@@ -65,6 +97,11 @@ final class DelegateStats {
         .put("cacheMissByReason", misses);
   }
 
+  private long repeatedCount(RepeatReason r) {
+    AtomicLong n = repeatedByReason.get(r);
+    return n == null ? 0 : n.get();
+  }
+
   String toText() {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("invocations            %d%n", invocations.get()));
@@ -73,12 +110,23 @@ final class DelegateStats {
     sb.append(String.format("from the shared cache  %d%n", cacheHits.get()));
     sb.append(String.format("run locally            %d%n", localTotal()));
     new TreeMap<>(localByReason).forEach((k, v) -> sb.append(String.format("  %-22s %d%n", k, v.get())));
+    sb.append(String.format("remote share           %.1f %%%n", 100 * remoteShare()));
+    sb.append(String.format("compiled twice         %d (after a failure of ours: %d)%n", repeatedTotal(), repeatedAfterOurFailures()));
+    for (RepeatReason r : RepeatReason.values()) {
+      if (repeatedCount(r) > 0) {
+        sb.append(String.format("  %-22s %d%n", r.code(), repeatedCount(r)));
+      }
+    }
     sb.append(String.format("retried elsewhere      %d%n", retried.get()));
     sb.append(String.format("remote failures        %d%n", remoteFailed.get()));
     sb.append(String.format("preprocess fallbacks   %d%n", preprocessFallbacks.get()));
     sb.append(String.format("shared (this daemon)   %d%n", sharedLocal.get()));
     sb.append(String.format("shared (cluster)       %d%n", sharedRemote.get()));
     new TreeMap<>(remoteByServant).forEach((k, v) -> sb.append(String.format("  on %-19s %d%n", k, v.get())));
+    if (!cacheMissByReason.isEmpty()) {
+      sb.append("cache misses\n");
+      new TreeMap<>(cacheMissByReason).forEach((k, v) -> sb.append(String.format("  %-22s %d%n", k, v.get())));
+    }
     return sb.toString();
   }
 }

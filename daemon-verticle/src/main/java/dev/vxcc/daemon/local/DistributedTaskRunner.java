@@ -114,6 +114,7 @@ final class DistributedTaskRunner {
         .recover(err -> {
           if (err instanceof ServantSession.ServantFailure && attempt < cfg.retries() && !cancel.isCancelled()) {
             stats.retried.incrementAndGet();
+            stats.repeated(RepeatReason.SERVANT_RETRY);
             LOG.info("retrying task {} on another servant: {}", job.taskDigest(), err.getMessage());
             return attempt(job, cancel, attempt + 1);
           }

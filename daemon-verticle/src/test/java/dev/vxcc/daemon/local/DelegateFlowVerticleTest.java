@@ -203,6 +203,10 @@ class DelegateFlowVerticleTest {
     assertEquals(List.of(dead, b), locations(scheduler.granted()));
     assertEquals(1, cc.calls());
     assertEquals(1, w.stats().getLong("retried"));
+    // Counted as a repeat after a failure of ours, the only kind issue 11 allows.
+    assertEquals(1, w.stats().getJsonObject("repeatedByReason").getLong("servant-retry"));
+    assertEquals(1, w.stats().getLong("repeatedAfterOurFailures"));
+    assertEquals(1.0, w.stats().getDouble("remoteShare"));
     // Neither slot stays taken at the scheduler: the refused one goes back at once.
     awaitFreed(scheduler.grant(0).grantId());
     awaitFreed(scheduler.grant(1).grantId());
@@ -242,6 +246,8 @@ class DelegateFlowVerticleTest {
     assertLocal("remote-failed", w.finish(task(w), source("noRetries")));
     assertEquals(List.of(dead), locations(scheduler.granted()));
     assertEquals(0, cc.calls());
+    assertEquals(1, w.stats().getJsonObject("repeatedByReason").getLong("remote-failed"));
+    assertEquals(0.0, w.stats().getDouble("remoteShare"));
   }
 
   @Test
@@ -255,6 +261,10 @@ class DelegateFlowVerticleTest {
     assertTrue(d.text("note", "").contains("stand-in: error: refused"), d.text("note", ""));
     assertEquals(List.of(a), locations(scheduler.granted()));
     assertEquals(0, w.stats().getLong("retried"));
+    // Compiled twice (remotely, then locally for the snippets), and not for a failure of ours.
+    assertEquals(1, w.stats().getLong("repeated"));
+    assertEquals(1, w.stats().getJsonObject("repeatedByReason").getLong("compile-error"));
+    assertEquals(0, w.stats().getLong("repeatedAfterOurFailures"));
     awaitFreed(scheduler.grant(0).grantId());
   }
 
