@@ -185,7 +185,13 @@ public final class LocalApiVerticle extends VerticleBase {
     long pid = peer.pid();
     boolean light = "light".equals(f.text("kind", "heavy"));
     // The deadline is taken before the timer is set, so that the timer never fires before it.
-    Future<Boolean> granted = quota.acquireWithin(pid, light, DaemonConstants.LONG_POLL_MS);
+    long asked = stats.phases.now();
+    Future<Boolean> granted = quota.acquireWithin(pid, light, DaemonConstants.LONG_POLL_MS)
+        .onSuccess(g -> {
+          if (g) {
+            stats.phases.since(dev.vxcc.daemon.PhaseTimes.Phase.QUOTA_WAIT, asked);
+          }
+        });
     vertx.setTimer(DaemonConstants.LONG_POLL_MS, t -> quota.expireDue());
     return granted.map(Directives::granted);
   }

@@ -7,6 +7,7 @@ import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.common.util.Zstd;
 import dev.vxcc.daemon.DaemonConstants;
+import dev.vxcc.daemon.PhaseTimes;
 import dev.vxcc.daemon.args.CompilerFamily;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -73,6 +74,7 @@ public final class ExecutionEngine {
   private long nextId = 1;
   private long runEver;
   private long inFlightBytes;
+  private final PhaseTimes phases = new PhaseTimes(PhaseTimes.SERVANT);
 
   /**
    * @param jobRoot private to this servant: job directories below it have unguessable names and
@@ -93,6 +95,11 @@ public final class ExecutionEngine {
 
   public void onCleanResult(ResultListener l) {
     this.listener = l;
+  }
+
+  /** Per-phase times of the tasks run here (the servant's stats). */
+  public PhaseTimes phases() {
+    return phases;
   }
 
   public int maxTasks() {
@@ -133,15 +140,25 @@ public final class ExecutionEngine {
     inFlightBytes += cost;
     jobs.put(id, cj);
     runEver++;
+    long queued = phases.now();
     return vertx.executeBlocking(() -> start(cj, job), false)
         .onSuccess(p -> {
           cj.process = p;
+          cj.startedNanos = phases.now();
+          cj.queueMicros = (cj.startedNanos - queued) / 1000;
+          phases.record(PhaseTimes.Phase.SERVANT_QUEUE, cj.startedNanos - queued);
           if (cj.killed) {
             kill(cj);
           }
           Future.fromCompletionStage(p.onExit(), vertx.getOrCreateContext())
               .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-              .transform(ar -> collect(cj, job.outputSuffix(), ar.succeeded() ? ar.result().exitValue() : null))
+              .transform(ar -> {
+                long exited = phases.now();
+                cj.compileMicros = (exited - cj.startedNanos) / 1000;
+                phases.record(PhaseTimes.Phase.COMPILE, exited - cj.startedNanos);
+                return collect(cj, job.outputSuffix(), ar.succeeded() ? ar.result().exitValue() : null)
+                    .onComplete(x -> phases.since(PhaseTimes.Phase.COLLECT, exited));
+              })
               .onComplete(ar -> {
                 if (ar.failed()) {
                   LOG.warn("task {}: outputs not collected: {}", cj.id, ar.cause().toString());
@@ -251,6 +268,8 @@ public final class ExecutionEngine {
       WaitTaskResponse.Builder r = WaitTaskResponse.newBuilder()
           .setStatus(TaskStatus.TASK_STATUS_DONE)
           .setExitCode(exit)
+          .setServantQueueMicros(cj.queueMicros)
+          .setCompileMicros(cj.compileMicros)
           .setStdoutZstd(ByteString.copyFrom(Zstd.compress(cj.hidePaths(Files.readAllBytes(io.resolve("stdout"))))))
           .setStderrZstd(ByteString.copyFrom(Zstd.compress(cj.hidePaths(Files.readAllBytes(io.resolve("stderr"))))));
       if (exit == 0) {

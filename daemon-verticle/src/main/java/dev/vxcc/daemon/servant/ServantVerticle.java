@@ -230,6 +230,7 @@ public final class ServantVerticle extends VerticleBase {
    * claim, nothing is stored.
    */
   private void store(ServantJob job, WaitTaskResponse result) {
+    long started = engine.phases().now();
     vertx.executeBlocking(() -> {
       byte[] source = Zstd.decompress(job.sourceZstd(), cfg.servant().maxSourceBytes());
       TaskKeyBuilder.StoreVerdict verdict = storeKey(job, source, result.getFilesList(),
@@ -247,6 +248,7 @@ public final class ServantVerticle extends VerticleBase {
       return Map.entry(verdict.cacheKey(), entry.toByteArray());
     }, false)
         .onSuccess(e -> {
+          engine.phases().since(dev.vxcc.daemon.PhaseTimes.Phase.STORE, started);
           if (e != null) {
             cache.put(e.getKey(), e.getValue());
           }
@@ -279,6 +281,7 @@ public final class ServantVerticle extends VerticleBase {
         .put("running", engine.running())
         .put("tasksRunEver", engine.tasksRunEver())
         .put("keyMismatches", keyMismatches.get())
+        .put("phases", engine.phases().toJson())
         .put("cache", cache.stats())
         .put("compilers", new JsonObject(Map.copyOf(compilers.snapshot().entrySet().stream()
             .collect(java.util.stream.Collectors.toMap(e -> e.getKey(), e -> (Object) e.getValue().toString())))));
