@@ -22,6 +22,8 @@ final class DelegateStats {
   final AtomicLong cacheHits = new AtomicLong();
   /** Joined an identical task already running on some servant for another daemon. */
   final AtomicLong sharedRemote = new AtomicLong();
+  /** Compiled on this node's own servant without the network: it was the only servant for the compiler. */
+  final AtomicLong inPlace = new AtomicLong();
   /** Where remote tasks' time goes, phase by phase. */
   final PhaseTimes phases = new PhaseTimes(PhaseTimes.DELEGATE);
   private final Map<String, AtomicLong> localByReason = new ConcurrentHashMap<>();
@@ -63,6 +65,7 @@ final class DelegateStats {
         .put("cacheHits", cacheHits.get())
         .put("sharedLocal", sharedLocal.get())
         .put("sharedRemote", sharedRemote.get())
+        .put("inPlace", inPlace.get())
         .put("localByReason", reasons)
         .put("remoteByServant", servants)
         .put("cacheMissByReason", misses)
@@ -82,6 +85,7 @@ final class DelegateStats {
     sb.append(String.format("preprocess fallbacks   %d%n", preprocessFallbacks.get()));
     sb.append(String.format("shared (this daemon)   %d%n", sharedLocal.get()));
     sb.append(String.format("shared (cluster)       %d%n", sharedRemote.get()));
+    sb.append(String.format("in place (own servant) %d%n", inPlace.get()));
     new TreeMap<>(remoteByServant).forEach((k, v) -> sb.append(String.format("  on %-19s %d%n", k, v.get())));
     String times = phases.toText("  ");
     if (!times.isEmpty()) {

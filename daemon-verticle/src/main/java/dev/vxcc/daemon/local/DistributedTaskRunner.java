@@ -36,9 +36,11 @@ final class DistributedTaskRunner {
   private final LeaseRenewal leases;
   private final Map<String, GrantKeeper> keepers = new HashMap<>();
   private final SharedTasks shared = new SharedTasks();
+  private final InPlaceRunner inPlace;
 
   DistributedTaskRunner(Vertx vertx, DaemonConfig cfg, GrpcClient grpc, DelegateStats stats, ClusterViewKeeper cluster,
-      SchedulerLink scheduler, PenaltyBox penalties, LeaseRenewal leases, InstantSource clock) {
+      SchedulerLink scheduler, PenaltyBox penalties, LeaseRenewal leases, InstantSource clock, InPlaceRunner inPlace) {
+    this.inPlace = inPlace;
     this.vertx = vertx;
     this.cfg = cfg;
     this.grpc = grpc;
@@ -62,6 +64,10 @@ final class DistributedTaskRunner {
 
   /** The same task already running on some servant is joined instead of compiled again. */
   private Future<RemoteResult> attachOrDispatch(RemoteJob job, Cancellation cancel) {
+    dev.vxcc.daemon.InPlaceServant self = inPlace.target(job.compilerDigest());
+    if (self != null) {
+      return inPlace.run(self, job, cancel);
+    }
     RunningTask running = cluster.running(job.taskDigest());
     String token = cluster.servingToken();
     if (running == null || token.isEmpty() || penalties.isPenalised(running.servantLocation())) {

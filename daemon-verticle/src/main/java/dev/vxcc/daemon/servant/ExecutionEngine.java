@@ -114,6 +114,18 @@ public final class ExecutionEngine {
     if (running() + 1 > maxTasks) {
       return Future.failedFuture(new Overloaded("servant is busy: " + running() + " of " + maxTasks + " slots in use"));
     }
+    return admit(job, false);
+  }
+
+  /**
+   * A task of this machine's own delegate, admitted by its local quota rather than our slots (which
+   * are what we offer other machines); memory and buffer bounds still apply.
+   */
+  public Future<Long> queueInPlace(ServantJob job) {
+    return admit(job, true);
+  }
+
+  private Future<Long> admit(ServantJob job, boolean inPlace) {
     long mem = availableMemory.getAsLong();
     if (mem > 0 && mem < minMemory) {
       return Future.failedFuture(new Overloaded("servant is short of memory: " + (mem >> 20) + " MiB available"));
@@ -137,6 +149,7 @@ public final class ExecutionEngine {
     random.nextBytes(name);
     CompileJob cj = new CompileJob(id, job.grantId(), job.taskDigest(), jobRoot.resolve("job-" + HexFormat.of().formatHex(name)), clock.millis());
     cj.reservedBytes = cost;
+    cj.inPlace = inPlace;
     inFlightBytes += cost;
     jobs.put(id, cj);
     runEver++;
@@ -391,6 +404,7 @@ public final class ExecutionEngine {
 
   public List<RunningTask> runningTasks(String location) {
     return jobs.values().stream()
+        .filter(j -> !j.inPlace)
         .sorted(Comparator.comparingLong(j -> j.id))
         .map(j -> new RunningTask(j.grantId, j.id, location, j.taskDigest))
         .toList();

@@ -15,6 +15,7 @@ import dev.vxcc.common.util.Zstd;
 import dev.vxcc.common.util.PeriodicTask;
 import dev.vxcc.daemon.DaemonConfig;
 import dev.vxcc.daemon.DaemonConstants;
+import dev.vxcc.daemon.InPlaceServant;
 import dev.vxcc.daemon.ResultCache;
 import dev.vxcc.daemon.args.CompilerFamily;
 import dev.vxcc.daemon.identity.Expansion;
@@ -72,6 +73,8 @@ public final class ServantVerticle extends VerticleBase {
   private ResultCache cache;
   private Sandbox sandbox;
   private Path jobRoot;
+  private ServantEndpoint endpoint;
+  private InPlaceServant inPlace;
   /** Clean results not stored because the delegate's key and ours disagreed. */
   private final java.util.concurrent.atomic.AtomicLong keyMismatches = new java.util.concurrent.atomic.AtomicLong();
 
@@ -150,6 +153,12 @@ public final class ServantVerticle extends VerticleBase {
           periodic.add(PeriodicTask.start(vertx, "servant cache tick", DaemonConstants.SERVANT_CACHE_TICK_MS, cache::tick));
           periodic.add(PeriodicTask.start(vertx, "compiler rescan", cfg.compilerRescanMs(),
               () -> probes.executeBlocking(() -> compilers.rescan(dirs), false)));
+          // Only a servant that serves at all compiles in place: one that refuses to run compilers as
+          // root must not do so for its own machine either.
+          if (engine.maxTasks() > 0) {
+            inPlace = new InPlaceServant(context, location, endpoint::runInPlace);
+            InPlaceServant.publish(vertx, inPlace);
+          }
           heartbeat();
           LOG.info("servant {} serving at {} with {} slots ({}), compilers {}", servantId, location, engine.maxTasks(), sandbox.why(),
               compilers.snapshot().values());
@@ -158,7 +167,8 @@ public final class ServantVerticle extends VerticleBase {
 
   private Future<HttpServer> startServer() {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(cfg.servant().maxMessageBytes()));
-    grpc.addService(ServantGrpcService.of(new ServantEndpoint(vertx, engine, compilers::pathOf, () -> acceptableTokens)));
+    endpoint = new ServantEndpoint(vertx, engine, compilers::pathOf, () -> acceptableTokens);
+    grpc.addService(ServantGrpcService.of(endpoint));
     server = vertx.createHttpServer(NodeTls.of(vertx, config()).applyTo(new HttpServerOptions().setHost(cfg.servingHost()).setPort(cfg.servingPort())));
     String address = cfg.servingHost() + ":" + cfg.servingPort();
     return server.requestHandler(grpc).listen()
@@ -290,6 +300,9 @@ public final class ServantVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    if (inPlace != null) {
+      InPlaceServant.withdraw(vertx, inPlace);
+    }
     vertx.cancelTimer(heartbeatTimer);
     periodic.forEach(PeriodicTask::stop);
     Future<Void> killed = engine == null ? Future.succeededFuture() : engine.killAll();
