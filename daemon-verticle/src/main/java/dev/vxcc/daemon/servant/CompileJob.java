@@ -26,6 +26,8 @@ final class CompileJob {
   boolean killed;
   /** Source bytes reserved against the servant's in-flight budget until the job finishes. */
   long reservedBytes;
+  /** The decompressed text, from the compiler's start until the cache fill takes it; null otherwise. */
+  byte[] source;
   /** For this machine's own delegate (admitted by its quota): not offered to other delegates to join. */
   boolean inPlace;
   /** Phase marks (System.nanoTime-style, from the engine's PhaseTimes) reported back to the delegate. */

@@ -56,7 +56,8 @@ public final class ExecutionEngine {
 
   /** Told about every clean compile (exit 0, nothing printed): the shared cache's only writer. */
   public interface ResultListener {
-    void compiled(ServantJob job, WaitTaskResponse result);
+    /** @param source the text the compiler read, decompressed once for both (never written to) */
+    void compiled(ServantJob job, byte[] source, WaitTaskResponse result);
   }
 
   private final Vertx vertx;
@@ -70,7 +71,7 @@ public final class ExecutionEngine {
   private final long timeoutMs;
   private final InstantSource clock;
   private final Map<Long, CompileJob> jobs = new HashMap<>();
-  private ResultListener listener = (job, result) -> { };
+  private ResultListener listener = (job, source, result) -> { };
   private long nextId = 1;
   private long runEver;
   private long inFlightBytes;
@@ -177,8 +178,10 @@ public final class ExecutionEngine {
                   LOG.warn("task {}: outputs not collected: {}", cj.id, ar.cause().toString());
                 }
                 finish(cj, ar.succeeded() ? ar.result() : TaskResults.failure("outputs could not be collected"));
-                if (!job.disallowCacheFill() && TaskResults.clean(cj.result)) {
-                  listener.compiled(job, cj.result);
+                byte[] source = cj.source;
+                cj.source = null;
+                if (!job.disallowCacheFill() && TaskResults.clean(cj.result) && source != null) {
+                  listener.compiled(job, source, cj.result);
                 }
               });
         })
@@ -210,6 +213,11 @@ public final class ExecutionEngine {
       source = Zstd.decompress(job.sourceZstd(), limits.maxSourceBytes());
     } catch (IllegalArgumentException e) {
       throw new BadTask("source_zstd: " + e.getMessage());
+    }
+    // Kept for the cache fill, which re-derives the key from it: one decompression, not two. Its
+    // size is already reserved against the in-flight budget until the job finishes.
+    if (!job.disallowCacheFill()) {
+      cj.source = source;
     }
     // gcc's preprocessor runs in both input modes; clang's rewrite-includes sources legitimately
     // keep #include lines, so for clang only the sandbox limits what a directive can read.

@@ -239,10 +239,9 @@ public final class ServantVerticle extends VerticleBase {
    * the delegate's own code from our copy of the source: on any disagreement with the delegate's
    * claim, nothing is stored.
    */
-  private void store(ServantJob job, WaitTaskResponse result) {
+  private void store(ServantJob job, byte[] source, WaitTaskResponse result) {
     long started = engine.phases().now();
     vertx.executeBlocking(() -> {
-      byte[] source = Zstd.decompress(job.sourceZstd(), cfg.servant().maxSourceBytes());
       TaskKeyBuilder.StoreVerdict verdict = storeKey(job, source, result.getFilesList(),
           () -> Expansion.run(sandbox.prefix(), job.compiler(), job.args(), source, cfg.servant().maxSourceBytes()));
       if (!verdict.store()) {
