@@ -13,7 +13,7 @@ import io.vertx.core.shareddata.Shareable;
  * This node's own servant, as its delegate reaches it without the network: a task whose only
  * usable servant is this machine compiles here, under the delegate's local quota, with the
  * servant's checks, sandbox and cache fill, and no gRPC call, grant or servant slot. Published in
- * the node's local map by the servant (so one JVM has at most one), looked up by the delegate.
+ * a local map of the node's by the servant (one per Vert.x instance), looked up by the delegate.
  */
 public final class InPlaceServant implements Shareable {
   /** Runs one task to its end on the servant's context; the servant frees it once done or cancelled. */
@@ -78,6 +78,6 @@ public final class InPlaceServant implements Shareable {
   }
 
   private static LocalMap<String, Object> map(Vertx vertx) {
-    return vertx.sharedData().getLocalMap(dev.vxcc.common.NodeKeys.MAP);
+    return vertx.sharedData().getLocalMap(DaemonConstants.IN_PLACE_MAP);
   }
 }
