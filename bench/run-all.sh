@@ -9,7 +9,7 @@
 #           2 rounds; scheduler 10 s per point; real build 3 rounds
 #   --with-cache: measure vxcc cache hits even if auto-detection finds no cache-hit counter
 # Sections: per-task overhead + cache (pertask.sh), CPU per remote task vs distcc (cpu.sh), orchestration at scale (scale.sh), the
-# scheduler alone (scheduler.sh), a real build (build.sh). Each runs separately; a section that
+# scheduler alone (scheduler.sh), a real build (build.sh), one machine vs plain make (onemachine.sh). Each runs separately; a section that
 # fails is reported as failed and the suite goes on.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,6 +52,7 @@ section cpu cpu.sh "${cpu[@]}"
 section scale scale.sh "${scale[@]}"
 section scheduler scheduler.sh "${sched[@]}"
 section build build.sh "${build[@]}" "${cache_flag[@]}"
+section one-machine onemachine.sh "${build[@]}"
 
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
