@@ -85,7 +85,7 @@ bench_start_node "$work/client.log" daemon "$(bench_conf client 0)"
 daemon=$(bench_local_addr "$BENCH_READY"); client_pid=${BENCH_PIDS[1]}
 bench_start_node "$work/servant.log" daemon \
   "$(bench_conf servant 2 ",\"extraCompilerDirs\":[\"$work/standin\"],\"servantUser\":\"\",\"servantAllowRoot\":true")"
-servant_pid=${BENCH_PIDS[2]}
+servant_pid=${BENCH_PIDS[2]}; servant_daemon=$(bench_local_addr "$BENCH_READY")
 dport=$(bench_free_port)
 distccd --daemon --no-detach --listen 127.0.0.1 --port "$dport" --allow 127.0.0.1 --jobs 2 --nice 0 \
   --log-file "$work/distcc/distccd.log" --pid-file "$work/distcc/distccd.pid" &
@@ -152,5 +152,7 @@ bench_row cpu "vxcc servant JVM CPU per task, stand-in" "$(per "$st_servant")" m
 bench_row cpu "vxcc total CPU per task over plain" "$v_over" ms "$tasks" "" "-" "shim+preprocessor+client JVM+servant JVM+compiler, minus plain; target <= distcc's"
 bench_row cpu "distcc total CPU per task over plain" "$d_over" ms "$tasks" "" "-" "distcc client+cpp+every distccd process and its compiler, minus plain"
 bench_row cpu "remote tasks counted by the client daemon" "$remote" tasks "$tasks" "" "-" "expected $((2 * tasks)) (real TU and stand-in runs)"
-echo "cpu: time per phase on the client daemon and the servant (whole run, warm-up included):" >&2
-VXCC_DAEMON=$daemon "$BENCH_DIST/bin/vxcc" --stats | sed -n '/^time per phase/,/^[a-z]/p' >&2
+phases() { awk '/^time per phase/ {p = 1; print; next} p && /^  / {print; next} {p = 0}'; }
+echo "cpu: time per phase (whole run, warm-up included), client daemon then servant:" >&2
+VXCC_DAEMON=$daemon "$BENCH_DIST/bin/vxcc" --stats | phases >&2
+VXCC_DAEMON=$servant_daemon "$BENCH_DIST/bin/vxcc" --stats | phases >&2

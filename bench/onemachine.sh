@@ -62,4 +62,4 @@ bench_row one-machine "vxcc, all-in-one node, cache filled" "$(bench_median < "$
 bench_row one-machine "vxcc second build, cache read" "$hit_wall" ms 1 "" "-" \
   "cache hits $(d cacheHits "$s1" "$s2") of $(d invocations "$s1" "$s2") invocations (all hits expected)"
 echo "onemachine: time per phase on the node:" >&2
-"$BENCH_DIST/bin/vxcc" --stats | sed -n '/^time per phase/,/^[a-z]/p' >&2
+"$BENCH_DIST/bin/vxcc" --stats | awk '/^time per phase/ {p = 1; print; next} p && /^  / {print; next} {p = 0}' >&2
