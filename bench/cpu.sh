@@ -129,7 +129,8 @@ run() {
   read -r wall tree < <(python3 "$root/bench/lib/runcpu.py" bash "$work/case-$c.sh" "$tasks" 2>/dev/null | awk '{printf "%d %d\n", $1, $2}')
   # Less what the JVMs burn when idle (heartbeats, cluster membership, timers) over the same wall.
   c_own=$(( $(own_ms "$client_pid") - c0 - c_idle * wall / idle_ms )); s_own=$(( $(own_ms "$servant_pid") - s0 - s_idle * wall / idle_ms ))
-  c_tree=$(( $(tree_ms "$client_pid") - ct0 )); s_tree=$(( $(tree_ms "$servant_pid") - st0 )); d_tree=$(( $(distccd_ms) - d0 ))
+  c_tree=$(( $(tree_ms "$client_pid") - ct0 - c_idle * wall / idle_ms )); s_tree=$(( $(tree_ms "$servant_pid") - st0 - s_idle * wall / idle_ms ))
+  d_tree=$(( $(distccd_ms) - d0 ))
 }
 per() { awk -v a="$1" -v n="$tasks" 'BEGIN{printf "%.1f", a/n}'; }
 
