@@ -35,10 +35,11 @@ for name in plain vxcc; do
   launcher=(); [ "$name" = vxcc ] && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER="$BENCH_DIST/bin/vxcc")
   cmake -S "$src" -B "$work/$name" "${flags[@]}" "${launcher[@]}" > "$work/$name.cmake.log" 2>&1 || { cat "$work/$name.cmake.log" >&2; exit 1; }
 done
-build() {  # DIR [env...]: clean build, prints its wall ms
+quiet() { local log=$1; shift; "$@" > /dev/null 2>> "$log"; }
+build() {  # DIR [env...]: clean build, prints its wall ms (make's own output goes to DIR.make.log)
   local dir=$1; shift
   make -s -C "$work/$dir" clean > /dev/null
-  bench_time_ms env "$@" make -s -C "$work/$dir" -j"$jobs" > /dev/null 2>> "$work/$dir.make.log"
+  bench_time_ms quiet "$work/$dir.make.log" env "$@" make -s -C "$work/$dir" -j"$jobs"
 }
 echo "onemachine: warm-up build through vxcc (JIT, compiler identity)" >&2
 build vxcc VXCC_CACHE_CONTROL=0 > /dev/null
