@@ -8,8 +8,8 @@
 #   --full  (~30 min): per-task 10 rounds; scale 2,000 tasks x 1 s over 256 slots on 8 servant JVMs,
 #           2 rounds; scheduler 10 s per point; real build 3 rounds
 #   --with-cache: measure vxcc cache hits even if auto-detection finds no cache-hit counter
-# Sections: per-task overhead + cache (pertask.sh), orchestration at scale (scale.sh), the
-# scheduler alone (scheduler.sh), a real build (build.sh). Each runs separately; a section that
+# Sections: per-task overhead + cache (pertask.sh), CPU per remote task vs distcc (cpu.sh), orchestration at scale (scale.sh), the
+# scheduler alone (scheduler.sh), a real build (build.sh), one machine vs plain make (onemachine.sh). Each runs separately; a section that
 # fails is reported as failed and the suite goes on.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,9 +24,9 @@ for a in "$@"; do
   esac
 done
 if [ "$mode" = full ]; then
-  pertask=(--rounds 10) scale=(--big --rounds 2) sched=(--seconds 10 --servants "500 5000") build=(--rounds 3)
+  pertask=(--rounds 10) cpu=(--tasks 50) scale=(--big --rounds 2) sched=(--seconds 10 --servants "500 5000") build=(--rounds 3)
 else
-  pertask=(--rounds 5) scale=(--tasks 128 --slots 32 --servants 2 --rounds 1) sched=(--seconds 3 --servants "500 5000") build=(--rounds 1)
+  pertask=(--rounds 5) cpu=(--tasks 20) scale=(--tasks 128 --slots 32 --servants 2 --rounds 1) sched=(--seconds 3 --servants "500 5000") build=(--rounds 1)
 fi
 stamp=$(date -u +%Y-%m-%dT%H%MZ)
 logs="$root/target/bench/run-all"; mkdir -p "$logs" "$root/bench/results"
@@ -48,9 +48,11 @@ section() {  # NAME SCRIPT ARGS...
   fi
 }
 section per-task pertask.sh "${pertask[@]}" "${cache_flag[@]}"
+section cpu cpu.sh "${cpu[@]}"
 section scale scale.sh "${scale[@]}"
 section scheduler scheduler.sh "${sched[@]}"
 section build build.sh "${build[@]}" "${cache_flag[@]}"
+section one-machine onemachine.sh "${build[@]}"
 
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)

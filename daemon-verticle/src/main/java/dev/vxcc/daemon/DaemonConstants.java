@@ -59,6 +59,12 @@ public final class DaemonConstants {
 
   // ---- servant ----
 
+  /**
+   * Local map holding this node's {@link InPlaceServant} (under {@link #IN_PLACE_SERVANT_KEY}); not
+   * {@code NodeKeys.MAP}, whose values are strings printed in the node's ready line.
+   */
+  public static final String IN_PLACE_MAP = "vxcc.in-place";
+  public static final String IN_PLACE_SERVANT_KEY = "servant";
   /** Event-bus address answering a servant's counters, followed by the servant id. */
   public static final String SERVANT_STATS_ADDRESS_PREFIX = "vxcc.servant.stats.";
   /** How long the scheduler may count on a servant's heartbeat; one that says 0 leaves at once. */

@@ -7,6 +7,7 @@ import dev.vxcc.api.v1.CompileResult;
 import dev.vxcc.daemon.DaemonConfig;
 import dev.vxcc.daemon.CleanResult;
 import dev.vxcc.daemon.DaemonConstants;
+import dev.vxcc.daemon.PhaseTimes;
 import dev.vxcc.daemon.ResultCache;
 import dev.vxcc.daemon.args.ArgumentClassifier;
 import dev.vxcc.daemon.args.CacheMissReason;
@@ -96,6 +97,7 @@ final class CompileFlow {
   Future<Buffer> compile(PeerIdentity caller, Frames f) {
     stats.invocations.incrementAndGet();
     long pid = caller.pid();
+    long started = stats.phases.now();
     return decide(caller, f).map(v -> switch (v) {
       case Verdict.Refused r -> Directives.fail(r.why());
       case Verdict.Local l -> local(pid, l.reason(), l.lightweight());
@@ -107,6 +109,8 @@ final class CompileFlow {
         t.sourceDateEpoch = r.env().getOrDefault("SOURCE_DATE_EPOCH", "");
         t.baseDir = baseDir(r.env().get("VXCC_BASE_DIR"));
         tasks.add(t);
+        stats.phases.since(PhaseTimes.Phase.CLASSIFY, started);
+        t.preprocessSentNanos = stats.phases.now();
         yield Directives.preprocess(t.id, argv(r.compiler(), r.decision().preprocessArgs()), quota.tryAcquire(pid, true));
       }
     });
@@ -194,12 +198,15 @@ final class CompileFlow {
     if (t.directive != null) {
       return await(t);
     }
+    long submitted = stats.phases.now();
+    stats.phases.record(PhaseTimes.Phase.PREPROCESS, submitted - t.preprocessSentNanos);
     long exit = f.number("exit");
     byte[] stderr = f.bytes("stderr");
     if (exit != 0) {
       if (t.preprocessAttempt == 0 && !t.decision.fallbackPreprocessArgs().isEmpty()) {
         t.preprocessAttempt = 1;
         stats.preprocessFallbacks.incrementAndGet();
+        t.preprocessSentNanos = stats.phases.now();
         return Future.succeededFuture(Directives.preprocess(t.id, argv(t.compiler, t.decision.fallbackPreprocessArgs()), quota.tryAcquire(pid, true)));
       }
       tasks.remove(t);
@@ -217,14 +224,21 @@ final class CompileFlow {
     stats.submitted.incrementAndGet();
     List<String> remoteArgs = t.preprocessAttempt == 0 ? t.decision.remoteArgs() : t.decision.fallbackRemoteArgs();
     t.directive = Promise.promise();
-    vertx.executeBlocking(() -> job(t, remoteArgs, source), false)
+    vertx.executeBlocking(() -> {
+          RemoteJob job = job(t, remoteArgs, source);
+          stats.phases.since(PhaseTimes.Phase.KEY, submitted);
+          return job;
+        }, false)
         .compose(job -> job == null
             ? Future.succeededFuture(local(t.pid, LocalReason.BASE_FILE_MACRO, false))
             : fromCache(t, job).compose(hit -> hit.isPresent()
                 ? outcome(t, hit.get())
                 : runner.run(job, t.cancel).compose(res -> outcome(t, res))))
         .recover(err -> Future.succeededFuture(remoteFailure(t, err)))
-        .onComplete(ar -> t.directive.tryComplete(ar.result()));
+        .onComplete(ar -> {
+          stats.phases.since(PhaseTimes.Phase.SUBMIT_TO_RESULT, submitted);
+          t.directive.tryComplete(ar.result());
+        });
     return await(t);
   }
 
@@ -260,7 +274,9 @@ final class CompileFlow {
     if (!t.cacheRead || !job.cacheable()) {
       return Future.succeededFuture(miss(t, t.cacheRead ? CacheMissReason.READS_CLOCK : CacheMissReason.NOT_READ));
     }
+    long started = stats.phases.now();
     return cache.get(TaskKeyBuilder.cacheKey(job.taskDigest()))
+        .onComplete(ar -> stats.phases.since(PhaseTimes.Phase.CACHE_LOOKUP, started))
         .compose(entry -> entry.isEmpty() ? Future.succeededFuture(miss(t, CacheMissReason.NO_ENTRY))
             : vertx.executeBlocking(() -> Optional.of(decode(entry.get())), false))
         .otherwise(err -> {
@@ -302,6 +318,7 @@ final class CompileFlow {
     } else {
       stats.ranOn(res.servant());
     }
+    long started = stats.phases.now();
     return vertx.executeBlocking(() -> {
       List<Directives.OutputFile> files = new ArrayList<>();
       String out = t.decision.outputPath().toString();
@@ -318,7 +335,9 @@ final class CompileFlow {
       if (files.stream().noneMatch(x -> x.path().equals(out))) {
         throw new IllegalStateException("servant returned no " + suffix + " file");
       }
-      return Directives.result(0, res.stdout(), res.stderr(), files, Notes.of(res));
+      Buffer directive = Directives.result(0, res.stdout(), res.stderr(), files, Notes.of(res));
+      stats.phases.since(PhaseTimes.Phase.WRITE, started);
+      return directive;
     }, false);
   }
 

@@ -1,5 +1,6 @@
 package dev.vxcc.daemon.local;
 
+import dev.vxcc.daemon.PhaseTimes;
 import dev.vxcc.daemon.args.CacheMissReason;
 import dev.vxcc.daemon.args.LocalReason;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +22,10 @@ final class DelegateStats {
   final AtomicLong cacheHits = new AtomicLong();
   /** Joined an identical task already running on some servant for another daemon. */
   final AtomicLong sharedRemote = new AtomicLong();
+  /** Compiled on this node's own servant without the network: it was the only servant for the compiler. */
+  final AtomicLong inPlace = new AtomicLong();
+  /** Where remote tasks' time goes, phase by phase. */
+  final PhaseTimes phases = new PhaseTimes(PhaseTimes.DELEGATE);
   private final Map<String, AtomicLong> localByReason = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> remoteByServant = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> cacheMissByReason = new ConcurrentHashMap<>();
@@ -92,9 +97,11 @@ final class DelegateStats {
         .put("cacheHits", cacheHits.get())
         .put("sharedLocal", sharedLocal.get())
         .put("sharedRemote", sharedRemote.get())
+        .put("inPlace", inPlace.get())
         .put("localByReason", reasons)
         .put("remoteByServant", servants)
-        .put("cacheMissByReason", misses);
+        .put("cacheMissByReason", misses)
+        .put("phases", phases.toJson());
   }
 
   private long repeatedCount(RepeatReason r) {
@@ -122,10 +129,15 @@ final class DelegateStats {
     sb.append(String.format("preprocess fallbacks   %d%n", preprocessFallbacks.get()));
     sb.append(String.format("shared (this daemon)   %d%n", sharedLocal.get()));
     sb.append(String.format("shared (cluster)       %d%n", sharedRemote.get()));
+    sb.append(String.format("in place (own servant) %d%n", inPlace.get()));
     new TreeMap<>(remoteByServant).forEach((k, v) -> sb.append(String.format("  on %-19s %d%n", k, v.get())));
     if (!cacheMissByReason.isEmpty()) {
       sb.append("cache misses\n");
       new TreeMap<>(cacheMissByReason).forEach((k, v) -> sb.append(String.format("  %-22s %d%n", k, v.get())));
+    }
+    String times = phases.toText("  ");
+    if (!times.isEmpty()) {
+      sb.append("time per phase (this daemon)\n").append(times);
     }
     return sb.toString();
   }

@@ -6,6 +6,7 @@ import static dev.vxcc.daemon.DaemonConstants.PENALISED_GRANT_SKIPS;
 import dev.vxcc.common.bus.Grant;
 import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.daemon.DaemonConfig;
+import dev.vxcc.daemon.PhaseTimes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.client.GrpcClient;
@@ -35,9 +36,11 @@ final class DistributedTaskRunner {
   private final LeaseRenewal leases;
   private final Map<String, GrantKeeper> keepers = new HashMap<>();
   private final SharedTasks shared = new SharedTasks();
+  private final InPlaceRunner inPlace;
 
   DistributedTaskRunner(Vertx vertx, DaemonConfig cfg, GrpcClient grpc, DelegateStats stats, ClusterViewKeeper cluster,
-      SchedulerLink scheduler, PenaltyBox penalties, LeaseRenewal leases, InstantSource clock) {
+      SchedulerLink scheduler, PenaltyBox penalties, LeaseRenewal leases, InstantSource clock, InPlaceRunner inPlace) {
+    this.inPlace = inPlace;
     this.vertx = vertx;
     this.cfg = cfg;
     this.grpc = grpc;
@@ -61,6 +64,10 @@ final class DistributedTaskRunner {
 
   /** The same task already running on some servant is joined instead of compiled again. */
   private Future<RemoteResult> attachOrDispatch(RemoteJob job, Cancellation cancel) {
+    dev.vxcc.daemon.InPlaceServant self = inPlace.target(job.compilerDigest());
+    if (self != null) {
+      return inPlace.run(self, job, cancel);
+    }
     RunningTask running = cluster.running(job.taskDigest());
     String token = cluster.servingToken();
     if (running == null || token.isEmpty() || penalties.isPenalised(running.servantLocation())) {
@@ -109,8 +116,12 @@ final class DistributedTaskRunner {
     if (cancel.isCancelled()) {
       return Future.failedFuture(new IllegalStateException("cancelled: " + cancel.reason()));
     }
+    long asked = stats.phases.now();
     return usableGrant(job.compilerDigest(), PENALISED_GRANT_SKIPS)
-        .compose(grant -> onGrant(grant, job, cancel))
+        .compose(grant -> {
+          stats.phases.since(PhaseTimes.Phase.GRANT_WAIT, asked);
+          return onGrant(grant, job, cancel);
+        })
         .recover(err -> {
           if (err instanceof ServantSession.ServantFailure && attempt < cfg.retries() && !cancel.isCancelled()) {
             stats.retried.incrementAndGet();
@@ -141,9 +152,16 @@ final class DistributedTaskRunner {
     leases.hold(grant.grantId(), cancel);
     return Future.succeededFuture(grant)
         .map(g -> new ServantSession(vertx, grpc, cluster.servingToken(), g, penalties, cfg.servant().maxResultBytes()))
-        .compose(session -> session.queue(job)
-            .compose(taskId -> session.await(taskId, cancel))
-            .compose(session::decode))
+        .compose(session -> {
+          long uploading = stats.phases.now();
+          return session.queue(job)
+              .compose(taskId -> {
+                long queued = stats.phases.now();
+                stats.phases.record(PhaseTimes.Phase.UPLOAD, queued - uploading);
+                return session.await(taskId, cancel).onSuccess(r -> servantTimes(r, stats.phases.now() - queued));
+              })
+              .compose(session::decode);
+        })
         .onFailure(err -> {
           // Before the free below: the scheduler should stop granting it to anyone, not only to us.
           if (err instanceof ServantSession.ServantFailure f && f.unreachable()) {
@@ -159,6 +177,16 @@ final class DistributedTaskRunner {
           }
           return Future.succeededFuture();
         });
+  }
+
+  /** The servant's share of a task's time, as it reported it; the rest of the wait is transfer and polling. */
+  private void servantTimes(dev.vxcc.api.v1.WaitTaskResponse r, long awaitedNanos) {
+    long compileNanos = r.getCompileMicros() * 1000;
+    if (r.getServantQueueMicros() > 0 || compileNanos > 0) {
+      stats.phases.record(PhaseTimes.Phase.SERVANT_QUEUE, r.getServantQueueMicros() * 1000);
+      stats.phases.record(PhaseTimes.Phase.COMPILE, compileNanos);
+    }
+    stats.phases.record(PhaseTimes.Phase.DOWNLOAD, awaitedNanos - compileNanos);
   }
 
   /** Timer: penalties that ended are forgotten, unused spares go back, held leases are renewed. */

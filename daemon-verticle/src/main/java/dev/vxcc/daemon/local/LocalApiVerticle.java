@@ -8,6 +8,7 @@ import dev.vxcc.common.util.PeriodicTask;
 import dev.vxcc.common.wire.Frames;
 import dev.vxcc.daemon.DaemonConfig;
 import dev.vxcc.daemon.DaemonConstants;
+import dev.vxcc.daemon.InPlaceServant;
 import dev.vxcc.daemon.ResultCache;
 import dev.vxcc.common.util.ListenFailure;
 import io.vertx.core.Future;
@@ -108,7 +109,12 @@ public final class LocalApiVerticle extends VerticleBase {
     schedulerWatch.start();
     SchedulerLink scheduler = new SchedulerLink(vertx, cfg.token(), schedulerWatch);
     LeaseRenewal leases = new LeaseRenewal(clock, DaemonConstants.KEEP_ALIVE_LEASE_MS, leaseLostAfterMs, scheduler::keepAlive);
-    runner = new DistributedTaskRunner(vertx, cfg, grpc, stats, cluster, scheduler, new PenaltyBox(clock, DaemonConstants.PENALTY_MS), leases, clock);
+    // In place, the build's -j bounds the compiles: as many slots as CPUs, like plain make.
+    InPlaceRunner inPlace = new InPlaceRunner(vertx, () -> InPlaceServant.of(vertx), cluster,
+        new LocalQuota(Math.max(cfg.maxLocalTasks(), Runtime.getRuntime().availableProcessors()), 0, clock), stats,
+        cfg.servant().maxResultBytes());
+    runner = new DistributedTaskRunner(vertx, cfg, grpc, stats, cluster, scheduler, new PenaltyBox(clock, DaemonConstants.PENALTY_MS), leases, clock,
+        inPlace);
     cache = new ResultCache(vertx, cfg.token(), true);
     tasks = new TaskTable(clock, cfg.taskTimeoutMs());
     probes = vertx.createSharedWorkerExecutor(DaemonConstants.COMPILER_PROBE_POOL, DaemonConstants.COMPILER_PROBE_THREADS,
@@ -188,7 +194,13 @@ public final class LocalApiVerticle extends VerticleBase {
     long pid = peer.pid();
     boolean light = "light".equals(f.text("kind", "heavy"));
     // The deadline is taken before the timer is set, so that the timer never fires before it.
-    Future<Boolean> granted = quota.acquireWithin(pid, light, DaemonConstants.LONG_POLL_MS);
+    long asked = stats.phases.now();
+    Future<Boolean> granted = quota.acquireWithin(pid, light, DaemonConstants.LONG_POLL_MS)
+        .onSuccess(g -> {
+          if (g) {
+            stats.phases.since(dev.vxcc.daemon.PhaseTimes.Phase.QUOTA_WAIT, asked);
+          }
+        });
     vertx.setTimer(DaemonConstants.LONG_POLL_MS, t -> quota.expireDue());
     return granted.map(Directives::granted);
   }

@@ -29,6 +29,8 @@ final class LocalTask {
   /** Checkout root whose paths task keys ignore where objects cannot show them; "" for none. */
   String baseDir = "";
   Promise<Buffer> directive;
+  /** When the last preprocess directive went out ({@link dev.vxcc.daemon.PhaseTimes#now()}). */
+  long preprocessSentNanos;
 
   LocalTask(String id, PeerIdentity owner, Path compiler, String compilerDigest, Decision.Remote decision, boolean disallowCacheFill, long createdAt) {
     this.id = id;

@@ -85,9 +85,19 @@ final class ServantSession {
 
   /** Queues the job under our grant; the servant's task id. */
   Future<Long> queue(RemoteJob job) {
-    QueueTaskRequest req = QueueTaskRequest.newBuilder()
+    QueueTaskRequest req = request(job, token, grant.grantId());
+    return client.queueTask(req)
+        .timeout(QUEUE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .recover(err -> Future.failedFuture(penalise("queueing on " + grant.location() + " failed: " + err.getMessage(),
+            transportFailure(err))))
+        .map(resp -> resp.getTaskId());
+  }
+
+  /** The task as a servant receives it, over gRPC or in place (token "" and grant 0). */
+  static QueueTaskRequest request(RemoteJob job, String token, long grantId) {
+    return QueueTaskRequest.newBuilder()
         .setToken(token)
-        .setGrantId(grant.grantId())
+        .setGrantId(grantId)
         .setCompilerDigest(job.compilerDigest())
         .setSourcePath(job.sourcePath())
         .addAllArgs(job.args())
@@ -107,11 +117,6 @@ final class ServantSession {
         .setCompilerFamily(TaskKeyBuilder.toWire(job.keyFamily()))
         .addAllSideOutputSuffixes(job.keySideOutputs())
         .build();
-    return client.queueTask(req)
-        .timeout(QUEUE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .recover(err -> Future.failedFuture(penalise("queueing on " + grant.location() + " failed: " + err.getMessage(),
-            transportFailure(err))))
-        .map(resp -> resp.getTaskId());
   }
 
   /** Joins a task another delegate queued: the servant keeps it until every referrer freed it. */

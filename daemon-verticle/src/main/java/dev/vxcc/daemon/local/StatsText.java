@@ -1,6 +1,7 @@
 package dev.vxcc.daemon.local;
 
 import dev.vxcc.common.bus.ClusterView;
+import dev.vxcc.daemon.PhaseTimes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -21,6 +22,10 @@ final class StatsText {
     if (servant != null) {
       sb.append(String.format("this servant           %d slots, %d running, %d run since start%n",
           servant.getInteger("maxTasks", 0), servant.getLong("running", 0L), servant.getLong("tasksRunEver", 0L)));
+      String times = servant.getJsonObject("phases") == null ? "" : PhaseTimes.toText(servant.getJsonObject("phases"), "  ");
+      if (!times.isEmpty()) {
+        sb.append("time per phase (this servant)\n").append(times);
+      }
     }
     if (view == null) {
       sb.append("cluster                unreachable\n");

@@ -26,6 +26,14 @@ final class CompileJob {
   boolean killed;
   /** Source bytes reserved against the servant's in-flight budget until the job finishes. */
   long reservedBytes;
+  /** The decompressed text, from the compiler's start until the cache fill takes it; null otherwise. */
+  byte[] source;
+  /** For this machine's own delegate (admitted by its quota): not offered to other delegates to join. */
+  boolean inPlace;
+  /** Phase marks (System.nanoTime-style, from the engine's PhaseTimes) reported back to the delegate. */
+  long startedNanos;
+  long queueMicros;
+  long compileMicros;
   /** Servant paths to hide in stdout/stderr, most specific first, and what each becomes if not the placeholder. */
   final List<String> scrub = new ArrayList<>();
   final Map<String, String> scrubTo = new HashMap<>();

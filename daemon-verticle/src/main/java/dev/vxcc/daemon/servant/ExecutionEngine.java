@@ -7,6 +7,7 @@ import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.common.util.Zstd;
 import dev.vxcc.daemon.DaemonConstants;
+import dev.vxcc.daemon.PhaseTimes;
 import dev.vxcc.daemon.args.CompilerFamily;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -55,7 +56,8 @@ public final class ExecutionEngine {
 
   /** Told about every clean compile (exit 0, nothing printed): the shared cache's only writer. */
   public interface ResultListener {
-    void compiled(ServantJob job, WaitTaskResponse result);
+    /** @param source the text the compiler read, decompressed once for both (never written to) */
+    void compiled(ServantJob job, byte[] source, WaitTaskResponse result);
   }
 
   private final Vertx vertx;
@@ -69,10 +71,11 @@ public final class ExecutionEngine {
   private final long timeoutMs;
   private final InstantSource clock;
   private final Map<Long, CompileJob> jobs = new HashMap<>();
-  private ResultListener listener = (job, result) -> { };
+  private ResultListener listener = (job, source, result) -> { };
   private long nextId = 1;
   private long runEver;
   private long inFlightBytes;
+  private final PhaseTimes phases = new PhaseTimes(PhaseTimes.SERVANT);
 
   /**
    * @param jobRoot private to this servant: job directories below it have unguessable names and
@@ -95,6 +98,11 @@ public final class ExecutionEngine {
     this.listener = l;
   }
 
+  /** Per-phase times of the tasks run here (the servant's stats). */
+  public PhaseTimes phases() {
+    return phases;
+  }
+
   public int maxTasks() {
     return maxTasks;
   }
@@ -107,6 +115,18 @@ public final class ExecutionEngine {
     if (running() + 1 > maxTasks) {
       return Future.failedFuture(new Overloaded("servant is busy: " + running() + " of " + maxTasks + " slots in use"));
     }
+    return admit(job, false);
+  }
+
+  /**
+   * A task of this machine's own delegate, admitted by its local quota rather than our slots (which
+   * are what we offer other machines); memory and buffer bounds still apply.
+   */
+  public Future<Long> queueInPlace(ServantJob job) {
+    return admit(job, true);
+  }
+
+  private Future<Long> admit(ServantJob job, boolean inPlace) {
     long mem = availableMemory.getAsLong();
     if (mem > 0 && mem < minMemory) {
       return Future.failedFuture(new Overloaded("servant is short of memory: " + (mem >> 20) + " MiB available"));
@@ -130,25 +150,38 @@ public final class ExecutionEngine {
     random.nextBytes(name);
     CompileJob cj = new CompileJob(id, job.grantId(), job.taskDigest(), jobRoot.resolve("job-" + HexFormat.of().formatHex(name)), clock.millis());
     cj.reservedBytes = cost;
+    cj.inPlace = inPlace;
     inFlightBytes += cost;
     jobs.put(id, cj);
     runEver++;
+    long queued = phases.now();
     return vertx.executeBlocking(() -> start(cj, job), false)
         .onSuccess(p -> {
           cj.process = p;
+          cj.startedNanos = phases.now();
+          cj.queueMicros = (cj.startedNanos - queued) / 1000;
+          phases.record(PhaseTimes.Phase.SERVANT_QUEUE, cj.startedNanos - queued);
           if (cj.killed) {
             kill(cj);
           }
           Future.fromCompletionStage(p.onExit(), vertx.getOrCreateContext())
               .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-              .transform(ar -> collect(cj, job.outputSuffix(), ar.succeeded() ? ar.result().exitValue() : null))
+              .transform(ar -> {
+                long exited = phases.now();
+                cj.compileMicros = (exited - cj.startedNanos) / 1000;
+                phases.record(PhaseTimes.Phase.COMPILE, exited - cj.startedNanos);
+                return collect(cj, job.outputSuffix(), ar.succeeded() ? ar.result().exitValue() : null)
+                    .onComplete(x -> phases.since(PhaseTimes.Phase.COLLECT, exited));
+              })
               .onComplete(ar -> {
                 if (ar.failed()) {
                   LOG.warn("task {}: outputs not collected: {}", cj.id, ar.cause().toString());
                 }
                 finish(cj, ar.succeeded() ? ar.result() : TaskResults.failure("outputs could not be collected"));
-                if (!job.disallowCacheFill() && TaskResults.clean(cj.result)) {
-                  listener.compiled(job, cj.result);
+                byte[] source = cj.source;
+                cj.source = null;
+                if (!job.disallowCacheFill() && TaskResults.clean(cj.result) && source != null) {
+                  listener.compiled(job, source, cj.result);
                 }
               });
         })
@@ -180,6 +213,11 @@ public final class ExecutionEngine {
       source = Zstd.decompress(job.sourceZstd(), limits.maxSourceBytes());
     } catch (IllegalArgumentException e) {
       throw new BadTask("source_zstd: " + e.getMessage());
+    }
+    // Kept for the cache fill, which re-derives the key from it: one decompression, not two. Its
+    // size is already reserved against the in-flight budget until the job finishes.
+    if (!job.disallowCacheFill()) {
+      cj.source = source;
     }
     // gcc's preprocessor runs in both input modes; clang's rewrite-includes sources legitimately
     // keep #include lines, so for clang only the sandbox limits what a directive can read.
@@ -251,6 +289,8 @@ public final class ExecutionEngine {
       WaitTaskResponse.Builder r = WaitTaskResponse.newBuilder()
           .setStatus(TaskStatus.TASK_STATUS_DONE)
           .setExitCode(exit)
+          .setServantQueueMicros(cj.queueMicros)
+          .setCompileMicros(cj.compileMicros)
           .setStdoutZstd(ByteString.copyFrom(Zstd.compress(cj.hidePaths(Files.readAllBytes(io.resolve("stdout"))))))
           .setStderrZstd(ByteString.copyFrom(Zstd.compress(cj.hidePaths(Files.readAllBytes(io.resolve("stderr"))))));
       if (exit == 0) {
@@ -372,6 +412,7 @@ public final class ExecutionEngine {
 
   public List<RunningTask> runningTasks(String location) {
     return jobs.values().stream()
+        .filter(j -> !j.inPlace)
         .sorted(Comparator.comparingLong(j -> j.id))
         .map(j -> new RunningTask(j.grantId, j.id, location, j.taskDigest))
         .toList();

@@ -7,6 +7,7 @@ import dev.vxcc.api.v1.QueueTaskRequest;
 import dev.vxcc.api.v1.QueueTaskResponse;
 import dev.vxcc.api.v1.ServantService;
 import dev.vxcc.api.v1.TaskRef;
+import dev.vxcc.api.v1.TaskStatus;
 import dev.vxcc.api.v1.WaitTaskRequest;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.daemon.DaemonConstants;
@@ -59,14 +60,8 @@ final class ServantEndpoint extends ServantService {
     if (compiler.isEmpty()) {
       return Future.failedFuture(new StatusException(GrpcStatus.FAILED_PRECONDITION, "no compiler with digest " + req.getCompilerDigest()));
     }
-    String suffix = req.getOutputSuffix().isEmpty() ? ".o" : req.getOutputSuffix();
-    ServantJob.FileInput fileInput = req.getInputMode() == InputMode.INPUT_MODE_FILE_AS_SOURCE
-        ? new ServantJob.FileInput(req.getInputPath(), req.getClientCwd()) : null;
     return copy(req.getSourceZstd())
-        .compose(source -> engine.queue(new ServantJob(compiler.get(), req.getCompilerDigest(), req.getArgsList(),
-            source, req.getGrantId(), req.getTaskDigest(), suffix, req.getDisallowCacheFill(), fileInput,
-            req.getSourceDateEpoch(), req.getSourcePath(), req.getKeyBaseDir(), req.getKeyCompilerPrefix(),
-            TaskKeyBuilder.fromWire(req.getCompilerFamily()), req.getSideOutputSuffixesList())))
+        .compose(source -> engine.queue(job(req, compiler.get(), source)))
         .recover(err -> Future.failedFuture(switch (err) {
           case ExecutionEngine.Overloaded o -> new StatusException(GrpcStatus.RESOURCE_EXHAUSTED, o.getMessage());
           case ExecutionEngine.BadTask b -> new StatusException(GrpcStatus.INVALID_ARGUMENT, b.getMessage());
@@ -74,6 +69,45 @@ final class ServantEndpoint extends ServantService {
           default -> new StatusException(GrpcStatus.INTERNAL, "servant could not start the compiler");
         }))
         .map(id -> QueueTaskResponse.newBuilder().setTaskId(id).build());
+  }
+
+  private static ServantJob job(QueueTaskRequest req, Path compiler, byte[] sourceZstd) {
+    String suffix = req.getOutputSuffix().isEmpty() ? ".o" : req.getOutputSuffix();
+    ServantJob.FileInput fileInput = req.getInputMode() == InputMode.INPUT_MODE_FILE_AS_SOURCE
+        ? new ServantJob.FileInput(req.getInputPath(), req.getClientCwd()) : null;
+    return new ServantJob(compiler, req.getCompilerDigest(), req.getArgsList(),
+        sourceZstd, req.getGrantId(), req.getTaskDigest(), suffix, req.getDisallowCacheFill(), fileInput,
+        req.getSourceDateEpoch(), req.getSourcePath(), req.getKeyBaseDir(), req.getKeyCompilerPrefix(),
+        TaskKeyBuilder.fromWire(req.getCompilerFamily()), req.getSideOutputSuffixesList());
+  }
+
+  /**
+   * A task of this node's own delegate (same process, so no token): the same checks as
+   * {@link #queueTask}, admitted by the delegate's quota, run to its end and then freed.
+   */
+  public Future<WaitTaskResponse> runInPlace(QueueTaskRequest req, Future<Void> cancelled) {
+    Optional<String> refused = TaskCheck.problem(req);
+    if (refused.isPresent()) {
+      return Future.failedFuture(new IllegalArgumentException(refused.get()));
+    }
+    Optional<Path> compiler = compilers.apply(req.getCompilerDigest());
+    if (compiler.isEmpty()) {
+      return Future.failedFuture(new IllegalStateException("no compiler with digest " + req.getCompilerDigest()));
+    }
+    return copy(req.getSourceZstd())
+        .compose(source -> engine.queueInPlace(job(req, compiler.get(), source)))
+        .compose(id -> {
+          cancelled.onComplete(x -> engine.free(id));
+          return untilDone(id).eventually(() -> {
+            engine.free(id);
+            return Future.succeededFuture();
+          });
+        });
+  }
+
+  private Future<WaitTaskResponse> untilDone(long id) {
+    return engine.await(id, DaemonConstants.LONG_POLL_MS)
+        .compose(r -> r.getStatus() == TaskStatus.TASK_STATUS_RUNNING ? untilDone(id) : Future.succeededFuture(r));
   }
 
   /** A source may be as big as a gRPC message (hundreds of MiB): copying that would stall the event loop. */

@@ -15,6 +15,7 @@ import dev.vxcc.common.util.Zstd;
 import dev.vxcc.common.util.PeriodicTask;
 import dev.vxcc.daemon.DaemonConfig;
 import dev.vxcc.daemon.DaemonConstants;
+import dev.vxcc.daemon.InPlaceServant;
 import dev.vxcc.daemon.ResultCache;
 import dev.vxcc.daemon.local.SchedulerWatch;
 import dev.vxcc.daemon.args.CompilerFamily;
@@ -75,6 +76,8 @@ public final class ServantVerticle extends VerticleBase {
   private ResultCache cache;
   private Sandbox sandbox;
   private Path jobRoot;
+  private ServantEndpoint endpoint;
+  private InPlaceServant inPlace;
   /** Clean results not stored because the delegate's key and ours disagreed. */
   private final java.util.concurrent.atomic.AtomicLong keyMismatches = new java.util.concurrent.atomic.AtomicLong();
 
@@ -153,6 +156,12 @@ public final class ServantVerticle extends VerticleBase {
           periodic.add(PeriodicTask.start(vertx, "servant cache tick", DaemonConstants.SERVANT_CACHE_TICK_MS, cache::tick));
           periodic.add(PeriodicTask.start(vertx, "compiler rescan", cfg.compilerRescanMs(),
               () -> probes.executeBlocking(() -> compilers.rescan(dirs), false)));
+          // Only a servant that serves at all compiles in place: one that refuses to run compilers as
+          // root must not do so for its own machine either.
+          if (engine.maxTasks() > 0) {
+            inPlace = new InPlaceServant(context, location, endpoint::runInPlace);
+            InPlaceServant.publish(vertx, inPlace);
+          }
           heartbeat();
           LOG.info("servant {} serving at {} with {} slots ({}), compilers {}", servantId, location, engine.maxTasks(), sandbox.why(),
               compilers.snapshot().values());
@@ -161,7 +170,8 @@ public final class ServantVerticle extends VerticleBase {
 
   private Future<HttpServer> startServer() {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(cfg.servant().maxMessageBytes()));
-    grpc.addService(ServantGrpcService.of(new ServantEndpoint(vertx, engine, compilers::pathOf, () -> acceptableTokens)));
+    endpoint = new ServantEndpoint(vertx, engine, compilers::pathOf, () -> acceptableTokens);
+    grpc.addService(ServantGrpcService.of(endpoint));
     server = vertx.createHttpServer(NodeTls.of(vertx, config()).applyTo(new HttpServerOptions().setHost(cfg.servingHost()).setPort(cfg.servingPort())));
     String address = cfg.servingHost() + ":" + cfg.servingPort();
     return server.requestHandler(grpc).listen()
@@ -236,9 +246,9 @@ public final class ServantVerticle extends VerticleBase {
    * the delegate's own code from our copy of the source: on any disagreement with the delegate's
    * claim, nothing is stored.
    */
-  private void store(ServantJob job, WaitTaskResponse result) {
+  private void store(ServantJob job, byte[] source, WaitTaskResponse result) {
+    long started = engine.phases().now();
     vertx.executeBlocking(() -> {
-      byte[] source = Zstd.decompress(job.sourceZstd(), cfg.servant().maxSourceBytes());
       TaskKeyBuilder.StoreVerdict verdict = storeKey(job, source, result.getFilesList(),
           () -> Expansion.run(sandbox.prefix(), job.compiler(), job.args(), source, cfg.servant().maxSourceBytes()));
       if (!verdict.store()) {
@@ -254,6 +264,7 @@ public final class ServantVerticle extends VerticleBase {
       return Map.entry(verdict.cacheKey(), entry.toByteArray());
     }, false)
         .onSuccess(e -> {
+          engine.phases().since(dev.vxcc.daemon.PhaseTimes.Phase.STORE, started);
           if (e != null) {
             cache.put(e.getKey(), e.getValue());
           }
@@ -286,6 +297,7 @@ public final class ServantVerticle extends VerticleBase {
         .put("running", engine.running())
         .put("tasksRunEver", engine.tasksRunEver())
         .put("keyMismatches", keyMismatches.get())
+        .put("phases", engine.phases().toJson())
         .put("cache", cache.stats())
         .put("compilers", new JsonObject(Map.copyOf(compilers.snapshot().entrySet().stream()
             .collect(java.util.stream.Collectors.toMap(e -> e.getKey(), e -> (Object) e.getValue().toString())))));
@@ -294,6 +306,9 @@ public final class ServantVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    if (inPlace != null) {
+      InPlaceServant.withdraw(vertx, inPlace);
+    }
     vertx.cancelTimer(heartbeatTimer);
     if (schedulerWatch != null) {
       schedulerWatch.stop();

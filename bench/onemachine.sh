@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# One machine is never slower than plain make (issue 12): Debian's ninja-build (CMake + make -jJ,
+# -O2 -DNDEBUG) built clean, interleaved per round, plain vs through vxcc on ONE all-in-one node
+# (scheduler + cache + daemon in one JVM, the shipped daemon defaults: maxLocalTasks and
+# maxRemoteTasks automatic), the cache filled but not read (VXCC_CACHE_CONTROL=2); then one more
+# vxcc build that reads the cache, which must be all hits. Target: vxcc wall <= 1.05x plain.
+# Usage: bench/onemachine.sh [--rounds N] [--jobs J]   (rows appended to $BENCH_TSV if set)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/lib/common.sh"
+. "$root/bench/lib/cluster.sh"
+rounds=1 jobs=$(nproc)
+while [ $# -gt 0 ]; do
+  case $1 in
+    --rounds) rounds=$2; shift ;;
+    --jobs) jobs=$2; shift ;;
+    *) echo "usage: $0 [--rounds N] [--jobs J]" >&2; exit 2 ;;
+  esac
+  shift
+done
+bench_need cmake:cmake make:make
+bench_build_dist
+src=$(bash "$root/bench/lib/debian-source.sh" ninja-build)
+work="$root/target/bench/onemachine"; rm -rf "$work"; mkdir -p "$work"
+trap bench_stop_cluster EXIT
+
+echo "onemachine: starting one all-in-one node" >&2
+bench_cluster_ports 1
+bench_start_node "$work/node.log" scheduler,cache,daemon "$(bench_conf self -1 ',"servantUser":"","servantAllowRoot":true')"
+export VXCC_DAEMON; VXCC_DAEMON=$(bench_local_addr "$BENCH_READY")
+stats() { "$BENCH_DIST/bin/vxcc" --stats --json; }
+
+flags=(-G "Unix Makefiles" -DCMAKE_BUILD_TYPE=None "-DCMAKE_CXX_FLAGS=-O2 -DNDEBUG" -DBUILD_TESTING=OFF)
+for name in plain vxcc; do
+  launcher=(); [ "$name" = vxcc ] && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER="$BENCH_DIST/bin/vxcc")
+  cmake -S "$src" -B "$work/$name" "${flags[@]}" "${launcher[@]}" > "$work/$name.cmake.log" 2>&1 || { cat "$work/$name.cmake.log" >&2; exit 1; }
+done
+quiet() { local log=$1; shift; "$@" > /dev/null 2>> "$log"; }
+build() {  # DIR [env...]: clean build, prints its wall ms (make's own output goes to DIR.make.log)
+  local dir=$1; shift
+  make -s -C "$work/$dir" clean > /dev/null
+  bench_time_ms quiet "$work/$dir.make.log" env "$@" make -s -C "$work/$dir" -j"$jobs"
+}
+echo "onemachine: warm-up build through vxcc (JIT, compiler identity)" >&2
+build vxcc VXCC_CACHE_CONTROL=0 > /dev/null
+: > "$work/r.plain"; : > "$work/r.vxcc"
+s0=$(stats)
+for ((i = 0; i < rounds; i++)); do
+  build plain >> "$work/r.plain"
+  build vxcc VXCC_CACHE_CONTROL=2 >> "$work/r.vxcc"
+  echo "  round $((i + 1))/$rounds: plain $(tail -1 "$work/r.plain") ms, vxcc $(tail -1 "$work/r.vxcc") ms" >&2
+done
+s1=$(stats)
+sleep 3  # the daemon learns of the new keys at its next Bloom filter fetch (every 2 s)
+hit_wall=$(build vxcc VXCC_CACHE_CONTROL=1)
+s2=$(stats)
+d() { echo $(( $(bench_json_get "$1" <<<"$3") - $(bench_json_get "$1" <<<"$2") )); }
+tus=$(find "$work/plain" -name '*.o' | wc -l)
+bench_row one-machine "plain make -j$jobs, ninja-build" "$(bench_median < "$work/r.plain")" ms "$rounds" "" "$(bench_minmax < "$work/r.plain")" "clean build, $tus objects; the baseline"
+bench_row one-machine "vxcc, all-in-one node, cache filled" "$(bench_median < "$work/r.vxcc")" ms "$rounds" \
+  "$(bench_paired_ratio "$work/r.vxcc" "$work/r.plain")" "$(bench_minmax < "$work/r.vxcc")" \
+  "target <= 1.05x plain; in place $(d inPlace "$s0" "$s1"), remote $(d remote "$s0" "$s1"), local $(d local "$s0" "$s1")"
+bench_row one-machine "vxcc second build, cache read" "$hit_wall" ms 1 "" "-" \
+  "cache hits $(d cacheHits "$s1" "$s2") of $(d invocations "$s1" "$s2") invocations (all hits expected)"
+echo "onemachine: time per phase on the node:" >&2
+"$BENCH_DIST/bin/vxcc" --stats | awk '/^time per phase/ {p = 1; print; next} p && /^  / {print; next} {p = 0}' >&2
