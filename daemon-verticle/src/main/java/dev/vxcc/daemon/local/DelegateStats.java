@@ -21,6 +21,9 @@ final class DelegateStats {
   final AtomicLong cacheHits = new AtomicLong();
   /** Joined an identical task already running on some servant for another daemon. */
   final AtomicLong sharedRemote = new AtomicLong();
+  /** Duplicates started for stragglers, and how many of them finished first. */
+  final AtomicLong hedged = new AtomicLong();
+  final AtomicLong hedgesWon = new AtomicLong();
   private final Map<String, AtomicLong> localByReason = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> remoteByServant = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> cacheMissByReason = new ConcurrentHashMap<>();
@@ -60,6 +63,8 @@ final class DelegateStats {
         .put("cacheHits", cacheHits.get())
         .put("sharedLocal", sharedLocal.get())
         .put("sharedRemote", sharedRemote.get())
+        .put("hedged", hedged.get())
+        .put("hedgesWon", hedgesWon.get())
         .put("localByReason", reasons)
         .put("remoteByServant", servants)
         .put("cacheMissByReason", misses);
@@ -79,6 +84,7 @@ final class DelegateStats {
     sb.append(String.format("shared (this daemon)   %d%n", sharedLocal.get()));
     sb.append(String.format("shared (cluster)       %d%n", sharedRemote.get()));
     new TreeMap<>(remoteByServant).forEach((k, v) -> sb.append(String.format("  on %-19s %d%n", k, v.get())));
+    sb.append(String.format("stragglers hedged      %d (won %d)%n", hedged.get(), hedgesWon.get()));
     return sb.toString();
   }
 }

@@ -52,6 +52,7 @@ public final class LocalApiVerticle extends VerticleBase {
   private LocalQuota quota;
   private ClusterViewKeeper cluster;
   private DistributedTaskRunner runner;
+  private HedgeConfig hedging;
   private TaskTable tasks;
   private CompileFlow flow;
   private final DelegateStats stats = new DelegateStats();
@@ -94,6 +95,7 @@ public final class LocalApiVerticle extends VerticleBase {
     try {
       cfg = DaemonConfig.fromNodeConfig(config());
       api = LocalApiConfig.fromNodeConfig(config());
+      hedging = HedgeConfig.fromNodeConfig(config());
       PeerIdentity.requireNativeTransport(vertx);
       quota = new LocalQuota(cfg.maxLocalTasks(), (int) Math.floor(cfg.maxLocalTasks() * cfg.lightweightRatio()), clock);
       grpc = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(cfg.servant().maxResultBytes() + (1 << 20)),
@@ -105,7 +107,8 @@ public final class LocalApiVerticle extends VerticleBase {
     cluster = new ClusterViewKeeper(vertx, cfg.token(), clock);
     SchedulerLink scheduler = new SchedulerLink(vertx, cfg.token());
     LeaseRenewal leases = new LeaseRenewal(clock, DaemonConstants.KEEP_ALIVE_LEASE_MS, leaseLostAfterMs, scheduler::keepAlive);
-    runner = new DistributedTaskRunner(vertx, cfg, grpc, stats, cluster, scheduler, new PenaltyBox(clock, DaemonConstants.PENALTY_MS), leases, clock);
+    runner = new DistributedTaskRunner(vertx, cfg, grpc, stats, cluster, scheduler, new PenaltyBox(clock, DaemonConstants.PENALTY_MS), leases, clock,
+        hedging);
     cache = new ResultCache(vertx, cfg.token(), true);
     tasks = new TaskTable(clock, cfg.taskTimeoutMs());
     probes = vertx.createSharedWorkerExecutor(DaemonConstants.COMPILER_PROBE_POOL, DaemonConstants.COMPILER_PROBE_THREADS,
