@@ -34,9 +34,12 @@ class ChaosTest {
     ChaosCase runner = new ChaosCase(project, work, Boolean.getBoolean("vxcc.chaos.standby"));
 
     List<ChaosCase.Row> rows = new ArrayList<>();
-    rows.add(runner.run(ChaosCase.Fault.NONE));
-    for (ChaosCase.Fault f : selected(System.getProperty("vxcc.chaos.cases", SHORT))) {
-      rows.add(runner.run(f));
+    List<ChaosCase.Fault> faults = new ArrayList<>(List.of(ChaosCase.Fault.NONE));
+    faults.addAll(selected(System.getProperty("vxcc.chaos.cases", SHORT)));
+    for (ChaosCase.Fault f : faults) {
+      rows.add(runCase(runner, f));
+      // Each row as soon as it is known: a long run that dies later still leaves what it measured.
+      System.out.println("chaos row: " + table(rows, project, flags, jobs).lines().reduce((a, b) -> b).orElse(""));
     }
     String table = table(rows, project, flags, jobs);
     System.out.println(table);
@@ -47,6 +50,16 @@ class ChaosTest {
     List<String> failed = rows.stream().filter(r -> r.failed() || r.outcome().equals("INVALID"))
         .map(r -> r.fault().what + ": " + r.outcome() + " " + r.note()).toList();
     assertEquals(List.of(), failed, "cases that did not pass:\n" + table);
+  }
+
+  /** A case whose cluster could not even be set up fails as a row, so the other cases still run and the table is written. */
+  private static ChaosCase.Row runCase(ChaosCase runner, ChaosCase.Fault f) {
+    try {
+      return runner.run(f);
+    } catch (Exception e) {
+      return new ChaosCase.Row(f, "FAIL: " + e.getClass().getSimpleName(), 0, new JsonObject(),
+          String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+    }
   }
 
   private static List<ChaosCase.Fault> selected(String cases) {
