@@ -8,6 +8,7 @@ BENCH_LOGS=()
 BENCH_ROLES=()
 BENCH_CONFS=()
 BENCH_OPTS=()
+BENCH_ARGS=()
 BENCH_READY=""
 # Every run gets an empty cache store: a "cold" build must not hit what an earlier run stored.
 BENCH_CACHE_DIR="${BENCH_CACHE_DIR:-$root/target/bench/cache-store-$$}"
@@ -43,6 +44,8 @@ bench_launch_node() {
   local index=${#BENCH_PIDS[@]}
   [ "$index" -lt "${#BENCH_HZ_PORTS[@]}" ] || bench_cluster_ports 1
   BENCH_LOGS[$index]=$1; BENCH_ROLES[$index]=$2; BENCH_CONFS[$index]=$3; BENCH_OPTS[$index]=${VXCC_JAVA_OPTS:-}
+  # VXCC_NODE_ARGS: extra vxcc-node run options for this node (e.g. -lite-member)
+  BENCH_ARGS[$index]=${VXCC_NODE_ARGS:-}
   bench_spawn_node "$index"
 }
 
@@ -52,7 +55,7 @@ bench_spawn_node() {
   members=$(printf '127.0.0.1:%s,' "${BENCH_HZ_PORTS[@]}"); members=${members%,}
   VXCC_JAVA_OPTS=${BENCH_OPTS[$index]} "$BENCH_DIST/bin/vxcc-node" run "${BENCH_ROLES[$index]}" -conf "${BENCH_CONFS[$index]}" \
     -cluster -cluster-host 127.0.0.1 -cluster-port "${BENCH_HZ_PORTS[$index]}" -cluster-members "$members" \
-    -cluster-name "$BENCH_CLUSTER" > "${BENCH_LOGS[$index]}" 2>&1 &
+    -cluster-name "$BENCH_CLUSTER" ${BENCH_ARGS[$index]:-} > "${BENCH_LOGS[$index]}" 2>&1 &
   BENCH_PIDS[$index]=$!
 }
 

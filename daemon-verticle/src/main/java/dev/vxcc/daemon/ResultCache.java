@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResultCache {
   private static final Logger LOG = LoggerFactory.getLogger(ResultCache.class);
+  /**
+   * How often a client that has a cache asks where the cache is now: a cache node restarted on another
+   * port or host answers the locate from there, and every client follows within this period even if
+   * its own calls to the old address hang rather than fail.
+   */
   static final long LOCATE_EVERY_MS = 5_000;
 
   private final Vertx vertx;
@@ -53,11 +58,20 @@ public final class ResultCache {
     this.readsEntries = readsEntries;
   }
 
-  /** Timer: (re)locate the cache node while we have none, and refresh the Bloom filter. */
+  /**
+   * Timer: locate the cache node while we have none (each tick: asking where it is costs one event-bus
+   * message, answered at once while nobody serves the address), check now and then that it has not
+   * moved, and refresh the Bloom filter.
+   */
   public void tick() {
     if (client == null) {
       locate();
-    } else if (readsEntries) {
+      return;
+    }
+    if (clock.millis() - lastLocateAttempt >= LOCATE_EVERY_MS) {
+      locate();
+    }
+    if (readsEntries) {
       fetcher.fetchOnce()
           .onSuccess(full -> {
             bloomFetchedAt = clock.millis();
@@ -68,14 +82,20 @@ public final class ResultCache {
   }
 
   private void locate() {
-    long now = clock.millis();
-    if (locating || now - lastLocateAttempt < LOCATE_EVERY_MS) {
+    if (locating) {
       return;
     }
     locating = true;
-    lastLocateAttempt = now;
+    lastLocateAttempt = clock.millis();
     CacheClient.locate(vertx)
         .onSuccess(location -> {
+          if (client != null && client.location().equals(location)) {
+            return;
+          }
+          if (client != null) {
+            LOG.info("the shared cache moved from {} to {}", client.location(), location);
+            client.close();
+          }
           client = CacheClient.create(vertx, location, token);
           fetcher = new BloomFetcher(vertx, client, bloom, clock);
           LOG.info("using the shared cache at {}", location);
@@ -114,14 +134,20 @@ public final class ResultCache {
   }
 
   public void put(String key, byte[] value) {
-    if (client == null) {
+    CacheClient c = client;
+    if (c == null) {
       return;
     }
-    client.put(key, value)
+    c.put(key, value)
         .onSuccess(v -> puts.incrementAndGet())
         .onFailure(e -> {
           failures.incrementAndGet();
           LOG.debug("cache put failed: {}", e.getMessage());
+          // No gRPC status: the node did not answer at all (gone, or moved), so look for it again.
+          // A refusal (a status) comes from a live cache and is no reason to drop it.
+          if (CacheClient.statusOf(e).isEmpty() && client == c) {
+            lost("put failed: " + e.getMessage());
+          }
         });
   }
 

@@ -20,7 +20,8 @@ final class GrantLeases {
   static final class Lease {
     final long grantId;
     final String servantId;
-    final GrantHolder holder;
+    /** Null while adopted and not yet claimed by its delegate's first keep-alive. */
+    GrantHolder holder;
     Instant expiresAt;
     boolean zombie;
 
@@ -40,8 +41,49 @@ final class GrantLeases {
    * grant of the cluster. Insertion order is grant order, as a walk over {@link #leases} would give.
    */
   private final Map<String, Set<Lease>> zombies = new HashMap<>();
-  // Starts at 1 because delegates use grant id 0 to mean "no grant".
-  private long nextId = 1;
+  /**
+   * The first id this instance issued. Ids below it come from a predecessor scheduler (before a
+   * failover or restart), which is what makes a task in a heartbeat adoptable rather than stale.
+   */
+  private final long firstId;
+  private long nextId;
+
+  /** Delegates use grant id 0 to mean "no grant", so the first id must be positive. */
+  GrantLeases(long firstId) {
+    if (firstId < 1) {
+      throw new IllegalArgumentException("first grant id must be >= 1, got " + firstId);
+    }
+    this.firstId = firstId;
+    this.nextId = firstId;
+  }
+
+  GrantLeases() {
+    this(1);
+  }
+
+  /**
+   * A first id above any a scheduler started earlier can have issued: the start time in milliseconds
+   * times 1024, so ids from earlier instances stay below unless one of them issued more than 1024
+   * grants per millisecond of its life, far beyond what a scheduler does. Ids stay far below 2^63.
+   */
+  static long firstIdAt(Instant start) {
+    return Math.max(1, start.toEpochMilli()) * 1024;
+  }
+
+  /** Whether this id was issued by an earlier scheduler instance rather than by this one. */
+  boolean fromPredecessor(long grantId) {
+    return grantId > 0 && grantId < firstId;
+  }
+
+  /**
+   * Takes over a grant an earlier scheduler issued and a servant still runs: its delegate claims it
+   * with its next keep-alive (see {@link #getOwned}). Until then it counts under no token.
+   */
+  Lease adopt(long grantId, String servantId, Instant expiresAt) {
+    Lease l = new Lease(grantId, servantId, null, expiresAt);
+    leases.put(grantId, l);
+    return l;
+  }
 
   Lease issue(String servantId, GrantHolder holder, Instant expiresAt) {
     Lease l = new Lease(nextId++, servantId, holder, expiresAt);
@@ -54,9 +96,19 @@ final class GrantLeases {
     return leases.get(grantId);
   }
 
-  /** The lease if it exists and belongs to this holder; otherwise null, as if it did not exist. */
+  /**
+   * The lease if it exists and belongs to this holder; otherwise null, as if it did not exist. An
+   * adopted lease nobody claimed yet becomes this holder's: the predecessor that knew the holder is
+   * gone, and the first delegate to name the id is the one that got it from that predecessor, since
+   * ids are never handed to anyone else (a holder of the same user token could race it; they already
+   * share one quota).
+   */
   Lease getOwned(long grantId, GrantHolder holder) {
     Lease l = leases.get(grantId);
+    if (l != null && l.holder == null) {
+      l.holder = holder;
+      perToken.merge(holder.token(), 1, Integer::sum);
+    }
     return l != null && l.holder.equals(holder) ? l : null;
   }
 
@@ -113,7 +165,9 @@ final class GrantLeases {
   }
 
   private void forget(Lease l) {
-    perToken.computeIfPresent(l.holder.token(), (t, n) -> n > 1 ? n - 1 : null);
+    if (l.holder != null) {
+      perToken.computeIfPresent(l.holder.token(), (t, n) -> n > 1 ? n - 1 : null);
+    }
     if (l.zombie) {
       Set<Lease> ofServant = zombies.get(l.servantId);
       ofServant.remove(l);

@@ -36,6 +36,16 @@ public record SchedulerConfig(
   public static final long DEFAULT_SWEEP_INTERVAL_MS = 1_000;
   public static final long DEFAULT_TOKEN_ROTATION_MS = 3_600_000;
   public static final int DEFAULT_MAX_GRANTS_PER_TOKEN = 1024;
+  /**
+   * How long a grant taken over from a predecessor scheduler lives unless its delegate renews it: the
+   * delegates' own lease (15 s), so an orphaned task is killed about as late as it would have been.
+   */
+  public static final long ADOPTED_LEASE_MS = 15_000;
+  /**
+   * How long a scheduler that just became active waits for heartbeats before it refuses a compiler no
+   * servant offers: two and a half servant heartbeat periods (1 s), so one lost heartbeat is tolerated.
+   */
+  public static final long WARMUP_MS = 2_500;
 
   public SchedulerConfig {
     userTokens = Set.copyOf(userTokens);

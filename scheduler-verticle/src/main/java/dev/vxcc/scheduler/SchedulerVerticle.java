@@ -41,8 +41,15 @@ public final class SchedulerVerticle extends VerticleBase {
   /** Not in {@link FailureCodes}: a bug on our side rather than a refusal the caller can act on. */
   private static final int INTERNAL_ERROR = 500;
 
+  /** This node's local map entry naming the scheduler deployment that owns the role here. */
+  private static final String LOCAL_OWNER = "vxcc.scheduler.owner";
+
   private final InstantSource clock;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private SchedulerConfig config;
+  private Duration warmup;
+  private ActiveStandby role;
+  private long sweepTimer = -1;
   private TaskDispatcher dispatcher;
   private long waiterTimer = -1;
   private Instant waiterTimerAt;
@@ -65,41 +72,78 @@ public final class SchedulerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    SchedulerConfig config;
     try {
-      config = SchedulerConfig.fromJson(config().getJsonObject(SchedulerConfig.SECTION, new JsonObject()));
+      JsonObject section = config().getJsonObject(SchedulerConfig.SECTION, new JsonObject());
+      config = SchedulerConfig.fromJson(section);
+      warmup = Duration.ofMillis(section.getLong("warmupMs", SchedulerConfig.WARMUP_MS));
+      if (warmup.isNegative()) {
+        throw new IllegalArgumentException("scheduler.warmupMs must be >= 0, got " + warmup.toMillis());
+      }
     } catch (IllegalArgumentException | ClassCastException e) {
       return Future.failedFuture(new IllegalArgumentException("invalid scheduler config: " + e.getMessage(), e));
     }
-    dispatcher = new TaskDispatcher(config, clock);
-    consume(Addresses.SCHEDULER_HEARTBEAT, ServantHeartbeat::fromJson, hb -> dispatcher.heartbeat(hb).toJson());
-    consume(Addresses.SCHEDULER_KEEP_ALIVE, KeepAliveRequest::fromJson, r -> dispatcher.keepAlive(r).toJson());
-    consume(Addresses.SCHEDULER_FREE, FreeRequest::fromJson, r -> {
-      dispatcher.free(r);
-      return new JsonObject();
-    });
-    consume(Addresses.SCHEDULER_SERVANT_UNREACHABLE, UnreachableReport::fromJson, r -> {
-      dispatcher.unreachable(r);
-      return new JsonObject();
-    });
-    consume(Addresses.SCHEDULER_VIEW, body -> body, body -> dispatcher.view(body.getString("token", "")).toJson());
-    consumers.add(vertx.eventBus().consumer(Addresses.SCHEDULER_GRANT, this::onGrant));
-    // The sweep only walks in-memory maps, so it cannot overrun its period.
-    vertx.setPeriodic(config.sweepIntervalMs(), id -> {
-      dispatcher.sweep();
-      checkMembership();
-    });
-    log.info("Scheduler started: {} user tokens, {} servant tokens, min daemon version {}",
+    // Vert.x HA redeploys a dead node's scheduler on a survivor that may run one already: one per node.
+    Object owner = vertx.sharedData().getLocalMap(LOCAL_OWNER).putIfAbsent(LOCAL_OWNER, deploymentID());
+    if (owner != null) {
+      log.info("A scheduler already runs on this node ({}); this deployment stays idle", owner);
+      return Future.succeededFuture();
+    }
+    log.info("Scheduler starting: {} user tokens, {} servant tokens, min daemon version {}",
         config.userTokens().size(), config.servantTokens().size(), config.minDaemonVersion());
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    role = new ActiveStandby(vertx, deploymentID(), this::activate, this::standBy);
+    return role.start().compose(v -> Future.all(consumers.stream().map(MessageConsumer::completion).toList()));
   }
 
   @Override
   public Future<?> stop() {
-    if (dispatcher != null) {
-      dispatcher.failAllWaiters(FailureCodes.NO_QUOTA, "scheduler is stopping; retry on another scheduler");
+    if (role == null) {
+      return Future.succeededFuture();
     }
-    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+    vertx.sharedData().getLocalMap(LOCAL_OWNER).removeIfPresent(LOCAL_OWNER, deploymentID());
+    return role.stop();
+  }
+
+  /**
+   * Serves as the cluster's scheduler from an empty state, which the servants' heartbeats fill within
+   * a second; their running tasks are adopted (see {@link TaskDispatcher}).
+   */
+  private void activate() {
+    TaskDispatcher d = new TaskDispatcher(config, clock, warmup);
+    dispatcher = d;
+    consume(Addresses.SCHEDULER_HEARTBEAT, ServantHeartbeat::fromJson, hb -> d.heartbeat(hb).toJson());
+    consume(Addresses.SCHEDULER_KEEP_ALIVE, KeepAliveRequest::fromJson, r -> d.keepAlive(r).toJson());
+    consume(Addresses.SCHEDULER_FREE, FreeRequest::fromJson, r -> {
+      d.free(r);
+      return new JsonObject();
+    });
+    consume(Addresses.SCHEDULER_SERVANT_UNREACHABLE, UnreachableReport::fromJson, r -> {
+      d.unreachable(r);
+      return new JsonObject();
+    });
+    consume(Addresses.SCHEDULER_VIEW, body -> body, body -> d.view(body.getString("token", "")).toJson());
+    consumers.add(vertx.eventBus().consumer(Addresses.SCHEDULER_GRANT, this::onGrant));
+    // The sweep only walks in-memory maps, so it cannot overrun its period.
+    sweepTimer = vertx.setPeriodic(config.sweepIntervalMs(), id -> {
+      d.sweep();
+      checkMembership();
+    });
+  }
+
+  /** Stops serving: waiters are told to retry, which reaches whichever scheduler is active then. */
+  private void standBy() {
+    if (dispatcher == null) {
+      return;
+    }
+    dispatcher.failAllWaiters(FailureCodes.NO_QUOTA, "scheduler is stopping; retry on another scheduler");
+    consumers.forEach(MessageConsumer::unregister);
+    consumers.clear();
+    vertx.cancelTimer(sweepTimer);
+    if (waiterTimer != -1) {
+      vertx.cancelTimer(waiterTimer);
+      waiterTimer = -1;
+    }
+    dispatcher = null;
+    knownNodes = Set.of();
   }
 
   /**
@@ -134,6 +178,10 @@ public final class SchedulerVerticle extends VerticleBase {
   }
 
   private void onGrant(Message<JsonObject> msg) {
+    if (dispatcher == null) {
+      msg.fail(FailureCodes.NO_QUOTA, "this scheduler is a standby; retry");
+      return;
+    }
     CompletableFuture<GrantReply> reply;
     try {
       reply = dispatcher.waitForGrants(GrantRequest.fromJson(body(msg)));

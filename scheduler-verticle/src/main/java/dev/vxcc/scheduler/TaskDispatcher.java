@@ -37,19 +37,47 @@ public final class TaskDispatcher {
   private final SchedulerConfig config;
   private final InstantSource clock;
   private final ServantRegistry servants;
-  private final GrantLeases leases = new GrantLeases();
+  private final GrantLeases leases;
   private final GrantWaiters waiters = new GrantWaiters();
   private final TokenRotation tokens;
+  /**
+   * Until then the servant registry may still be filling from heartbeats (a scheduler that just started
+   * or took over): a compiler nobody offers yet is waited for rather than refused, because refusing
+   * sends the delegate to a local compile for a servant that will report within a heartbeat.
+   */
+  private final Instant warmUntil;
+  private boolean warm;
 
+  /**
+   * A scheduler with no predecessor and no warm-up: grant ids start at 1 and an unknown compiler is
+   * refused at once. For a cluster that only ever has this one scheduler instance.
+   */
   public TaskDispatcher(SchedulerConfig config, InstantSource clock) {
     this(config, clock, new SecureRandom());
   }
 
   TaskDispatcher(SchedulerConfig config, InstantSource clock, SecureRandom random) {
+    this(config, clock, random, 1, Duration.ZERO);
+  }
+
+  /**
+   * A scheduler that may succeed another (a restart or a failover): its grant ids start above any its
+   * predecessors issued, so their running tasks can be adopted, and for {@code warmup} it waits for
+   * heartbeats before refusing a compiler nobody reported yet.
+   */
+  public TaskDispatcher(SchedulerConfig config, InstantSource clock, Duration warmup) {
+    this(config, clock, new SecureRandom(), GrantLeases.firstIdAt(clock.instant()), warmup);
+  }
+
+  private TaskDispatcher(SchedulerConfig config, InstantSource clock, SecureRandom random, long firstGrantId,
+      Duration warmup) {
     this.config = config;
     this.clock = clock;
     this.servants = new ServantRegistry(config.servantMinMemoryBytes());
     this.tokens = new TokenRotation(clock, Duration.ofMillis(config.tokenRotationMs()), random);
+    this.leases = new GrantLeases(firstGrantId);
+    this.warmUntil = clock.instant().plus(warmup);
+    this.warm = warmup.isZero();
   }
 
   /** Records a servant's state, reconciles its tasks with our grants, and tells it what to kill. */
@@ -77,6 +105,9 @@ public final class TaskDispatcher {
       log.info("Servant {} joined at {} ({} CPUs, maxTasks {})", s.id(), hb.location(), hb.numProcessors(), maxTasks);
     }
 
+    if (!known) {
+      adopt(s, hb, now);
+    }
     Set<Long> reported = new HashSet<>();
     hb.runningTasks().forEach(t -> reported.add(t.grantId()));
     for (GrantLeases.Lease zombie : leases.zombiesOf(s.id())) {
@@ -117,7 +148,9 @@ public final class TaskDispatcher {
         return CompletableFuture.completedFuture(new GrantReply(grants, tokens.active()));
       }
     } catch (SchedulerException e) {
-      return CompletableFuture.failedFuture(e);
+      if (!waitsOutWarmup(e) || req.waitMs() == 0) {
+        return CompletableFuture.failedFuture(e);
+      }
     }
     long waitMs = Math.min(req.waitMs(), config.maxWaitMs());
     if (waitMs == 0) {
@@ -182,6 +215,10 @@ public final class TaskDispatcher {
    */
   public void sweep() {
     Instant now = clock.instant();
+    boolean warmedUp = !warm && !now.isBefore(warmUntil);
+    if (warmedUp) {
+      warm = true;
+    }
     List<Servant> gone = servants.removeExpired(now);
     gone.forEach(s -> log.info("Servant {} at {} expired or left", s.id(), s.heartbeat().location()));
     int orphans = leases.removeOrphans(servants).size();
@@ -190,8 +227,9 @@ public final class TaskDispatcher {
       log.debug("Sweep: {} grants freed with their servant, {} grants became zombies", orphans, zombies);
     }
     expireWaiters();
-    if (!gone.isEmpty()) {
-      // Waiters for a compiler that just vanished from the cluster should learn it now, not at their deadline.
+    if (!gone.isEmpty() || warmedUp) {
+      // Waiters for a compiler that just vanished from the cluster (or that nobody reported during the
+      // warm-up) should learn it now, not at their deadline.
       wakeWaiters();
     }
   }
@@ -260,7 +298,7 @@ public final class TaskDispatcher {
         running.addAll(s.reportedTasks());
       }
     }
-    return new ClusterView(summaries, running, user ? tokens.active() : "");
+    return new ClusterView(summaries, running, user ? tokens.active() : "", warmingUp());
   }
 
   public int pendingWaiters() {
@@ -321,11 +359,44 @@ public final class TaskDispatcher {
         GrantReply reply = new GrantReply(grants, tokens.active());
         completions.add(() -> w.reply().complete(reply));
       } catch (SchedulerException e) {
+        if (waitsOutWarmup(e)) {
+          return false;
+        }
         completions.add(() -> w.reply().completeExceptionally(e));
       }
       return true;
     });
     completions.forEach(Runnable::run);
+  }
+
+  /**
+   * On a servant's first heartbeat to this instance, its tasks under grants of a predecessor scheduler
+   * are taken over rather than killed: the work is good and its delegate is waiting for it. The adopted
+   * lease lasts {@link SchedulerConfig#ADOPTED_LEASE_MS} unless the delegate renews (and so claims) it;
+   * ids this instance issued and no longer knows are stale and are still reported back for killing.
+   */
+  private void adopt(Servant s, ServantHeartbeat hb, Instant now) {
+    int adopted = 0;
+    for (RunningTask t : hb.runningTasks()) {
+      if (leases.fromPredecessor(t.grantId()) && leases.get(t.grantId()) == null) {
+        leases.adopt(t.grantId(), s.id(), now.plusMillis(SchedulerConfig.ADOPTED_LEASE_MS));
+        servants.assigned(s);
+        adopted++;
+      }
+    }
+    if (adopted > 0) {
+      log.info("Adopted {} running tasks of servant {} granted by an earlier scheduler", adopted, s.id());
+    }
+  }
+
+  /** A compiler nobody reported yet, while heartbeats may still be arriving: worth waiting for. */
+  private boolean waitsOutWarmup(SchedulerException e) {
+    return e.code() == FailureCodes.ENVIRONMENT_NOT_AVAILABLE && warmingUp();
+  }
+
+  /** Whether servants may still be missing because their first heartbeat to us is yet to come. */
+  public boolean warmingUp() {
+    return !warm && clock.instant().isBefore(warmUntil);
   }
 
   private void release(GrantLeases.Lease l) {

@@ -64,6 +64,10 @@ final class ClusterViewKeeper {
         s.getJsonArray("compilerDigests", new JsonArray()).forEach(d -> seen.add(d.toString()));
       }
     }
+    if (v.warmingUp() && compilers != null && !stale()) {
+      // A scheduler that just took over has not heard every servant yet: what we knew still holds.
+      seen.addAll(compilers);
+    }
     Map<String, RunningTask> running = new HashMap<>();
     v.runningTasks().forEach(t -> running.put(t.taskDigest(), t));
     view = v;

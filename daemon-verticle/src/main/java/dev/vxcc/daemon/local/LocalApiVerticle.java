@@ -62,6 +62,7 @@ public final class LocalApiVerticle extends VerticleBase {
   private HttpServer server;
   private DoctorService doctor;
   private final List<PeriodicTask> timers = new ArrayList<>();
+  private SchedulerWatch schedulerWatch;
   private WorkerExecutor probes;
   private final long leaseLostAfterMs;
 
@@ -105,7 +106,9 @@ public final class LocalApiVerticle extends VerticleBase {
     }
     fileDigests = new FileDigestService(vertx, api, digests);
     cluster = new ClusterViewKeeper(vertx, cfg.token(), clock);
-    SchedulerLink scheduler = new SchedulerLink(vertx, cfg.token());
+    schedulerWatch = new SchedulerWatch(vertx);
+    schedulerWatch.start();
+    SchedulerLink scheduler = new SchedulerLink(vertx, cfg.token(), schedulerWatch);
     LeaseRenewal leases = new LeaseRenewal(clock, DaemonConstants.KEEP_ALIVE_LEASE_MS, leaseLostAfterMs, scheduler::keepAlive);
     runner = new DistributedTaskRunner(vertx, cfg, grpc, stats, cluster, scheduler, new PenaltyBox(clock, DaemonConstants.PENALTY_MS), leases, clock,
         hedging);
@@ -254,6 +257,9 @@ public final class LocalApiVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     timers.forEach(PeriodicTask::stop);
+    if (schedulerWatch != null) {
+      schedulerWatch.stop();
+    }
     if (runner != null) {
       runner.shutdown();
     }

@@ -36,15 +36,22 @@ final class SchedulerLink {
    * neither keep our grants alive nor free them.
    */
   private final String requestorId;
+  /** Fails our requests early when the scheduler they went to leaves the cluster; null: never. */
+  private final SchedulerWatch watch;
 
-  SchedulerLink(Vertx vertx, String token, String requestorId) {
+  SchedulerLink(Vertx vertx, String token, String requestorId, SchedulerWatch watch) {
     this.vertx = vertx;
     this.token = token;
     this.requestorId = requestorId;
+    this.watch = watch;
   }
 
-  SchedulerLink(Vertx vertx, String token) {
-    this(vertx, token, newRequestorId());
+  SchedulerLink(Vertx vertx, String token, String requestorId) {
+    this(vertx, token, requestorId, null);
+  }
+
+  SchedulerLink(Vertx vertx, String token, SchedulerWatch watch) {
+    this(vertx, token, newRequestorId(), watch);
   }
 
   /**
@@ -56,15 +63,15 @@ final class SchedulerLink {
     // Only servants that speak our protocol: an older one could mis-handle what we send.
     GrantRequest req = new GrantRequest(token, host, compilerDigest, immediate, prefetch, SCHEDULER_WAIT_MS, leaseMs,
         DaemonConfig.PROTOCOL_VERSION, requestorId, excluded);
-    return vertx.eventBus().request(Addresses.SCHEDULER_GRANT, req.toJson(),
-            new DeliveryOptions().setSendTimeout(SCHEDULER_WAIT_MS + SCHEDULER_CALL_TIMEOUT_MS))
+    return guarded(vertx.eventBus().request(Addresses.SCHEDULER_GRANT, req.toJson(),
+            new DeliveryOptions().setSendTimeout(SCHEDULER_WAIT_MS + SCHEDULER_CALL_TIMEOUT_MS)))
         .map(m -> GrantReply.fromJson(JsonBody.of(m)));
   }
 
   /** Renews the leases of {@code ids}; the reply says, in order, which are still ours. */
   Future<KeepAliveReply> keepAlive(List<Long> ids, long leaseMs) {
-    return vertx.eventBus().request(Addresses.SCHEDULER_KEEP_ALIVE, new KeepAliveRequest(token, ids, leaseMs, requestorId).toJson(),
-            new DeliveryOptions().setSendTimeout(SCHEDULER_CALL_TIMEOUT_MS))
+    return guarded(vertx.eventBus().request(Addresses.SCHEDULER_KEEP_ALIVE, new KeepAliveRequest(token, ids, leaseMs, requestorId).toJson(),
+            new DeliveryOptions().setSendTimeout(SCHEDULER_CALL_TIMEOUT_MS)))
         .map(m -> KeepAliveReply.fromJson(JsonBody.of(m)));
   }
 
@@ -84,6 +91,10 @@ final class SchedulerLink {
     vertx.eventBus().request(Addresses.SCHEDULER_SERVANT_UNREACHABLE, report.toJson(),
             new DeliveryOptions().setSendTimeout(SCHEDULER_CALL_TIMEOUT_MS))
         .onFailure(e -> LOG.debug("reporting {} unreachable failed: {}", grant.location(), e.getMessage()));
+  }
+
+  private <T> Future<T> guarded(Future<T> request) {
+    return watch == null ? request : watch.guard(request);
   }
 
   private static String newRequestorId() {

@@ -16,6 +16,7 @@ import dev.vxcc.common.util.PeriodicTask;
 import dev.vxcc.daemon.DaemonConfig;
 import dev.vxcc.daemon.DaemonConstants;
 import dev.vxcc.daemon.ResultCache;
+import dev.vxcc.daemon.local.SchedulerWatch;
 import dev.vxcc.daemon.args.CompilerFamily;
 import dev.vxcc.daemon.identity.Expansion;
 import dev.vxcc.daemon.identity.TaskKey;
@@ -68,6 +69,8 @@ public final class ServantVerticle extends VerticleBase {
   private boolean stopping;
   private boolean warnedDenied;
   private long heartbeatTimer = -1;
+  /** Fails a heartbeat in flight to a scheduler node that left, so the next goes to the new active one at once. */
+  private SchedulerWatch schedulerWatch;
   private WorkerExecutor probes;
   private ResultCache cache;
   private Sandbox sandbox;
@@ -189,8 +192,12 @@ public final class ServantVerticle extends VerticleBase {
     if (stopping) {
       return;
     }
-    vertx.eventBus().request(Addresses.SCHEDULER_HEARTBEAT, beat(DaemonConstants.SERVANT_HEARTBEAT_LEASE_MS).toJson(),
-            new DeliveryOptions().setSendTimeout(DaemonConstants.SERVANT_HEARTBEAT_TIMEOUT_MS))
+    if (schedulerWatch == null) {
+      schedulerWatch = new SchedulerWatch(vertx);
+      schedulerWatch.start();
+    }
+    schedulerWatch.guard(vertx.eventBus().request(Addresses.SCHEDULER_HEARTBEAT, beat(DaemonConstants.SERVANT_HEARTBEAT_LEASE_MS).toJson(),
+            new DeliveryOptions().setSendTimeout(DaemonConstants.SERVANT_HEARTBEAT_TIMEOUT_MS)))
         .onSuccess(m -> {
           HeartbeatReply r = HeartbeatReply.fromJson((JsonObject) m.body());
           acceptableTokens = Set.copyOf(r.acceptableTokens());
@@ -288,6 +295,9 @@ public final class ServantVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(heartbeatTimer);
+    if (schedulerWatch != null) {
+      schedulerWatch.stop();
+    }
     periodic.forEach(PeriodicTask::stop);
     Future<Void> killed = engine == null ? Future.succeededFuture() : engine.killAll();
     Future<Void> cacheClosed = cache == null ? Future.succeededFuture() : cache.stop();

@@ -47,6 +47,16 @@ class ClusterViewKeeperTest {
   }
 
   @Test
+  void aSchedulerThatJustTookOverDoesNotHideTheCompilersItHasNotHeardOfYet() {
+    keeper.accept(view("tok-1"));
+    keeper.accept(new ClusterView(new JsonArray(), List.of(), "tok-1", true));
+    assertEquals(Set.of("gcc", "clang"), keeper.compilers(), "a task now would otherwise compile locally for nothing");
+
+    keeper.accept(new ClusterView(new JsonArray().add(servant("c:1", 4, "gcc")), List.of(), "tok-1", false));
+    assertEquals(Set.of("gcc"), keeper.compilers(), "once warm, the scheduler's view is the truth again");
+  }
+
+  @Test
   void aViewTooOldIsNotActedOnButStatsStillShowIt() {
     keeper.accept(view("tok-1"));
     clock.advanceMs(DaemonConstants.VIEW_STALE_MS);

@@ -1,5 +1,6 @@
 package dev.vxcc.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +40,7 @@ class CacheBuildTest {
   static LoopbackCluster cluster;
   static NodeProcess cacheNode;
   static NodeProcess submitter;
+  static NodeProcess servantNode;
   static Path work;
   static Path cacheDir;
   static Path src;
@@ -51,12 +53,13 @@ class CacheBuildTest {
     links = E2e.symlinks(work);
     cacheDir = work.resolve("cache-store");
     src = Sources.debian("ninja-build");
-    cluster = new LoopbackCluster(E2e.dist(), work.resolve("logs"), 5);
+    cluster = new LoopbackCluster(E2e.dist(), work.resolve("logs"), 6);
     cluster.start("scheduler", LoopbackCluster.config("sched", 0));
     // No memory tier: every hit is read back from disk, so corruption on disk is what we test.
     cacheNode = cluster.start("cache", LoopbackCluster.cacheConfig(cacheDir, 1));
     submitter = cluster.start("daemon", LoopbackCluster.config("node-a", 0));
     NodeProcess servant = cluster.start("daemon", LoopbackCluster.config("node-b", 4));
+    servantNode = servant;
     E2e.awaitServantAt(submitter.localApi(), servant.info("serving"));
   }
 
@@ -191,5 +194,57 @@ class CacheBuildTest {
     Build back = cleanBuild();
     assertSameObjects(reference, back.objects());
     assertEquals(reference.size(), back.hits(), "hits again from the store that survived the restart");
+  }
+
+  /** Where the delegate and the servant of node-b store and look up entries now. */
+  static List<Object> cacheLocations() throws Exception {
+    JsonObject submitterStats = stats();
+    JsonObject servantCache = E2e.stats(servantNode.localApi()).getJsonObject("servant", new JsonObject())
+        .getJsonObject("cache", new JsonObject());
+    return java.util.Arrays.asList(submitterStats.getJsonObject("cache").getValue("location"), servantCache.getValue("location"));
+  }
+
+  /**
+   * The cache node dies (kill -9) and comes back on another port: the servant, which only ever puts,
+   * must follow it as the delegate does, or nothing new is stored until it is restarted.
+   */
+  @Test
+  @Order(5)
+  @StepChain.Needs("buildsSucceedWithTheCacheDownAndHitAgainWhenItIsBack")
+  void afterTheCacheMovesToAnotherPortServantsStoreThereAndDelegatesHitIt() throws Exception {
+    Object old = stats().getJsonObject("cache").getValue("location");
+    cacheNode.kill();
+    cacheNode = cluster.start("cache", LoopbackCluster.cacheConfig(cacheDir, 1));
+    long deadline = System.currentTimeMillis() + 60_000;
+    List<Object> now = cacheLocations();
+    while (now.get(0) == null || now.get(0).equals(old) || !now.get(0).equals(now.get(1))) {
+      assertTrue(System.currentTimeMillis() < deadline, "delegate and servant did not both follow the cache from " + old
+          + " (now " + now + "): " + stats().encodePrettily());
+      Thread.sleep(200);
+      now = cacheLocations();
+    }
+
+    Path dir = Files.createDirectories(work.resolve("moved-cache"));
+    List<String> units = List.of("one", "two", "three");
+    for (String u : units) {
+      // New content, so new keys: only a put made after the move can make these hit.
+      Files.writeString(dir.resolve(u + ".cc"), "int " + u + "_" + System.nanoTime() + "(int x) { return x * 3 + 1; }\n");
+      Commands.run(dir, Map.of(), 60, List.of("/usr/bin/g++", "-O2", "-c", u + ".cc", "-o", u + ".ref.o")).orFail("local reference");
+    }
+    Map<String, String> env = E2e.env(links, submitter.localApi());
+    long remote = counter("remote");
+    for (String u : units) {
+      Commands.run(dir, env, 120, E2e.onPath("g++", "-O2", "-c", u + ".cc", "-o", u + ".o")).orFail("compile through vxcc");
+    }
+    assertEquals(units.size(), counter("remote") - remote, "each compiled on the servant: " + stats().encodePrettily());
+    awaitBloomRefreshAfter(System.currentTimeMillis());
+
+    long hits = counter("cacheHits");
+    for (String u : units) {
+      Files.delete(dir.resolve(u + ".o"));
+      Commands.run(dir, env, 120, E2e.onPath("g++", "-O2", "-c", u + ".cc", "-o", u + ".o")).orFail("compile through vxcc");
+      assertArrayEquals(Files.readAllBytes(dir.resolve(u + ".ref.o")), Files.readAllBytes(dir.resolve(u + ".o")), u);
+    }
+    assertEquals(units.size(), counter("cacheHits") - hits, "the servant stored them in the moved cache: " + stats().encodePrettily());
   }
 }

@@ -25,6 +25,12 @@ public final class Clustering {
 
   public static Future<Vertx> start(VertxOptions options, Path xml, String host, Integer port, List<String> members, String name,
       NodeTls tls) {
+    return start(options, xml, host, port, members, name, tls, false);
+  }
+
+  /** @param liteMember join owning no partitions (see NodeMain's -lite-member) */
+  public static Future<Vertx> start(VertxOptions options, Path xml, String host, Integer port, List<String> members, String name,
+      NodeTls tls, boolean liteMember) {
     Config cfg;
     try (InputStream in = Files.newInputStream(xml)) {
       cfg = new XmlConfigBuilder(in).build();
@@ -33,6 +39,9 @@ public final class Clustering {
     }
     if (name != null) {
       cfg.setClusterName(name);
+    }
+    if (liteMember) {
+      cfg.setLiteMember(true);
     }
     NetworkConfig net = cfg.getNetworkConfig();
     net.getInterfaces().setEnabled(true).setInterfaces(List.of(host));

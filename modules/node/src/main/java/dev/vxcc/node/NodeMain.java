@@ -53,6 +53,11 @@ public final class NodeMain {
     @Option(names = "-cluster-name", paramLabel = "NAME", description = "Cluster name (overrides the XML); nodes join only their own cluster.")
     String clusterName;
 
+    @Option(names = "-lite-member", description = "Join as a Hazelcast lite member: no share of the cluster's maps to own,"
+        + " migrate or back up, so many build machines stay cheap. Only for daemons; needs a data member"
+        + " (a scheduler or cache node) to be up.")
+    boolean liteMember;
+
     @Option(names = "-ha", description = "Redeploy this node's verticles on a survivor if the node dies.")
     boolean ha;
 
@@ -66,6 +71,9 @@ public final class NodeMain {
       NodeTls tls;
       try {
         verticles = Roles.verticles(roles);
+        if (liteMember && (verticles.contains(Roles.SCHEDULER) || verticles.contains(Roles.CACHE))) {
+          throw new IllegalArgumentException("-lite-member is for daemon-only nodes: the scheduler and cache nodes hold the cluster's data");
+        }
         config = loadConfig();
         tls = nodeTls(config);
       } catch (IllegalArgumentException e) {
@@ -76,7 +84,7 @@ public final class NodeMain {
       VertxOptions options = new VertxOptions().setHAEnabled(ha).setHAGroup(haGroup).setPreferNativeTransport(true);
       Future<Vertx> vertxFuture = cluster
           ? Clustering.start(options, clusterConfig != null ? clusterConfig : Installation.file("conf/cluster.xml"),
-              clusterHost, clusterPort, clusterMembers, clusterName, tls)
+              clusterHost, clusterPort, clusterMembers, clusterName, tls, liteMember)
           : Future.succeededFuture(Vertx.vertx(options));
       Vertx vertx;
       try {
