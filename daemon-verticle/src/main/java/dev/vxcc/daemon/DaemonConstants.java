@@ -54,6 +54,14 @@ public final class DaemonConstants {
   public static final long QUEUE_TIMEOUT_MS = 30_000;
   /** FreeTask and ReferenceTask. */
   public static final long SERVANT_CALL_TIMEOUT_MS = 5_000;
+  /** Straggler hedging: recent remote durations kept per compiler and argument shape. */
+  public static final int HEDGE_HISTORY_SAMPLES = 20;
+  /** Below this many samples a shape has no expected duration (its compiler's is used, if it has enough). */
+  public static final int HEDGE_HISTORY_MIN_SAMPLES = 3;
+  /** Shapes and compilers whose durations are kept; the least recently used are forgotten. */
+  public static final int HEDGE_HISTORY_KEYS = 1_024;
+  /** How long a duplicate of a straggler waits for a grant before the straggler is left alone. */
+  public static final long HEDGE_GRANT_WAIT_MS = 5_000;
   /** This node's servant's counters, for --stats. */
   public static final long SERVANT_STATS_TIMEOUT_MS = 1_000;
 

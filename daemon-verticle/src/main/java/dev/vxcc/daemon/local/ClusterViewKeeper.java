@@ -126,6 +126,24 @@ final class ClusterViewKeeper {
     return runningByDigest.get(taskDigest);
   }
 
+  /**
+   * Whether a view taken after {@code since} (epoch millis) no longer lists the servant, or marks it
+   * suspect: it stopped heartbeating or someone could not reach it. False while the view is stale,
+   * which says nothing about any one servant.
+   */
+  boolean servantGone(String location, long since) {
+    ClusterView v = view;
+    if (v == null || stale() || viewAt <= since) {
+      return false;
+    }
+    for (Object o : v.servants()) {
+      if (o instanceof JsonObject s && location.equals(s.getString("location"))) {
+        return s.getBoolean("suspect", false);
+      }
+    }
+    return true;
+  }
+
   /** Why the last refresh failed; "" after a success. */
   String lastError() {
     return lastError;

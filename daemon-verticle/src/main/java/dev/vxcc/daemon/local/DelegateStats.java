@@ -26,6 +26,9 @@ final class DelegateStats {
   final AtomicLong inPlace = new AtomicLong();
   /** Where remote tasks' time goes, phase by phase. */
   final PhaseTimes phases = new PhaseTimes(PhaseTimes.DELEGATE);
+  /** Duplicates started for stragglers, and how many of them finished first. */
+  final AtomicLong hedged = new AtomicLong();
+  final AtomicLong hedgesWon = new AtomicLong();
   private final Map<String, AtomicLong> localByReason = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> remoteByServant = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> cacheMissByReason = new ConcurrentHashMap<>();
@@ -98,6 +101,8 @@ final class DelegateStats {
         .put("sharedLocal", sharedLocal.get())
         .put("sharedRemote", sharedRemote.get())
         .put("inPlace", inPlace.get())
+        .put("hedged", hedged.get())
+        .put("hedgesWon", hedgesWon.get())
         .put("localByReason", reasons)
         .put("remoteByServant", servants)
         .put("cacheMissByReason", misses)
@@ -139,6 +144,7 @@ final class DelegateStats {
     if (!times.isEmpty()) {
       sb.append("time per phase (this daemon)\n").append(times);
     }
+    sb.append(String.format("stragglers hedged      %d (won %d)%n", hedged.get(), hedgesWon.get()));
     return sb.toString();
   }
 }

@@ -1,5 +1,9 @@
 package dev.vxcc.daemon.local;
 
+import static dev.vxcc.daemon.DaemonConstants.HEDGE_GRANT_WAIT_MS;
+import static dev.vxcc.daemon.DaemonConstants.HEDGE_HISTORY_KEYS;
+import static dev.vxcc.daemon.DaemonConstants.HEDGE_HISTORY_MIN_SAMPLES;
+import static dev.vxcc.daemon.DaemonConstants.HEDGE_HISTORY_SAMPLES;
 import static dev.vxcc.daemon.DaemonConstants.MAX_EXCLUDED_SERVANTS;
 import static dev.vxcc.daemon.DaemonConstants.PENALISED_GRANT_SKIPS;
 
@@ -19,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one task on the cluster (yadcc's DistributedTaskDispatcher, delegate side): joins an
  * identical task already running here or on a servant, else takes a grant, runs a
- * {@link ServantSession} on it, and retries on another servant when ours fails. Held grants stay
+ * {@link ServantSession} on it, and retries on another servant when ours fails. A run that straggles
+ * (past a multiple of its expected duration, or on a servant gone from the cluster view) is
+ * duplicated on another servant and the first result wins ({@link HedgedRun}). Held grants stay
  * alive through {@link LeaseRenewal}. Confined to the delegate's event loop.
  */
 final class DistributedTaskRunner {
@@ -37,9 +43,13 @@ final class DistributedTaskRunner {
   private final Map<String, GrantKeeper> keepers = new HashMap<>();
   private final SharedTasks shared = new SharedTasks();
   private final InPlaceRunner inPlace;
+  private final HedgeConfig hedging;
+  private final DurationHistory durations = new DurationHistory(HEDGE_HISTORY_SAMPLES, HEDGE_HISTORY_MIN_SAMPLES, HEDGE_HISTORY_KEYS);
+  private final Stragglers stragglers;
 
   DistributedTaskRunner(Vertx vertx, DaemonConfig cfg, GrpcClient grpc, DelegateStats stats, ClusterViewKeeper cluster,
-      SchedulerLink scheduler, PenaltyBox penalties, LeaseRenewal leases, InstantSource clock, InPlaceRunner inPlace) {
+      SchedulerLink scheduler, PenaltyBox penalties, LeaseRenewal leases, InstantSource clock, InPlaceRunner inPlace,
+      HedgeConfig hedging) {
     this.inPlace = inPlace;
     this.vertx = vertx;
     this.cfg = cfg;
@@ -50,6 +60,8 @@ final class DistributedTaskRunner {
     this.penalties = penalties;
     this.leases = leases;
     this.clock = clock;
+    this.hedging = hedging;
+    this.stragglers = new Stragglers(clock, hedging.maxInFlight());
   }
 
   private GrantKeeper keeper(String compilerDigest) {
@@ -120,7 +132,7 @@ final class DistributedTaskRunner {
     return usableGrant(job.compilerDigest(), PENALISED_GRANT_SKIPS)
         .compose(grant -> {
           stats.phases.since(PhaseTimes.Phase.GRANT_WAIT, asked);
-          return onGrant(grant, job, cancel);
+          return race(grant, job, cancel);
         })
         .recover(err -> {
           if (err instanceof ServantSession.ServantFailure && attempt < cfg.retries() && !cancel.isCancelled()) {
@@ -148,7 +160,50 @@ final class DistributedTaskRunner {
     });
   }
 
-  private Future<RemoteResult> onGrant(Grant grant, RemoteJob job, Cancellation cancel) {
+  /** The task's run on its grant, watched for straggling until one of its runs has won or all failed. */
+  private Future<RemoteResult> race(Grant grant, RemoteJob job, Cancellation cancel) {
+    HedgedRun race = new HedgedRun(cancel);
+    String shape = ArgumentShape.of(job.args(), job.sourceZstd().length);
+    long started = clock.millis();
+    Stragglers.Watch watch = stragglers.watch(grant.location(),
+        hedging.deadline(started, durations.expected(job.compilerDigest(), shape)), () -> hedge(race, job, cancel, grant.location()));
+    race.start(mine -> timed(onGrant(grant, job, cancel, mine), job, shape));
+    return race.result().onComplete(ar -> stragglers.unwatch(watch));
+  }
+
+  /** A successful run's duration joins the history its later peers are judged by. */
+  private Future<RemoteResult> timed(Future<RemoteResult> run, RemoteJob job, String shape) {
+    long started = clock.millis();
+    return run.onSuccess(r -> durations.record(job.compilerDigest(), shape, clock.millis() - started));
+  }
+
+  /**
+   * Duplicates a straggler on another servant. The slow one is penalised first, so that the grant
+   * request names it for the scheduler to skip; a grant on it all the same is handed back unused.
+   */
+  private void hedge(HedgedRun race, RemoteJob job, Cancellation cancel, String slow) {
+    if (!race.open()) {
+      return;
+    }
+    LOG.info("task {} straggles on {}: duplicating it on another servant", job.taskDigest(), slow);
+    penalties.penalise(slow);
+    stats.hedged.incrementAndGet();
+    String shape = ArgumentShape.of(job.args(), job.sourceZstd().length);
+    GrantKeeper k = keeper(job.compilerDigest());
+    race.start(mine -> k.get(HEDGE_GRANT_WAIT_MS).compose(g -> {
+      if (!race.open() || g.location().equals(slow) || penalties.isPenalised(g.location())) {
+        k.free(g.grantId());
+        return Future.failedFuture(new IllegalStateException("no other servant for the duplicate of a straggler"));
+      }
+      return timed(onGrant(g, job, cancel, mine), job, shape).onSuccess(r -> stats.hedgesWon.incrementAndGet());
+    }));
+  }
+
+  /**
+   * @param cancel the whole task's: once it fired, the grant is left to lapse (someone may have joined)
+   * @param mine this run's, which also fires when another run of the task won
+   */
+  private Future<RemoteResult> onGrant(Grant grant, RemoteJob job, Cancellation cancel, Cancellation mine) {
     leases.hold(grant.grantId(), cancel);
     return Future.succeededFuture(grant)
         .map(g -> new ServantSession(vertx, grpc, cluster.servingToken(), g, penalties, cfg.servant().maxResultBytes()))
@@ -158,7 +213,7 @@ final class DistributedTaskRunner {
               .compose(taskId -> {
                 long queued = stats.phases.now();
                 stats.phases.record(PhaseTimes.Phase.UPLOAD, queued - uploading);
-                return session.await(taskId, cancel).onSuccess(r -> servantTimes(r, stats.phases.now() - queued));
+                return session.await(taskId, mine).onSuccess(r -> servantTimes(r, stats.phases.now() - queued));
               })
               .compose(session::decode);
         })
@@ -193,6 +248,7 @@ final class DistributedTaskRunner {
   Future<Void> tick() {
     penalties.sweep();
     keepers.values().forEach(GrantKeeper::dropExpired);
+    stragglers.due(cluster::servantGone).forEach(w -> w.hedge.run());
     return leases.renew();
   }
 

@@ -53,6 +53,7 @@ public final class LocalApiVerticle extends VerticleBase {
   private LocalQuota quota;
   private ClusterViewKeeper cluster;
   private DistributedTaskRunner runner;
+  private HedgeConfig hedging;
   private TaskTable tasks;
   private CompileFlow flow;
   private final DelegateStats stats = new DelegateStats();
@@ -96,6 +97,7 @@ public final class LocalApiVerticle extends VerticleBase {
     try {
       cfg = DaemonConfig.fromNodeConfig(config());
       api = LocalApiConfig.fromNodeConfig(config());
+      hedging = HedgeConfig.fromNodeConfig(config());
       PeerIdentity.requireNativeTransport(vertx);
       quota = new LocalQuota(cfg.maxLocalTasks(), (int) Math.floor(cfg.maxLocalTasks() * cfg.lightweightRatio()), clock);
       grpc = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(cfg.servant().maxResultBytes() + (1 << 20)),
@@ -114,7 +116,7 @@ public final class LocalApiVerticle extends VerticleBase {
         new LocalQuota(Math.max(cfg.maxLocalTasks(), Runtime.getRuntime().availableProcessors()), 0, clock), stats,
         cfg.servant().maxResultBytes());
     runner = new DistributedTaskRunner(vertx, cfg, grpc, stats, cluster, scheduler, new PenaltyBox(clock, DaemonConstants.PENALTY_MS), leases, clock,
-        inPlace);
+        inPlace, hedging);
     cache = new ResultCache(vertx, cfg.token(), true);
     tasks = new TaskTable(clock, cfg.taskTimeoutMs());
     probes = vertx.createSharedWorkerExecutor(DaemonConstants.COMPILER_PROBE_POOL, DaemonConstants.COMPILER_PROBE_THREADS,

@@ -54,6 +54,7 @@ final class FakeScheduler extends VerticleBase {
   private final List<Check> checks = new ArrayList<>();
   private final List<String> unreachable = new ArrayList<>();
   private final List<List<String>> exclusions = new ArrayList<>();
+  private final Set<String> silenced = new HashSet<>();
   private long nextGrantId = 1;
   private boolean keepAliveRefused;
   private boolean shareRunning;
@@ -102,6 +103,11 @@ final class FakeScheduler extends VerticleBase {
     recorded();
   }
 
+  /** From now on the view leaves this servant out, as the real one does once its heartbeats stopped. */
+  synchronized void silence(String location) {
+    silenced.add(location);
+  }
+
   synchronized void refuseKeepAlive(boolean refuse) {
     keepAliveRefused = refuse;
   }
@@ -121,6 +127,7 @@ final class FakeScheduler extends VerticleBase {
     views.clear();
     unreachable.clear();
     exclusions.clear();
+    silenced.clear();
     keepAliveRefused = false;
     shareRunning = false;
     checks.forEach(c -> c.met().tryFail("scheduler reset"));
@@ -229,7 +236,11 @@ final class FakeScheduler extends VerticleBase {
     views.merge(token, 1, Integer::sum);
     recorded();
     JsonArray list = new JsonArray();
-    servants.forEach(s -> list.add(new JsonObject().put("location", s).put("maxTasks", 4)
+    // Like the real one, which grants only servants it knows: every servant granted on is listed.
+    Set<String> listed = new java.util.LinkedHashSet<>(servants);
+    granted.forEach(g -> listed.add(g.location()));
+    listed.removeAll(silenced);
+    listed.forEach(s -> list.add(new JsonObject().put("location", s).put("maxTasks", 4)
         .put("compilerDigests", new JsonArray().add(compilerDigest))));
     List<RunningTask> running = new ArrayList<>();
     if (shareRunning) {

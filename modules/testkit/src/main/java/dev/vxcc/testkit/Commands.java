@@ -48,6 +48,11 @@ public final class Commands {
       return process.isAlive();
     }
 
+    /** Waits up to {@code millis} for the command to end; whether it has. */
+    public boolean awaitExit(long millis) throws InterruptedException {
+      return process.waitFor(millis, TimeUnit.MILLISECONDS);
+    }
+
     /** Kills the command and everything it started, like a user's Ctrl-C gone wrong. */
     public void kill() throws InterruptedException {
       Commands.killTree(process);
