@@ -40,8 +40,20 @@ final class GrantLeases {
    * grant of the cluster. Insertion order is grant order, as a walk over {@link #leases} would give.
    */
   private final Map<String, Set<Lease>> zombies = new HashMap<>();
-  // Starts at 1 because delegates use grant id 0 to mean "no grant".
-  private long nextId = 1;
+  // Never 0: delegates use grant id 0 to mean "no grant".
+  private long nextId;
+
+  GrantLeases() {
+    this(1);
+  }
+
+  /**
+   * @param firstId above every id an earlier scheduler may have issued, so that after a redeploy a
+   *                grant still running under an old id is never confused with a new one
+   */
+  GrantLeases(long firstId) {
+    this.nextId = Math.max(1, firstId);
+  }
 
   Lease issue(String servantId, GrantHolder holder, Instant expiresAt) {
     Lease l = new Lease(nextId++, servantId, holder, expiresAt);

@@ -1,6 +1,7 @@
 package dev.vxcc.scheduler;
 
 import dev.vxcc.common.NodeSecrets;
+import dev.vxcc.common.ops.Drain;
 import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.FailureCodes;
 import dev.vxcc.common.bus.FreeRequest;
@@ -84,6 +85,7 @@ public final class SchedulerVerticle extends VerticleBase {
     });
     consume(Addresses.SCHEDULER_VIEW, body -> body, body -> dispatcher.view(body.getString("token", "")).toJson());
     consumers.add(vertx.eventBus().consumer(Addresses.SCHEDULER_GRANT, this::onGrant));
+    Drain.register(vertx, deploymentID(), bound -> drain());
     // The sweep only walks in-memory maps, so it cannot overrun its period.
     vertx.setPeriodic(config.sweepIntervalMs(), id -> {
       dispatcher.sweep();
@@ -92,6 +94,17 @@ public final class SchedulerVerticle extends VerticleBase {
     log.info("Scheduler started: {} user tokens, {} servant tokens, min daemon version {}",
         config.userTokens().size(), config.servantTokens().size(), config.minDaemonVersion());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  /**
+   * Hot redeploy: no new requests reach us, and delegates waiting for a grant are told to ask again
+   * (they retry until their grant wait ends), so that the next scheduler answers them.
+   */
+  private Future<?> drain() {
+    Future<?> unregistered = Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+    consumers.clear();
+    dispatcher.failAllWaiters(FailureCodes.NO_QUOTA, "scheduler is being redeployed; ask again");
+    return unregistered;
   }
 
   @Override

@@ -37,9 +37,17 @@ public final class TaskDispatcher {
   private final SchedulerConfig config;
   private final InstantSource clock;
   private final ServantRegistry servants;
-  private final GrantLeases leases = new GrantLeases();
+  private final GrantLeases leases;
+  /**
+   * Until then, tasks a servant reports under grants we never issued are left running: after a
+   * redeploy they are the previous scheduler's, and their delegates are still waiting for them.
+   */
+  private final long adoptUntilMs;
   private final GrantWaiters waiters = new GrantWaiters();
   private final TokenRotation tokens;
+
+  /** The delegates' own bound for a lease they cannot renew (DaemonConstants.LEASE_LOST_AFTER_MS). */
+  static final long ADOPT_PREDECESSOR_GRANTS_MS = 60_000;
 
   public TaskDispatcher(SchedulerConfig config, InstantSource clock) {
     this(config, clock, new SecureRandom());
@@ -48,6 +56,9 @@ public final class TaskDispatcher {
   TaskDispatcher(SchedulerConfig config, InstantSource clock, SecureRandom random) {
     this.config = config;
     this.clock = clock;
+    // Grant ids grow with time (a thousand per ms), so a redeployed scheduler starts above its predecessor's.
+    this.leases = new GrantLeases(clock.millis() * 1000);
+    this.adoptUntilMs = clock.millis() + ADOPT_PREDECESSOR_GRANTS_MS;
     this.servants = new ServantRegistry(config.servantMinMemoryBytes());
     this.tokens = new TokenRotation(clock, Duration.ofMillis(config.tokenRotationMs()), random);
   }
@@ -89,7 +100,9 @@ public final class TaskDispatcher {
     List<RunningTask> kept = new ArrayList<>();
     for (RunningTask t : hb.runningTasks()) {
       GrantLeases.Lease l = leases.get(t.grantId());
-      if (l == null || l.zombie || !l.servantId.equals(s.id())) {
+      if (l == null && now.toEpochMilli() < adoptUntilMs) {
+        kept.add(t);
+      } else if (l == null || l.zombie || !l.servantId.equals(s.id())) {
         expired.add(t.grantId());
       } else {
         kept.add(t);

@@ -14,6 +14,19 @@ final class Roles {
   static final String SERVANT = "dev.vxcc.daemon.servant.ServantVerticle";
   static final String DELEGATE = "dev.vxcc.daemon.local.LocalApiVerticle";
 
+  /** The role names in {@code roles}, "all" expanded, in the order their verticles start. */
+  static List<String> names(String roles) {
+    Set<String> names = new LinkedHashSet<>();
+    for (String r : roles.split(",")) {
+      switch (r.trim()) {
+        case "all" -> names.addAll(List.of("scheduler", "cache", "daemon"));
+        case "scheduler", "cache", "daemon" -> names.add(r.trim());
+        default -> throw new IllegalArgumentException("unknown role '" + r.trim() + "' (use scheduler, cache, daemon or all)");
+      }
+    }
+    return List.of("scheduler", "cache", "daemon").stream().filter(names::contains).toList();
+  }
+
   static List<String> verticles(String roles) {
     Set<String> names = new LinkedHashSet<>();
     for (String r : roles.split(",")) {
