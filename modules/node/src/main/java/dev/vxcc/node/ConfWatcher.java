@@ -29,6 +29,7 @@ final class ConfWatcher {
   private String seen;
   private boolean busy;
   private long timer = -1;
+  private int refused;
 
   ConfWatcher(Vertx vertx, Path file, String initialText, RoleDeployments roles, Function<JsonObject, JsonObject> effective) {
     this.vertx = vertx;
@@ -49,6 +50,11 @@ final class ConfWatcher {
   void start() {
     timer = vertx.setPeriodic(PERIOD_MS, t -> check());
     LOG.info("watching {} for configuration changes", file);
+  }
+
+  /** How many edits were refused so far. */
+  int refused() {
+    return refused;
   }
 
   void stop() {
@@ -78,6 +84,7 @@ final class ConfWatcher {
       changed = roles.changedRoles(next);
       ConfigCheck.validate(next, changed);
     } catch (RuntimeException e) {
+      refused++;
       LOG.warn("configuration change in {} refused, the running configuration stays: {}", file, e.getMessage());
       return Future.succeededFuture();
     }
