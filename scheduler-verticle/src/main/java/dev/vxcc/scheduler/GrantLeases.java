@@ -62,6 +62,11 @@ final class GrantLeases {
     return l;
   }
 
+  /** The id the next grant gets; a successor starts there. */
+  long nextId() {
+    return nextId;
+  }
+
   Lease get(long grantId) {
     return leases.get(grantId);
   }

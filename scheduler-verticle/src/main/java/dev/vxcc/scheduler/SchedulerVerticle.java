@@ -2,6 +2,7 @@ package dev.vxcc.scheduler;
 
 import dev.vxcc.common.NodeSecrets;
 import dev.vxcc.common.ops.Drain;
+import dev.vxcc.common.NodeKeys;
 import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.FailureCodes;
 import dev.vxcc.common.bus.FreeRequest;
@@ -43,6 +44,8 @@ public final class SchedulerVerticle extends VerticleBase {
   private static final int INTERNAL_ERROR = 500;
 
   private final InstantSource clock;
+  /** Node-local map key: the next grant id, for the scheduler that replaces this one. */
+  static final String NEXT_GRANT_ID = "scheduler.nextGrantId";
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private TaskDispatcher dispatcher;
   private long waiterTimer = -1;
@@ -72,7 +75,9 @@ public final class SchedulerVerticle extends VerticleBase {
     } catch (IllegalArgumentException | ClassCastException e) {
       return Future.failedFuture(new IllegalArgumentException("invalid scheduler config: " + e.getMessage(), e));
     }
-    dispatcher = new TaskDispatcher(config, clock);
+    // A predecessor in this node (hot redeploy) left where its grant ids ended.
+    Object next = vertx.sharedData().getLocalMap(NodeKeys.MAP).get(NEXT_GRANT_ID);
+    dispatcher = next instanceof Long n ? new TaskDispatcher(config, clock, n) : new TaskDispatcher(config, clock);
     consume(Addresses.SCHEDULER_HEARTBEAT, ServantHeartbeat::fromJson, hb -> dispatcher.heartbeat(hb).toJson());
     consume(Addresses.SCHEDULER_KEEP_ALIVE, KeepAliveRequest::fromJson, r -> dispatcher.keepAlive(r).toJson());
     consume(Addresses.SCHEDULER_FREE, FreeRequest::fromJson, r -> {
@@ -104,12 +109,14 @@ public final class SchedulerVerticle extends VerticleBase {
     Future<?> unregistered = Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
     consumers.clear();
     dispatcher.failAllWaiters(FailureCodes.NO_QUOTA, "scheduler is being redeployed; ask again");
+    vertx.sharedData().getLocalMap(NodeKeys.MAP).put(NEXT_GRANT_ID, dispatcher.nextGrantId());
     return unregistered;
   }
 
   @Override
   public Future<?> stop() {
     if (dispatcher != null) {
+      vertx.sharedData().getLocalMap(NodeKeys.MAP).put(NEXT_GRANT_ID, dispatcher.nextGrantId());
       dispatcher.failAllWaiters(FailureCodes.NO_QUOTA, "scheduler is stopping; retry on another scheduler");
     }
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());

@@ -50,17 +50,33 @@ public final class TaskDispatcher {
   static final long ADOPT_PREDECESSOR_GRANTS_MS = 60_000;
 
   public TaskDispatcher(SchedulerConfig config, InstantSource clock) {
-    this(config, clock, new SecureRandom());
+    this(config, clock, new SecureRandom(), 0);
+  }
+
+  /**
+   * A scheduler redeployed in the same node: its grant ids start at {@code firstGrantId}, above
+   * every id its predecessor issued, and for a while it leaves the predecessor's tasks running.
+   */
+  public TaskDispatcher(SchedulerConfig config, InstantSource clock, long firstGrantId) {
+    this(config, clock, new SecureRandom(), firstGrantId);
   }
 
   TaskDispatcher(SchedulerConfig config, InstantSource clock, SecureRandom random) {
+    this(config, clock, random, 0);
+  }
+
+  private TaskDispatcher(SchedulerConfig config, InstantSource clock, SecureRandom random, long firstGrantId) {
     this.config = config;
     this.clock = clock;
-    // Grant ids grow with time (a thousand per ms), so a redeployed scheduler starts above its predecessor's.
-    this.leases = new GrantLeases(clock.millis() * 1000);
-    this.adoptUntilMs = clock.millis() + ADOPT_PREDECESSOR_GRANTS_MS;
+    this.leases = new GrantLeases(firstGrantId);
+    this.adoptUntilMs = firstGrantId > 0 ? clock.millis() + ADOPT_PREDECESSOR_GRANTS_MS : Long.MIN_VALUE;
     this.servants = new ServantRegistry(config.servantMinMemoryBytes());
     this.tokens = new TokenRotation(clock, Duration.ofMillis(config.tokenRotationMs()), random);
+  }
+
+  /** Where a successor's grant ids start. */
+  public long nextGrantId() {
+    return leases.nextId();
   }
 
   /** Records a servant's state, reconciles its tasks with our grants, and tells it what to kill. */

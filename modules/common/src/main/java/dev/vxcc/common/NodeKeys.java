@@ -6,6 +6,8 @@ public final class NodeKeys {
 
   public static final String MAP = "vxcc.node";
   public static final String LOCAL_API = "local";
+  /** Set while the local API's socket is held by a front that outlives redeploys of the delegate. */
+  public static final String LOCAL_API_FRONT = "localFront";
   public static final String SERVING = "serving";
   public static final String SERVANT_ID = "servant";
 }

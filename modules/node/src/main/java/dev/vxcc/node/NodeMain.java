@@ -104,7 +104,12 @@ public final class NodeMain {
       try {
         live.deploy(Roles.names(roles), config).await(120, TimeUnit.SECONDS);
         admin = new AdminEndpoint(vertx, adminSocket != null ? adminSocket : AdminEndpoint.defaultPath(), live, this::effectiveConfig);
-        admin.start().await(20, TimeUnit.SECONDS);
+        try {
+          admin.start().await(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // The roles serve without it; only `vxcc-node redeploy` cannot reach this node.
+          System.err.println("vxcc-node: WARNING: no admin endpoint, `vxcc-node redeploy` cannot reach this node: " + e.getMessage());
+        }
         if (watchConf) {
           new ConfWatcher(vertx, Path.of(conf), ConfWatcher.read(Path.of(conf)), live, this::effectiveConfig).start();
         }
