@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * loopback TCP with a token: the kernel enforces who may connect, there is no token file to keep
  * secret and no port to allocate, and several nodes on one machine simply use several paths.
  *
- * <p>{@code POST /redeploy?role=ROLE} with the user's configuration (JSON, may be empty for the
- * running one) as body; answers 200 with one line, or 4xx/5xx with the reason.
+ * <p>{@code POST /redeploy?role=ROLE} with configuration to merge over the running one (JSON, may
+ * be empty) as body; answers 200 with one line, or 4xx/5xx with the reason.
  */
 final class AdminEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(AdminEndpoint.class);
@@ -33,7 +33,7 @@ final class AdminEndpoint {
   private final Vertx vertx;
   private final Path socket;
   private final RoleDeployments roles;
-  /** The user's configuration (as given with -conf) to the node's effective one, validated. */
+  /** A redeploy's -conf (merged over the running user configuration) to the node's effective configuration, validated. */
   private final Function<JsonObject, JsonObject> effective;
   private final int ownUid;
   private HttpServer server;

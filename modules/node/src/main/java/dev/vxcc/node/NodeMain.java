@@ -62,6 +62,9 @@ public final class NodeMain {
     @Option(names = "-admin-socket", paramLabel = "PATH", description = "Unix socket for `vxcc-node redeploy` (mode 0600). Default: /run/vxcc/admin.sock as root, else under java.io.tmpdir.")
     Path adminSocket;
 
+    /** What the user configured (-conf, then redeploys), before the defaults are merged under it. */
+    private JsonObject userConfig = new JsonObject();
+
     /** A node that runs alone draws its tokens once: a redeployed role must keep sharing them with the others. */
     private final String processToken = NodeConfig.randomToken();
 
@@ -103,7 +106,8 @@ public final class NodeMain {
       AdminEndpoint admin;
       try {
         live.deploy(Roles.names(roles), config).await(120, TimeUnit.SECONDS);
-        admin = new AdminEndpoint(vertx, adminSocket != null ? adminSocket : AdminEndpoint.defaultPath(), live, this::effectiveConfig);
+        admin = new AdminEndpoint(vertx, adminSocket != null ? adminSocket : AdminEndpoint.defaultPath(), live,
+            overlay -> replaceUserConfig(NodeConfig.merge(userConfig, overlay), live.roles()));
         try {
           admin.start().await(20, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -111,7 +115,7 @@ public final class NodeMain {
           System.err.println("vxcc-node: WARNING: no admin endpoint, `vxcc-node redeploy` cannot reach this node: " + e.getMessage());
         }
         if (watchConf) {
-          new ConfWatcher(vertx, Path.of(conf), ConfWatcher.read(Path.of(conf)), live, this::effectiveConfig).start();
+          new ConfWatcher(vertx, Path.of(conf), ConfWatcher.read(Path.of(conf)), live, file -> replaceUserConfig(file, live.roles())).start();
         }
       } catch (Exception e) {
         System.err.println("vxcc-node: could not start " + roles + ": " + e.getMessage());
@@ -155,7 +159,19 @@ public final class NodeMain {
     }
 
     private JsonObject loadConfig() {
-      return effectiveConfig(NodeConfig.user(conf));
+      userConfig = NodeConfig.user(conf);
+      return effectiveConfig(userConfig);
+    }
+
+    /**
+     * A redeploy's configuration: the user's new one (a -conf file read again, or the running one
+     * with a redeploy's -conf merged over it), validated by the roles' parsers before it is kept.
+     */
+    private synchronized JsonObject replaceUserConfig(JsonObject user, List<String> roles) {
+      JsonObject effective = effectiveConfig(user);
+      ConfigCheck.validate(effective, roles);
+      userConfig = user;
+      return effective;
     }
 
     /** What a node runs for the user's configuration: at start, and for a redeploy or a changed -conf file. */

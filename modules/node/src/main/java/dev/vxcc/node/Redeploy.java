@@ -21,7 +21,7 @@ final class Redeploy implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "ROLE", description = "scheduler, cache or daemon.")
   String role;
 
-  @Option(names = "-conf", paramLabel = "FILE_OR_JSON", description = "The new configuration, as for run -conf. Default: the node's current one.")
+  @Option(names = "-conf", paramLabel = "FILE_OR_JSON", description = "Configuration merged over the node's running one, key by key (file or inline JSON). Default: none, the role restarts as it is.")
   String conf;
 
   @Option(names = "-admin-socket", paramLabel = "PATH", description = "The node's admin socket (default: as for run).")
