@@ -76,7 +76,7 @@ public final class SchedulerVerticle extends VerticleBase {
       return Future.failedFuture(new IllegalArgumentException("invalid scheduler config: " + e.getMessage(), e));
     }
     // A predecessor in this node (hot redeploy) left where its grant ids ended.
-    Object next = vertx.sharedData().getLocalMap(NodeKeys.MAP).get(NEXT_GRANT_ID);
+    Object next = vertx.sharedData().getLocalMap(NodeKeys.HANDOVER_MAP).get(NEXT_GRANT_ID);
     dispatcher = next instanceof Long n ? new TaskDispatcher(config, clock, n) : new TaskDispatcher(config, clock);
     consume(Addresses.SCHEDULER_HEARTBEAT, ServantHeartbeat::fromJson, hb -> dispatcher.heartbeat(hb).toJson());
     consume(Addresses.SCHEDULER_KEEP_ALIVE, KeepAliveRequest::fromJson, r -> dispatcher.keepAlive(r).toJson());
@@ -109,14 +109,14 @@ public final class SchedulerVerticle extends VerticleBase {
     Future<?> unregistered = Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
     consumers.clear();
     dispatcher.failAllWaiters(FailureCodes.NO_QUOTA, "scheduler is being redeployed; ask again");
-    vertx.sharedData().getLocalMap(NodeKeys.MAP).put(NEXT_GRANT_ID, dispatcher.nextGrantId());
+    vertx.sharedData().getLocalMap(NodeKeys.HANDOVER_MAP).put(NEXT_GRANT_ID, dispatcher.nextGrantId());
     return unregistered;
   }
 
   @Override
   public Future<?> stop() {
     if (dispatcher != null) {
-      vertx.sharedData().getLocalMap(NodeKeys.MAP).put(NEXT_GRANT_ID, dispatcher.nextGrantId());
+      vertx.sharedData().getLocalMap(NodeKeys.HANDOVER_MAP).put(NEXT_GRANT_ID, dispatcher.nextGrantId());
       dispatcher.failAllWaiters(FailureCodes.NO_QUOTA, "scheduler is stopping; retry on another scheduler");
     }
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());

@@ -116,7 +116,7 @@ public final class LocalApiVerticle extends VerticleBase {
     }
     if (vertx.sharedData().getLocalMap(NodeKeys.MAP).get(NodeKeys.LOCAL_API_FRONT) != null) {
       // Behind the front, `vxcc --stats` counts across redeploys of the delegate.
-      Object earlier = vertx.sharedData().getLocalMap(NodeKeys.MAP).putIfAbsent(STATS_KEY, stats);
+      Object earlier = vertx.sharedData().getLocalMap(NodeKeys.HANDOVER_MAP).putIfAbsent(STATS_KEY, stats);
       stats = earlier instanceof DelegateStats s ? s : stats;
     }
     fileDigests = new FileDigestService(vertx, api, digests);
