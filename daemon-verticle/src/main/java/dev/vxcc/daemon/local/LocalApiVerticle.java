@@ -177,7 +177,15 @@ public final class LocalApiVerticle extends VerticleBase {
       });
     });
     Drain.register(vertx, deploymentID(), this::drain);
+    Object shared = vertx.sharedData().getLocalMap(NodeKeys.HANDOVER_MAP).putIfAbsent(KnownCompilers.KEY, new KnownCompilers());
+    KnownCompilers known = shared instanceof KnownCompilers k ? k
+        : (KnownCompilers) vertx.sharedData().getLocalMap(NodeKeys.HANDOVER_MAP).get(KnownCompilers.KEY);
+    timers.add(PeriodicTask.start(vertx, "known compilers", DaemonConstants.DELEGATE_TICK_MS, () -> known.addAll(flow.identities().paths())));
+    // Warm before the front sends us anything: a cluster view and the compilers a predecessor knew.
+    Future<?> warm = Future.join(cluster.refresh(), Future.join(known.snapshot().stream()
+        .map(p -> flow.identities().of(java.nio.file.Path.of(p), probes)).toList()));
     return calls.completion()
+        .compose(v -> warm.transform(ar -> Future.succeededFuture()))
         .compose(v -> vertx.eventBus().request(LocalApiFront.JOIN, deploymentID()))
         .onSuccess(v -> LOG.info("local API behind the front on {} ({} local slots)", frontSocket, cfg.maxLocalTasks()));
   }

@@ -71,14 +71,16 @@ class RedeployBuildTest {
     Commands.run(local, Map.of(), 1200, List.of("make", "-j2")).orFail("local build");
 
     Map<String, String> env = E2e.env(symlinks, submitter.localApi());
-    // The shim says so on stderr whenever it compiles locally because of us.
+    // -j4: as many compiles as the cluster has slots, so that none waits for one (cluster-busy) on a
+    // loaded machine whatever the redeploys do. The shim says so on stderr whenever it compiles
+    // locally because of us.
     env.put("VXCC_LOG_LEVEL", "debug");
     Commands.run(work, env, 300, concat(cmake, "-B", viaVxcc.toString(), "-DCMAKE_CXX_COMPILER=" + symlinks.resolve("g++")))
         .orFail("cmake (through vxcc)");
     JsonObject before = E2e.stats(submitter.localApi());
     CompletableFuture<Commands.Result> build = CompletableFuture.supplyAsync(() -> {
       try {
-        return Commands.run(viaVxcc, env, 1200, List.of("make", "-j6"));
+        return Commands.run(viaVxcc, env, 1200, List.of("make", "-j4"));
       } catch (Exception e) {
         throw new RuntimeException(e);
       }
