@@ -1,5 +1,6 @@
 package dev.vxcc.cache;
 
+import dev.vxcc.common.ops.Drain;
 import dev.vxcc.common.NodeSecrets;
 import dev.vxcc.api.v1.CacheGrpcService;
 import dev.vxcc.cache.client.CacheAddresses;
@@ -104,6 +105,7 @@ public final class CacheVerticle extends VerticleBase {
           consumers.add(vertx.eventBus().consumer(CacheAddresses.STATS,
               m -> workers.executeBlocking(() -> store.stats().toJson(), false)
                   .onComplete(m::reply, err -> m.fail(500, "cache stats failed: " + err.getMessage()))));
+          Drain.register(vertx, deploymentID(), this::drain);
           every(cfg.purgeIntervalMs(), () -> workers.executeBlocking(store::purge, false));
           every(cfg.bloomRebuildMs(), () -> workers.executeBlocking(() -> {
             store.rebuildBloom(REBUILD_COMPENSATION);
@@ -187,6 +189,20 @@ public final class CacheVerticle extends VerticleBase {
           .onFailure(e -> LOG.warn("cache periodic job failed", e))
           .onComplete(ar -> every(periodMs, job));
     }));
+  }
+
+  /**
+   * Hot redeploy: daemons stop finding us, and the servers take no new request but finish the
+   * ones in flight (within the bound). A daemon that misses us meanwhile only misses the cache.
+   */
+  private Future<?> drain(long boundMs) {
+    if (location != null) {
+      vertx.sharedData().getLocalMap(NodeKeys.MAP).remove(CacheAddresses.NODE_KEY, location);
+    }
+    Future<?> unregistered = Future.join(consumers.stream().map(MessageConsumer::unregister).toList());
+    consumers.clear();
+    return unregistered.eventually(() -> Future.join(server == null ? Future.succeededFuture() : server.shutdown(boundMs, TimeUnit.MILLISECONDS),
+        httpServer == null ? Future.succeededFuture() : httpServer.shutdown(boundMs, TimeUnit.MILLISECONDS)));
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.vxcc.common.bus.GrantRequest;
 import dev.vxcc.common.bus.KeepAliveRequest;
 import dev.vxcc.common.bus.ServantHeartbeat;
 import dev.vxcc.common.bus.UnreachableReport;
+import dev.vxcc.common.ops.Drain;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -91,6 +92,12 @@ public final class SchedulerVerticle extends VerticleBase {
     log.info("Scheduler starting: {} user tokens, {} servant tokens, min daemon version {}",
         config.userTokens().size(), config.servantTokens().size(), config.minDaemonVersion());
     role = new ActiveStandby(vertx, deploymentID(), this::activate, this::standBy);
+    // Hot redeploy: no new requests reach us and waiting delegates are told to ask again; the
+    // successor's grant ids start above ours and it adopts our running tasks from heartbeats.
+    Drain.register(vertx, deploymentID(), bound -> {
+      standBy();
+      return Future.succeededFuture();
+    });
     return role.start().compose(v -> Future.all(consumers.stream().map(MessageConsumer::completion).toList()));
   }
 

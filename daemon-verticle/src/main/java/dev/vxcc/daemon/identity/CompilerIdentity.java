@@ -254,6 +254,11 @@ public final class CompilerIdentity {
     return new Entry(real, stamps, new Identity(hex, real, prefixOf(real), involved), label(compiler, probe));
   }
 
+  /** The paths identified so far: a redeployed delegate identifies them before it takes requests. */
+  public java.util.Set<String> paths() {
+    return java.util.Set.copyOf(cache.keySet());
+  }
+
   /** Identity → name and version (e.g. "g++ 12.2.0") of every compiler identified so far. */
   public Map<String, String> labels() {
     Map<String, String> out = new TreeMap<>();

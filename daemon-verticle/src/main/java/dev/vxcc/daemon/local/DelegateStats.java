@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Counters shown by {@code vxcc --stats}: what ran where, and why anything ran locally. */
-final class DelegateStats {
+// Shareable: a redeployed delegate takes over its predecessor's counters (node-local map, by reference).
+final class DelegateStats implements io.vertx.core.shareddata.Shareable {
   final AtomicLong invocations = new AtomicLong();
   final AtomicLong submitted = new AtomicLong();
   final AtomicLong remote = new AtomicLong();

@@ -16,6 +16,12 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpMethod;
+import dev.vxcc.common.ops.Drain;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
 import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
@@ -46,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class LocalApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LocalApiVerticle.class);
 
+  /** Node-local map key of the counters that outlive a redeploy. */
+  private static final String STATS_KEY = "delegate.stats";
   private final InstantSource clock;
   private DaemonConfig cfg;
   private LocalApiConfig api;
@@ -56,11 +64,16 @@ public final class LocalApiVerticle extends VerticleBase {
   private HedgeConfig hedging;
   private TaskTable tasks;
   private CompileFlow flow;
-  private final DelegateStats stats = new DelegateStats();
+  private DelegateStats stats = new DelegateStats();
   private final FileDigestCache digests = new FileDigestCache();
   private GrpcClient grpc;
   private ResultCache cache;
   private HttpServer server;
+  /** Behind the node's {@link LocalApiFront} rather than on our own socket. */
+  private boolean fronted;
+  private MessageConsumer<LocalCall> calls;
+  private int inFlight;
+  private Map<String, Route> routes;
   private DoctorService doctor;
   private final List<PeriodicTask> timers = new ArrayList<>();
   private SchedulerWatch schedulerWatch;
@@ -105,6 +118,11 @@ public final class LocalApiVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    if (vertx.sharedData().getLocalMap(NodeKeys.MAP).get(NodeKeys.LOCAL_API_FRONT) != null) {
+      // Behind the front, `vxcc --stats` counts across redeploys of the delegate.
+      Object earlier = vertx.sharedData().getLocalMap(NodeKeys.HANDOVER_MAP).putIfAbsent(STATS_KEY, stats);
+      stats = earlier instanceof DelegateStats s ? s : stats;
+    }
     fileDigests = new FileDigestService(vertx, api, digests);
     cluster = new ClusterViewKeeper(vertx, cfg.token(), clock);
     schedulerWatch = new SchedulerWatch(vertx);
@@ -129,6 +147,11 @@ public final class LocalApiVerticle extends VerticleBase {
     timers.add(PeriodicTask.start(vertx, "dead wrappers", tick, this::reclaimDeadWrappers));
     cluster.refresh();
     timers.add(PeriodicTask.start(vertx, "cluster view", tick, cluster::refresh));
+    routes = routes();
+    Object front = vertx.sharedData().getLocalMap(NodeKeys.MAP).get(NodeKeys.LOCAL_API_FRONT);
+    if (front != null) {
+      return behindFront(front.toString());
+    }
     server = vertx.createHttpServer(new HttpServerOptions());
     String socket = api.socket().toString();
     return vertx.executeBlocking(() -> {
@@ -145,50 +168,118 @@ public final class LocalApiVerticle extends VerticleBase {
         .onSuccess(s -> LOG.info("local API on {} ({} local slots)", socket, cfg.maxLocalTasks()));
   }
 
+  /** Node deployment: the front holds the socket and hands us the requests, so that we can be redeployed. */
+  private Future<?> behindFront(String frontSocket) {
+    if (!frontSocket.equals(api.socket().toString())) {
+      LOG.warn("daemon.localSocket {} is not taken up: the local API stays on {} until the node restarts", api.socket(), frontSocket);
+    }
+    fronted = true;
+    calls = vertx.eventBus().<LocalCall>localConsumer(LocalApiFront.callsAddress(deploymentID()), m -> {
+      inFlight++;
+      Future<LocalReply> answer;
+      try {
+        answer = call(m.body());
+      } catch (RuntimeException e) {
+        answer = Future.failedFuture(e);
+      }
+      answer.onComplete(ar -> {
+        inFlight--;
+        m.reply(ar.succeeded() ? ar.result() : LocalReply.refused(500, "internal error: " + ar.cause()));
+      });
+    });
+    Drain.register(vertx, deploymentID(), this::drain);
+    Object shared = vertx.sharedData().getLocalMap(NodeKeys.HANDOVER_MAP).putIfAbsent(KnownCompilers.KEY, new KnownCompilers());
+    KnownCompilers known = shared instanceof KnownCompilers k ? k
+        : (KnownCompilers) vertx.sharedData().getLocalMap(NodeKeys.HANDOVER_MAP).get(KnownCompilers.KEY);
+    timers.add(PeriodicTask.start(vertx, "known compilers", DaemonConstants.DELEGATE_TICK_MS, () -> known.addAll(flow.identities().paths())));
+    // Warm before the front sends us anything: a cluster view and the compilers a predecessor knew.
+    Future<?> warm = Future.join(cluster.refresh(), Future.join(known.snapshot().stream()
+        .map(p -> flow.identities().of(java.nio.file.Path.of(p), probes)).toList()));
+    return calls.completion()
+        .compose(v -> warm.transform(ar -> Future.succeededFuture()))
+        .compose(v -> vertx.eventBus().request(LocalApiFront.JOIN, deploymentID()))
+        .onSuccess(v -> LOG.info("local API behind the front on {} ({} local slots)", frontSocket, cfg.maxLocalTasks()));
+  }
+
+  /**
+   * Hot redeploy: the front sends new requests to our successor; we still answer for the tasks we
+   * hold (wrappers waiting on them get their directive) until none is left, within the bound.
+   */
+  private Future<?> drain(long boundMs) {
+    return vertx.eventBus().request(LocalApiFront.RETIRE, deploymentID())
+        .transform(ar -> Drain.until(vertx, () -> inFlight == 0 && tasks.size() == 0 && quota.waiting(false) + quota.waiting(true) == 0, boundMs))
+        .onSuccess(idle -> LOG.info("local API drained{}", idle ? "" : " (bound reached with " + tasks.size() + " tasks)"));
+  }
+
+  /** One request, whether from our own socket or from the front. */
+  Future<LocalReply> call(LocalCall c) {
+    Route route = routes.get(c.path());
+    if (route == null) {
+      return Future.succeededFuture(LocalReply.refused(404, "unknown path " + c.path()));
+    }
+    if (!route.method().equals(c.method())) {
+      return Future.succeededFuture(LocalReply.refused(405, c.method() + " is not allowed on " + c.path()));
+    }
+    return route.answer().apply(c);
+  }
+
+  private record Route(String method, Function<LocalCall, Future<LocalReply>> answer) {}
+
+  private Map<String, Route> routes() {
+    Map<String, Route> m = new LinkedHashMap<>();
+    m.put("/local/compile", new Route("POST", c -> framed(c, flow::compile)));
+    m.put("/local/submit", new Route("POST", c -> framed(c, flow::submit)));
+    m.put("/local/wait", new Route("POST", c -> framed(c, flow::waitFor)));
+    m.put("/local/acquire", new Route("POST", c -> framed(c, this::acquire)));
+    // Only the caller's own slot: the pid comes from the socket.
+    m.put("/local/release", new Route("POST", c -> framed(c, (peer, f) -> {
+      quota.release(peer.pid());
+      return Future.succeededFuture(Buffer.buffer());
+    })));
+    m.put("/local/stats", new Route("GET", c -> stats(c.json())));
+    m.put("/local/version", new Route("GET", c -> Future.succeededFuture(
+        LocalReply.ok("text/plain", Buffer.buffer("vxcc daemon, protocol " + DaemonConfig.PROTOCOL_VERSION + "\n")))));
+    m.put("/local/file_digest", new Route("POST", c -> framed(c, this::fileDigest)));
+    m.put("/local/doctor", new Route("POST", c -> framed(c, (peer, f) -> doctor.run(peer, f,
+        new DoctorService.State(api.socket().toString(), quota.maxHeavy(), cluster.fresh(), cluster.lastError(), cache.stats())))));
+    m.put("/local/explain", new Route("POST", c -> framed(c, this::explain)));
+    return m;
+  }
+
   private Router router() {
     Router r = Router.router(vertx);
     RequestGuard.install(r, api.maxRequestBytes());
-    r.post("/local/compile").handler(ctx -> framed(ctx, flow::compile));
-    r.post("/local/submit").handler(ctx -> framed(ctx, flow::submit));
-    r.post("/local/wait").handler(ctx -> framed(ctx, flow::waitFor));
-    r.post("/local/acquire").handler(ctx -> framed(ctx, this::acquire));
-    // Only the caller's own slot: the pid comes from the socket.
-    r.post("/local/release").handler(ctx -> framed(ctx, (peer, f) -> {
-      quota.release(peer.pid());
-      return Future.succeededFuture(Buffer.buffer());
-    }));
-    r.get("/local/stats").handler(this::stats);
-    r.get("/local/version").handler(ctx -> ctx.response().end("vxcc daemon, protocol " + DaemonConfig.PROTOCOL_VERSION + "\n"));
-    r.post("/local/file_digest").handler(ctx -> framed(ctx, this::fileDigest));
-    r.post("/local/doctor").handler(ctx -> framed(ctx, (peer, f) -> doctor.run(peer, f,
-        new DoctorService.State(api.socket().toString(), quota.maxHeavy(), cluster.fresh(), cluster.lastError(), cache.stats()))));
-    r.post("/local/explain").handler(ctx -> framed(ctx, this::explain));
+    routes.forEach((path, route) -> r.route(HttpMethod.valueOf(route.method()), path).handler(ctx ->
+        call(LocalReply.callOf(ctx)).onComplete(ar -> LocalReply.send(ctx, ar))));
     return r;
   }
 
   /**
    * Parses the wrapper's framing; any error becomes a 4xx with the reason, and the wrapper compiles
-   * locally. A {@code pid} field is only a claim: it must be the caller's own.
+   * locally. A {@code pid} field is only a claim: it must be the caller's own. A request naming a
+   * task we do not hold says so, for the front to ask a delegate that does.
    */
-  private void framed(RoutingContext ctx, BiFunction<PeerIdentity, Frames, Future<Buffer>> handler) {
+  private Future<LocalReply> framed(LocalCall c, BiFunction<PeerIdentity, Frames, Future<Buffer>> handler) {
     Future<Buffer> answer;
-    PeerIdentity peer = RequestGuard.peer(ctx);
+    PeerIdentity peer = c.peer();
+    boolean notMine = false;
     try {
-      Frames f = Frames.parse(ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer());
+      Frames f = Frames.parse(c.body());
       if (f.first("pid").isPresent() && f.number("pid") != peer.pid()) {
         throw new Refusal(403, "pid " + f.text("pid") + " is not the caller's (" + peer.pid() + ")");
       }
+      notMine = f.first("task").isPresent() && tasks.owned(peer, f.text("task")) == null;
       answer = handler.apply(peer, f);
     } catch (IllegalArgumentException | Refusal e) {
       answer = Future.failedFuture(e);
     }
-    answer.onComplete(ar -> {
+    boolean other = notMine;
+    return answer.transform(ar -> {
       if (ar.succeeded()) {
-        ctx.response().putHeader("content-type", "application/x-vxcc-frames").end(ar.result());
-      } else {
-        LOG.debug("{} failed: {}", ctx.request().path(), ar.cause().toString());
-        RequestGuard.refuse(ctx, ar.cause() instanceof Refusal r ? r.status : 400, String.valueOf(ar.cause().getMessage()));
+        return Future.succeededFuture(LocalReply.ok("application/x-vxcc-frames", ar.result()).notMine(other));
       }
+      LOG.debug("{} failed: {}", c.path(), ar.cause().toString());
+      return Future.succeededFuture(LocalReply.refused(ar.cause() instanceof Refusal r ? r.status : 400, String.valueOf(ar.cause().getMessage())));
     });
   }
 
@@ -212,16 +303,16 @@ public final class LocalApiVerticle extends VerticleBase {
     return fileDigests.digest(peer, f.text("path")).map(d -> Frames.builder().add("digest", d).build());
   }
 
-  private void stats(RoutingContext ctx) {
+  private Future<LocalReply> stats(boolean json) {
     Object servantId = vertx.sharedData().getLocalMap(NodeKeys.MAP).get(NodeKeys.SERVANT_ID);
     Future<JsonObject> servant = servantId == null ? Future.succeededFuture(null)
         : vertx.eventBus().<JsonObject>request(DaemonConstants.SERVANT_STATS_ADDRESS_PREFIX + servantId, null, new DeliveryOptions().setSendTimeout(DaemonConstants.SERVANT_STATS_TIMEOUT_MS))
             .map(m -> m.body())
             .otherwise((JsonObject) null);
-    servant.onComplete(ar -> respondStats(ctx, ar.result()));
+    return servant.map(v -> statsReply(json, v));
   }
 
-  private void respondStats(RoutingContext ctx, JsonObject servant) {
+  private LocalReply statsReply(boolean json, JsonObject servant) {
     JsonObject j = stats.toJson()
         .put("localSlots", quota.maxHeavy())
         .put("localRunning", quota.holders())
@@ -237,11 +328,10 @@ public final class LocalApiVerticle extends VerticleBase {
       j.put("cluster", v.toJson().getJsonArray("servants"));
       j.put("clusterRunningTasks", v.runningTasks().size());
     }
-    if ("json".equals(ctx.queryParams().get("format"))) {
-      ctx.response().putHeader("content-type", "application/json").end(j.encodePrettily() + "\n");
-      return;
+    if (json) {
+      return LocalReply.ok("application/json", Buffer.buffer(j.encodePrettily() + "\n"));
     }
-    ctx.response().putHeader("content-type", "text/plain").end(StatsText.render(stats, quota, servant, v, flow.compilerNames()));
+    return LocalReply.ok("text/plain", Buffer.buffer(StatsText.render(stats, quota, servant, v, flow.compilerNames())));
   }
 
   /** Where one compile would go, and why; compiles nothing and counts nothing. */
@@ -271,6 +361,8 @@ public final class LocalApiVerticle extends VerticleBase {
     if (schedulerWatch != null) {
       schedulerWatch.stop();
     }
+    Future<?> left = !fronted ? Future.succeededFuture()
+        : vertx.eventBus().request(LocalApiFront.LEAVE, deploymentID()).otherwiseEmpty().compose(v -> calls.unregister());
     if (runner != null) {
       runner.shutdown();
     }
@@ -281,7 +373,7 @@ public final class LocalApiVerticle extends VerticleBase {
     Future<?> closed = Future.join(cacheClosed, server == null ? Future.succeededFuture()
         : server.close().compose(v -> vertx.executeBlocking(() -> Files.deleteIfExists(api.socket()), false)));
     Future<?> probesClosed = probes == null ? Future.succeededFuture() : probes.close();
-    return Future.join(closed, probesClosed).transform(ar -> grpc == null ? Future.succeededFuture() : grpc.close().compose(v -> ar.succeeded()
+    return Future.join(closed, probesClosed, left).transform(ar -> grpc == null ? Future.succeededFuture() : grpc.close().compose(v -> ar.succeeded()
         ? Future.succeededFuture() : Future.failedFuture(ar.cause())));
   }
 }

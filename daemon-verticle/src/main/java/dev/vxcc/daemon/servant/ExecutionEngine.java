@@ -111,6 +111,11 @@ public final class ExecutionEngine {
     return jobs.values().stream().filter(j -> !j.done()).count();
   }
 
+  /** Jobs running or with a result nobody has collected yet: a draining servant waits for 0. */
+  public int held() {
+    return jobs.size();
+  }
+
   public Future<Long> queue(ServantJob job) {
     if (running() + 1 > maxTasks) {
       return Future.failedFuture(new Overloaded("servant is busy: " + running() + " of " + maxTasks + " slots in use"));

@@ -3,6 +3,7 @@ package dev.vxcc.daemon.servant;
 import dev.vxcc.common.NodeSecrets;
 import dev.vxcc.api.v1.ServantGrpcService;
 import dev.vxcc.common.NodeKeys;
+import dev.vxcc.common.ops.Drain;
 import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.FailureCodes;
 import dev.vxcc.common.bus.HeartbeatReply;
@@ -67,6 +68,9 @@ public final class ServantVerticle extends VerticleBase {
   private HttpServer server;
   private String location;
   private volatile Set<String> acceptableTokens = Set.of();
+  /** A redeployed scheduler's tokens replace its predecessor's; delegates' grants still carry the old ones for a while. */
+  private volatile Set<String> handedOverTokens = Set.of();
+  private long handedOverUntilMs;
   private boolean stopping;
   private boolean warnedDenied;
   private long heartbeatTimer = -1;
@@ -162,6 +166,7 @@ public final class ServantVerticle extends VerticleBase {
             inPlace = new InPlaceServant(context, location, endpoint::runInPlace);
             InPlaceServant.publish(vertx, inPlace);
           }
+          Drain.register(vertx, deploymentID(), this::drain);
           heartbeat();
           LOG.info("servant {} serving at {} with {} slots ({}), compilers {}", servantId, location, engine.maxTasks(), sandbox.why(),
               compilers.snapshot().values());
@@ -170,12 +175,35 @@ public final class ServantVerticle extends VerticleBase {
 
   private Future<HttpServer> startServer() {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(cfg.servant().maxMessageBytes()));
-    endpoint = new ServantEndpoint(vertx, engine, compilers::pathOf, () -> acceptableTokens);
+    endpoint = new ServantEndpoint(vertx, engine, compilers::pathOf, this::tokensAccepted);
     grpc.addService(ServantGrpcService.of(endpoint));
     server = vertx.createHttpServer(NodeTls.of(vertx, config()).applyTo(new HttpServerOptions().setHost(cfg.servingHost()).setPort(cfg.servingPort())));
     String address = cfg.servingHost() + ":" + cfg.servingPort();
     return server.requestHandler(grpc).listen()
         .recover(e -> Future.failedFuture(ListenFailure.of("servant gRPC endpoint", address, "daemon.servingPort", e)));
+  }
+
+  private Set<String> tokensAccepted() {
+    if (handedOverTokens.isEmpty() || clock.millis() >= handedOverUntilMs) {
+      return acceptableTokens;
+    }
+    Set<String> both = new java.util.HashSet<>(acceptableTokens);
+    both.addAll(handedOverTokens);
+    return both;
+  }
+
+  /**
+   * Hot redeploy: the scheduler hears at once that we take no new grants (the new instance is
+   * already serving), then we wait until every job has been collected, within the bound.
+   */
+  private Future<?> drain(long boundMs) {
+    stopping = true;
+    vertx.cancelTimer(heartbeatTimer);
+    Future<?> left = vertx.eventBus().request(Addresses.SCHEDULER_HEARTBEAT, beat(0).toJson(),
+            new DeliveryOptions().setSendTimeout(DaemonConstants.SERVANT_LEAVE_TIMEOUT_MS))
+        .recover(e -> Future.succeededFuture());
+    return left.compose(v -> Drain.until(vertx, () -> engine.held() == 0, boundMs))
+        .onSuccess(idle -> LOG.info("servant {} drained{}", servantId, idle ? "" : " (bound reached with " + engine.held() + " jobs)"));
   }
 
   /** The location other daemons use to reach this servant; known once started. */
@@ -210,7 +238,12 @@ public final class ServantVerticle extends VerticleBase {
             new DeliveryOptions().setSendTimeout(DaemonConstants.SERVANT_HEARTBEAT_TIMEOUT_MS)))
         .onSuccess(m -> {
           HeartbeatReply r = HeartbeatReply.fromJson((JsonObject) m.body());
-          acceptableTokens = Set.copyOf(r.acceptableTokens());
+          Set<String> fresh = Set.copyOf(r.acceptableTokens());
+          if (!acceptableTokens.isEmpty() && java.util.Collections.disjoint(fresh, acceptableTokens)) {
+            handedOverTokens = acceptableTokens;
+            handedOverUntilMs = clock.millis() + DaemonConstants.LEASE_LOST_AFTER_MS;
+          }
+          acceptableTokens = fresh;
           warnedDenied = false;
           if (!r.expiredGrants().isEmpty()) {
             engine.killGrants(r.expiredGrants());

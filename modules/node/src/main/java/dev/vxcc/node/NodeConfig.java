@@ -103,7 +103,7 @@ final class NodeConfig {
     }
   }
 
-  private static String randomToken() {
+  static String randomToken() {
     byte[] b = new byte[16];
     new SecureRandom().nextBytes(b);
     return HexFormat.of().formatHex(b);

@@ -1,15 +1,12 @@
 package dev.vxcc.node;
 
-import dev.vxcc.common.NodeSecrets;
 import dev.vxcc.common.net.NodeTls;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -21,7 +18,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vxcc-node run ROLES [-conf ...] [-cluster ...] [-ha]}: one JVM running some roles as verticles. */
 @Command(name = "vxcc-node", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    subcommands = {NodeMain.Run.class, Certs.class}, description = "Runs vxcc roles (scheduler, cache, daemon) as Vert.x verticles.")
+    subcommands = {NodeMain.Run.class, Redeploy.class, Certs.class}, description = "Runs vxcc roles (scheduler, cache, daemon) as Vert.x verticles.")
 public final class NodeMain {
   public static void main(String[] args) {
     System.exit(new CommandLine(new NodeMain()).execute(args));
@@ -64,8 +61,24 @@ public final class NodeMain {
     @Option(names = "-ha-group", paramLabel = "GROUP", description = "HA group (default __DEFAULT__).")
     String haGroup = "__DEFAULT__";
 
+    @Option(names = "-watch-conf", description = "Re-read the -conf file when it changes and redeploy the roles whose section changed.")
+    boolean watchConf;
+
+    @Option(names = "-admin-socket", paramLabel = "PATH", description = "Unix socket for `vxcc-node redeploy` (mode 0600). Default: /run/vxcc/admin.sock as root, else under java.io.tmpdir.")
+    Path adminSocket;
+
+    /** What the user configured (-conf, then redeploys), before the defaults are merged under it. */
+    private JsonObject userConfig = new JsonObject();
+
+    /** A node that runs alone draws its tokens once: a redeployed role must keep sharing them with the others. */
+    private final String processToken = NodeConfig.randomToken();
+
     @Override
     public Integer call() throws Exception {
+      if (watchConf && (conf == null || conf.trim().startsWith("{"))) {
+        System.err.println("vxcc-node: -watch-conf needs -conf FILE");
+        return 2;
+      }
       List<String> verticles;
       JsonObject config;
       NodeTls tls;
@@ -96,13 +109,21 @@ public final class NodeMain {
       }
       tls.share(vertx);
       // Vert.x copies every HA deployment's config into a Hazelcast map any member can read: the
-      // roles are deployed without secrets and read them from this node (NodeSecrets).
-      NodeSecrets.share(vertx, config);
-      JsonObject deployed = NodeSecrets.withoutSecrets(config);
-      List<String> ids = new ArrayList<>();
+      // roles are deployed without secrets and read them from this node (NodeSecrets, RoleDeployments).
+      RoleDeployments live = new RoleDeployments(vertx, ha, RoleDeployments.DRAIN_BOUND_MS);
+      AdminEndpoint admin;
       try {
-        for (String v : verticles) {
-          ids.add(vertx.deployVerticle(v, new DeploymentOptions().setConfig(deployed).setHa(ha)).await(120, TimeUnit.SECONDS));
+        live.deploy(Roles.names(roles), config).await(120, TimeUnit.SECONDS);
+        admin = new AdminEndpoint(vertx, adminSocket != null ? adminSocket : AdminEndpoint.defaultPath(), live,
+            overlay -> replaceUserConfig(NodeConfig.merge(userConfig, overlay), live.roles()));
+        try {
+          admin.start().await(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // The roles serve without it; only `vxcc-node redeploy` cannot reach this node.
+          System.err.println("vxcc-node: WARNING: no admin endpoint, `vxcc-node redeploy` cannot reach this node: " + e.getMessage());
+        }
+        if (watchConf) {
+          new ConfWatcher(vertx, Path.of(conf), ConfWatcher.read(Path.of(conf)), live, file -> replaceUserConfig(file, live.roles())).start();
         }
       } catch (Exception e) {
         System.err.println("vxcc-node: could not start " + roles + ": " + e.getMessage());
@@ -146,9 +167,25 @@ public final class NodeMain {
     }
 
     private JsonObject loadConfig() {
-      JsonObject user = NodeConfig.user(conf);
+      userConfig = NodeConfig.user(conf);
+      return effectiveConfig(userConfig);
+    }
+
+    /**
+     * A redeploy's configuration: the user's new one (a -conf file read again, or the running one
+     * with a redeploy's -conf merged over it), validated by the roles' parsers before it is kept.
+     */
+    private synchronized JsonObject replaceUserConfig(JsonObject user, List<String> roles) {
+      JsonObject effective = effectiveConfig(user);
+      ConfigCheck.validate(effective, roles);
+      userConfig = user;
+      return effective;
+    }
+
+    /** What a node runs for the user's configuration: at start, and for a redeploy or a changed -conf file. */
+    private JsonObject effectiveConfig(JsonObject user) {
       JsonObject merged = NodeConfig.merge(NodeConfig.defaults(Installation.file("conf/vxcc.json")), user);
-      return cluster ? NodeConfig.servingOnClusterHost(merged, user, clusterHost) : NodeConfig.withProcessTokens(merged);
+      return cluster ? NodeConfig.servingOnClusterHost(merged, user, clusterHost) : NodeConfig.withProcessTokens(merged, () -> processToken);
     }
   }
 }

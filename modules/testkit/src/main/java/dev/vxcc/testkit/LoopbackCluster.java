@@ -27,6 +27,7 @@ public final class LoopbackCluster implements AutoCloseable {
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final ClusterCa ca = ClusterCa.create("vxcc test cluster CA", Duration.ofDays(1));
   private Path sockets;
+  private boolean watching;
 
   public LoopbackCluster(Path dist, Path logs, int maxNodes) throws IOException {
     this.dist = dist;
@@ -60,6 +61,35 @@ public final class LoopbackCluster implements AutoCloseable {
     return startWithEnv(roles, config, Map.of());
   }
 
+  /**
+   * As {@link #start}, but the node reads its configuration from {@link #confFile} and watches it
+   * ({@code -conf FILE -watch-conf}); the file holds the whole configuration, TLS block included.
+   */
+  public NodeProcess startWatchingConf(String roles, JsonObject config) throws IOException {
+    watching = true;
+    try {
+      return startWithEnv(roles, config, Map.of());
+    } finally {
+      watching = false;
+    }
+  }
+
+  /** The configuration file of node {@code index} started with {@link #startWatchingConf}. */
+  public Path confFile(int index) {
+    return logs.resolve("node-" + index + ".json");
+  }
+
+  /**
+   * The admin socket ({@code vxcc-node redeploy -admin-socket}) of node {@code index}: every node
+   * its own, since the default is one per user.
+   */
+  public Path adminSocket(int index) throws IOException {
+    if (sockets == null) {
+      sockets = java.nio.file.Files.createTempDirectory(Path.of("/tmp"), "vxcc-sock");
+    }
+    return sockets.resolve("admin-" + index + ".sock");
+  }
+
   public NodeProcess startWithEnv(String roles, JsonObject config, Map<String, String> env) throws IOException {
     int index = nodes.size();
     if (index >= hzPorts.size()) {
@@ -68,10 +98,18 @@ public final class LoopbackCluster implements AutoCloseable {
     config = withTls(config, index);
     String members = hzPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     config = withOwnSocket(config, index);
-    NodeProcess n = NodeProcess.start(dist, logs.resolve("node-" + index + "-" + roles.replace(',', '+') + ".log"),
-        List.of("run", roles, "-conf", config.encode(), "-cluster", "-cluster-host", "127.0.0.1",
-            "-cluster-port", Integer.toString(hzPorts.get(index)), "-cluster-members", members, "-cluster-name", name),
-        env);
+    String conf = config.encode();
+    if (watching) {
+      conf = confFile(index).toString();
+      Files.writeString(confFile(index), config.encodePrettily());
+    }
+    List<String> args = new ArrayList<>(List.of("run", roles, "-conf", conf, "-cluster", "-cluster-host", "127.0.0.1",
+        "-cluster-port", Integer.toString(hzPorts.get(index)), "-cluster-members", members, "-cluster-name", name,
+        "-admin-socket", adminSocket(index).toString()));
+    if (watching) {
+      args.add("-watch-conf");
+    }
+    NodeProcess n = NodeProcess.start(dist, logs.resolve("node-" + index + "-" + roles.replace(',', '+') + ".log"), args, env);
     nodes.add(n);
     return n;
   }
