@@ -93,4 +93,8 @@ public final class DaemonConstants {
   public static final long COMPILER_EXPANSION_TIMEOUT_SECONDS = 60;
   /** Above the probe timeout, so Vert.x's blocked-thread checker stays quiet for a slow but legal probe. */
   public static final long COMPILER_PROBE_MAX_EXECUTE_SECONDS = 120;
+  /** Source-tree tasks: the servant's blob store is bounded to this many bytes on disk (LRU). */
+  public static final long SERVANT_BLOB_STORE_BYTES = 2L << 30;
+  /** Source-tree tasks: the largest single file a delegate may upload. */
+  public static final long SERVANT_MAX_BLOB_BYTES = 64L << 20;
 }

@@ -70,6 +70,9 @@ public final class ExecutionEngine {
   private final InstantSource clock;
   private final Map<Long, CompileJob> jobs = new HashMap<>();
   private ResultListener listener = (job, result) -> { };
+  /** Set when this servant runs source-tree tasks (see {@link SourceTree}). */
+  private BlobStore blobs;
+  private dev.vxcc.common.util.FileDigestCache hostDigests;
   private long nextId = 1;
   private long runEver;
   private long inFlightBytes;
@@ -95,6 +98,16 @@ public final class ExecutionEngine {
     this.listener = l;
   }
 
+  /** Enables source-tree tasks: their files come from blobs, system files are checked against hostDigests. */
+  void enableSourceTree(BlobStore blobs, dev.vxcc.common.util.FileDigestCache hostDigests) {
+    this.blobs = blobs;
+    this.hostDigests = hostDigests;
+  }
+
+  public boolean sourceTree() {
+    return blobs != null;
+  }
+
   public int maxTasks() {
     return maxTasks;
   }
@@ -111,9 +124,13 @@ public final class ExecutionEngine {
     if (mem > 0 && mem < minMemory) {
       return Future.failedFuture(new Overloaded("servant is short of memory: " + (mem >> 20) + " MiB available"));
     }
+    if (job.tree() != null && blobs == null) {
+      return Future.failedFuture(new BadTask("this servant does not run source-tree tasks"));
+    }
     long declared;
     try {
-      declared = Zstd.declaredSize(job.sourceZstd());
+      // A source-tree task carries no text: its files are in the blob store already.
+      declared = job.tree() != null ? 0 : Zstd.declaredSize(job.sourceZstd());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new BadTask("source_zstd is not a zstd frame"));
     }
@@ -141,13 +158,14 @@ public final class ExecutionEngine {
           }
           Future.fromCompletionStage(p.onExit(), vertx.getOrCreateContext())
               .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-              .transform(ar -> collect(cj, job.outputSuffix(), ar.succeeded() ? ar.result().exitValue() : null))
+              .transform(ar -> cj.tree != null ? collectTree(cj, ar.succeeded() ? ar.result().exitValue() : null)
+                  : collect(cj, job.outputSuffix(), ar.succeeded() ? ar.result().exitValue() : null))
               .onComplete(ar -> {
                 if (ar.failed()) {
                   LOG.warn("task {}: outputs not collected: {}", cj.id, ar.cause().toString());
                 }
                 finish(cj, ar.succeeded() ? ar.result() : TaskResults.failure("outputs could not be collected"));
-                if (!job.disallowCacheFill() && TaskResults.clean(cj.result)) {
+                if (job.tree() == null && !job.disallowCacheFill() && TaskResults.clean(cj.result)) {
                   listener.compiled(job, cj.result);
                 }
               });
@@ -175,6 +193,9 @@ public final class ExecutionEngine {
   }
 
   private Process start(CompileJob cj, ServantJob job) throws IOException {
+    if (job.tree() != null) {
+      return startTree(cj, job);
+    }
     byte[] source;
     try {
       source = Zstd.decompress(job.sourceZstd(), limits.maxSourceBytes());
@@ -235,6 +256,68 @@ public final class ExecutionEngine {
     env.remove("SUNPRO_DEPENDENCIES");
     env.put("LC_ALL", "C");
     return pb.start();
+  }
+
+  /** Worker: lays out the job's stage and starts the compiler in its namespace. */
+  private Process startTree(CompileJob cj, ServantJob job) throws IOException {
+    Files.createDirectory(cj.workDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+    Path io = Files.createDirectory(cj.workDir.resolve("io"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    cj.tree = SourceTree.prepare(cj.workDir, job.tree(), job.compiler(), blobs, hostDigests, sandbox);
+    cj.scrub.add(cj.workDir.toString());
+    ProcessBuilder pb = new ProcessBuilder(sandbox.command(cj.tree.command()))
+        .directory(cj.tree.cwdOnHost().toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(io.resolve("stdout").toFile())
+        .redirectError(io.resolve("stderr").toFile());
+    Map<String, String> env = pb.environment();
+    // Nothing of the daemon's environment reaches a stranger's compile but PATH and the locale.
+    String path = env.getOrDefault("PATH", "/usr/bin:/bin");
+    env.clear();
+    env.put("PATH", path);
+    env.put("LC_ALL", "C");
+    env.putAll(cj.tree.env());
+    if (!job.sourceDateEpoch().isEmpty()) {
+      env.put("SOURCE_DATE_EPOCH", job.sourceDateEpoch());
+    }
+    return pb.start();
+  }
+
+  /** Worker: the listed outputs, read only where they really lie in the stage, and the dependency check. */
+  private Future<WaitTaskResponse> collectTree(CompileJob cj, Integer exit) {
+    if (exit == null) {
+      kill(cj);
+      return Future.succeededFuture(TaskResults.failure("compile timed out after " + timeoutMs + " ms"));
+    }
+    if (cj.killed) {
+      return Future.succeededFuture(TaskResults.failure("task was cancelled"));
+    }
+    return vertx.executeBlocking(() -> {
+      Path io = cj.workDir.resolve("io");
+      Path stage = cj.workDir.resolve("stage");
+      if (exit == 0) {
+        String why = SourceTree.depsProblem(cj.tree, stage);
+        if (why != null) {
+          LOG.info("task {}: {}", cj.id, why);
+          return TaskResults.failure(why);
+        }
+      }
+      WaitTaskResponse.Builder r = WaitTaskResponse.newBuilder()
+          .setStatus(TaskStatus.TASK_STATUS_DONE)
+          .setExitCode(exit)
+          .setStdoutZstd(ByteString.copyFrom(Zstd.compress(cj.hidePaths(Files.readAllBytes(io.resolve("stdout"))))))
+          .setStderrZstd(ByteString.copyFrom(Zstd.compress(cj.hidePaths(Files.readAllBytes(io.resolve("stderr"))))));
+      // Whatever the compile left, also after an error (gcc and clang keep the .d then), as locally.
+      {
+        for (Map.Entry<String, Path> o : cj.tree.outputs().entrySet()) {
+          Path f = o.getValue();
+          // Never follow a link the compiler's user may have planted: it would ship our files.
+          if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && SourceTree.inside(f, stage)) {
+            r.addFiles(OutputFile.newBuilder().setSuffix(o.getKey()).setDataZstd(ByteString.copyFrom(Zstd.compress(Files.readAllBytes(f)))));
+          }
+        }
+      }
+      return r.build();
+    }, false);
   }
 
   /** Worker: read outputs and compress them; the exit code is null when the job timed out. */

@@ -72,6 +72,8 @@ public final class ServantVerticle extends VerticleBase {
   private ResultCache cache;
   private Sandbox sandbox;
   private Path jobRoot;
+  /** Null when this servant does not run source-tree tasks. */
+  private BlobStore blobs;
   /** Clean results not stored because the delegate's key and ours disagreed. */
   private final java.util.concurrent.atomic.AtomicLong keyMismatches = new java.util.concurrent.atomic.AtomicLong();
 
@@ -134,7 +136,7 @@ public final class ServantVerticle extends VerticleBase {
           engine = new ExecutionEngine(vertx, jobRoot, maxTasks, load::availableMemory,
               cfg.minMemoryForNewTaskBytes(), cfg.taskTimeoutMs(), clock, sandbox, cfg.servant());
           engine.onCleanResult(this::store);
-          return startServer();
+          return vertx.executeBlocking(this::enableSourceTree, false).compose(v -> startServer());
         })
         .onSuccess(s -> {
           location = cfg.servingHost() + ":" + s.actualPort();
@@ -156,9 +158,26 @@ public final class ServantVerticle extends VerticleBase {
         });
   }
 
+  /** Blocking: source-tree tasks when this machine can build their namespaces; said once in the log. */
+  private Void enableSourceTree() {
+    String why = SourceTreeProbe.unavailable(sandbox);
+    if (why != null) {
+      LOG.warn("source-tree tasks disabled on this servant: {}", why);
+      return null;
+    }
+    try {
+      blobs = new BlobStore(jobRoot.resolve("blobs"), DaemonConstants.SERVANT_BLOB_STORE_BYTES);
+      engine.enableSourceTree(blobs, new FileDigestCache());
+    } catch (java.io.IOException e) {
+      LOG.warn("source-tree tasks disabled on this servant: blob store: {}", e.toString());
+    }
+    return null;
+  }
+
   private Future<HttpServer> startServer() {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(cfg.servant().maxMessageBytes()));
-    grpc.addService(ServantGrpcService.of(new ServantEndpoint(vertx, engine, compilers::pathOf, () -> acceptableTokens)));
+    grpc.addService(ServantGrpcService.of(new ServantEndpoint(vertx, engine, compilers::pathOf, () -> acceptableTokens)
+        .withBlobs(blobs, DaemonConstants.SERVANT_MAX_BLOB_BYTES)));
     server = vertx.createHttpServer(NodeTls.of(vertx, config()).applyTo(new HttpServerOptions().setHost(cfg.servingHost()).setPort(cfg.servingPort())));
     String address = cfg.servingHost() + ":" + cfg.servingPort();
     return server.requestHandler(grpc).listen()
@@ -279,6 +298,9 @@ public final class ServantVerticle extends VerticleBase {
         .put("running", engine.running())
         .put("tasksRunEver", engine.tasksRunEver())
         .put("keyMismatches", keyMismatches.get())
+        .put("sourceTree", engine.sourceTree())
+        .put("blobs", blobs == null ? 0 : blobs.count())
+        .put("blobBytes", blobs == null ? 0 : blobs.bytes())
         .put("cache", cache.stats())
         .put("compilers", new JsonObject(Map.copyOf(compilers.snapshot().entrySet().stream()
             .collect(java.util.stream.Collectors.toMap(e -> e.getKey(), e -> (Object) e.getValue().toString())))));
