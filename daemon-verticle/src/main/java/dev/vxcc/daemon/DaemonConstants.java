@@ -97,4 +97,12 @@ public final class DaemonConstants {
   public static final long SERVANT_BLOB_STORE_BYTES = 2L << 30;
   /** Source-tree tasks: the largest single file a delegate may upload. */
   public static final long SERVANT_MAX_BLOB_BYTES = 64L << 20;
+  /**
+   * Source-tree tasks: top-level directories a servant binds read-only from its own disk; task
+   * files below them are checked by digest there, so delegates never upload them.
+   */
+  public static final java.util.List<String> SOURCE_TREE_SYSTEM_DIRS =
+      java.util.List.of("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "opt");
+  /** Source-tree tasks: the most blob bytes one PutBlobs request carries (before compression). */
+  public static final long SOURCE_TREE_UPLOAD_BATCH_BYTES = 8L << 20;
 }

@@ -21,6 +21,8 @@ final class DelegateStats {
   final AtomicLong cacheHits = new AtomicLong();
   /** Joined an identical task already running on some servant for another daemon. */
   final AtomicLong sharedRemote = new AtomicLong();
+  /** Compiles sent as source trees (servant SourceTree), whatever their outcome. */
+  final AtomicLong sourceTree = new AtomicLong();
   private final Map<String, AtomicLong> localByReason = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> remoteByServant = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> cacheMissByReason = new ConcurrentHashMap<>();
@@ -60,6 +62,7 @@ final class DelegateStats {
         .put("cacheHits", cacheHits.get())
         .put("sharedLocal", sharedLocal.get())
         .put("sharedRemote", sharedRemote.get())
+        .put("sourceTree", sourceTree.get())
         .put("localByReason", reasons)
         .put("remoteByServant", servants)
         .put("cacheMissByReason", misses);

@@ -8,7 +8,15 @@ import static dev.vxcc.daemon.DaemonConstants.WAIT_FAILURES_TOLERATED;
 import static dev.vxcc.daemon.DaemonConstants.WAIT_RETRY_MS;
 
 import com.google.protobuf.UnsafeByteOperations;
+import dev.vxcc.api.v1.Blob;
+import dev.vxcc.api.v1.FindMissingBlobsRequest;
 import dev.vxcc.api.v1.InputMode;
+import dev.vxcc.api.v1.PutBlobsRequest;
+import dev.vxcc.api.v1.TreeFile;
+import dev.vxcc.daemon.DaemonConstants;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import dev.vxcc.api.v1.OutputFile;
 import dev.vxcc.api.v1.QueueTaskRequest;
 import dev.vxcc.api.v1.ServantGrpcClient;
@@ -85,7 +93,74 @@ final class ServantSession {
 
   /** Queues the job under our grant; the servant's task id. */
   Future<Long> queue(RemoteJob job) {
-    QueueTaskRequest req = QueueTaskRequest.newBuilder()
+    if (job.tree() != null) {
+      return upload(job.tree()).compose(v -> queueRequest(job, treeRequest(job.tree())));
+    }
+    return queueRequest(job, QueueTaskRequest.newBuilder());
+  }
+
+  private static QueueTaskRequest.Builder treeRequest(TreeInputs tree) {
+    QueueTaskRequest.Builder b = QueueTaskRequest.newBuilder()
+        .addAllTreeArgv(tree.argv())
+        .setTreeCwd(tree.cwd())
+        .addAllTreeOutputs(tree.outputs());
+    tree.files().forEach(f -> b.addTreeFiles(TreeFile.newBuilder().setPath(f.path()).setDigest(f.digest()).setExecutable(f.executable())));
+    return b;
+  }
+
+  /**
+   * Sends the files the servant's blob store lacks, in bounded batches: each crosses the network
+   * once per servant. Files in the servant's system directories are compared there, never sent.
+   */
+  private Future<Void> upload(TreeInputs tree) {
+    List<TreeInputs.Input> candidates = tree.files().stream()
+        .filter(f -> !DaemonConstants.SOURCE_TREE_SYSTEM_DIRS.contains(Path.of(f.path()).getName(0).toString()))
+        .toList();
+    if (candidates.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    FindMissingBlobsRequest find = FindMissingBlobsRequest.newBuilder().setToken(token)
+        .addAllDigests(candidates.stream().map(TreeInputs.Input::digest).distinct().toList()).build();
+    return client.findMissingBlobs(find)
+        .timeout(QUEUE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .recover(err -> Future.failedFuture(penalise("blob lookup on " + grant.location() + " failed: " + err.getMessage(),
+            transportFailure(err))))
+        .compose(resp -> {
+          java.util.Set<String> missing = new java.util.HashSet<>(resp.getMissingList());
+          List<TreeInputs.Input> send = new ArrayList<>();
+          for (TreeInputs.Input f : candidates) {
+            if (missing.remove(f.digest())) {
+              send.add(f);
+            }
+          }
+          return putBatches(send, 0);
+        });
+  }
+
+  private Future<Void> putBatches(List<TreeInputs.Input> send, int from) {
+    if (from >= send.size()) {
+      return Future.succeededFuture();
+    }
+    int[] next = {from};
+    return vertx.executeBlocking(() -> {
+      PutBlobsRequest.Builder b = PutBlobsRequest.newBuilder().setToken(token);
+      long bytes = 0;
+      while (next[0] < send.size() && (b.getBlobsCount() == 0 || bytes + send.get(next[0]).size() <= DaemonConstants.SOURCE_TREE_UPLOAD_BATCH_BYTES)) {
+        TreeInputs.Input f = send.get(next[0]++);
+        byte[] data = TreeInputs.contents(f);
+        bytes += data.length;
+        b.addBlobs(Blob.newBuilder().setDigest(f.digest()).setDataZstd(UnsafeByteOperations.unsafeWrap(Zstd.compress(data))));
+      }
+      return b.build();
+    }, false).compose(req -> client.putBlobs(req)
+        .timeout(QUEUE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .recover(err -> Future.failedFuture(penalise("blob upload to " + grant.location() + " failed: " + err.getMessage(),
+            transportFailure(err)))))
+        .compose(ack -> putBatches(send, next[0]));
+  }
+
+  private Future<Long> queueRequest(RemoteJob job, QueueTaskRequest.Builder builder) {
+    QueueTaskRequest req = builder
         .setToken(token)
         .setGrantId(grant.grantId())
         .setCompilerDigest(job.compilerDigest())
@@ -98,7 +173,11 @@ final class ServantSession {
         .setOutputSuffix(job.outputSuffix())
         .setProtocolVersion(DaemonConfig.PROTOCOL_VERSION)
         // vxcc-gdebug
-        .setInputMode(job.inputMode() == Decision.InputMode.FILE_AS_SOURCE ? InputMode.INPUT_MODE_FILE_AS_SOURCE : InputMode.INPUT_MODE_STDIN)
+        .setInputMode(switch (job.inputMode()) {
+          case FILE_AS_SOURCE -> InputMode.INPUT_MODE_FILE_AS_SOURCE;
+          case SOURCE_TREE -> InputMode.INPUT_MODE_SOURCE_TREE;
+          case STDIN -> InputMode.INPUT_MODE_STDIN;
+        })
         .setInputPath(job.inputPath())
         .setClientCwd(job.clientCwd())
         .setSourceDateEpoch(job.sourceDateEpoch())

@@ -51,7 +51,7 @@ import java.util.TreeSet;
 final class SourceTree {
   static final String BWRAP = "/usr/bin/bwrap";
   /** Candidates for the servant's read-only system directories. */
-  static final List<String> SYSTEM_TOP = List.of("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "opt");
+  static final List<String> SYSTEM_TOP = dev.vxcc.daemon.DaemonConstants.SOURCE_TREE_SYSTEM_DIRS;
 
   /** What the engine runs and later collects. */
   record Prepared(List<String> command, Path cwdOnHost, Map<String, String> env, Map<String, Path> outputs,
