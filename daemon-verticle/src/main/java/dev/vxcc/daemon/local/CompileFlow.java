@@ -108,6 +108,7 @@ final class CompileFlow {
         // 0: neither read nor fill; 2: fill only (refresh entries without trusting them).
         t.cacheRead = "1".equals(cacheControl);
         t.sourceDateEpoch = r.env().getOrDefault("SOURCE_DATE_EPOCH", "");
+        t.locale = dev.vxcc.daemon.servant.TreeTask.ENV_NAMES.stream().filter(r.env()::containsKey).map(n -> n + "=" + r.env().get(n)).toList();
         t.baseDir = baseDir(r.env().get("VXCC_BASE_DIR"));
         tasks.add(t);
         yield Directives.preprocess(t.id, argv(r.compiler(), r.decision().preprocessArgs()), quota.tryAcquire(pid, true));
@@ -243,7 +244,7 @@ final class CompileFlow {
     stats.sourceTree.incrementAndGet();
     t.directive = Promise.promise();
     vertx.executeBlocking(() -> TreeInputs.read(t.decision, depRule, FileAccess.of(caller), digests,
-            DaemonConstants.SERVANT_MAX_BLOB_BYTES, t.compilerDigest, t.sourceDateEpoch), false)
+            DaemonConstants.SERVANT_MAX_BLOB_BYTES, t.compilerDigest, t.sourceDateEpoch, t.locale), false)
         .compose(tree -> runner.run(new RemoteJob(t.compilerDigest, List.of(), new byte[0], tree.key(), t.decision.sourcePath(),
             t.decision.outputSuffix(), true, Decision.InputMode.SOURCE_TREE, "", "", t.sourceDateEpoch, false, "", "",
             t.decision.family(), List.of(), tree), t.cancel))

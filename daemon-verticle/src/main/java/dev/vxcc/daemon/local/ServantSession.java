@@ -103,7 +103,8 @@ final class ServantSession {
     QueueTaskRequest.Builder b = QueueTaskRequest.newBuilder()
         .addAllTreeArgv(tree.argv())
         .setTreeCwd(tree.cwd())
-        .addAllTreeOutputs(tree.outputs());
+        .addAllTreeOutputs(tree.outputs())
+        .addAllTreeEnv(tree.locale());
     tree.files().forEach(f -> b.addTreeFiles(TreeFile.newBuilder().setPath(f.path()).setDigest(f.digest()).setExecutable(f.executable())));
     return b;
   }

@@ -27,18 +27,18 @@ import java.util.TreeMap;
  * digest cache), so the daemon never sends a file its caller could not read.
  *
  * <p>Its key (also the task digest, by which identical tasks share one remote run): SHA-256 over
- * the compiler's identity, the argument vector in order, the working directory, SOURCE_DATE_EPOCH
- * and the sorted (path, content digest) list. Everything the servant's compile can see is in it:
+ * the compiler's identity, the argument vector in order, the working directory, SOURCE_DATE_EPOCH,
+ * the outputs, the locale and the sorted (path, content digest) list. Everything the servant's compile can see is in it:
  * the namespace holds only these files and the servant's system directories, whose files among
  * these must match by digest.
  */
-record TreeInputs(List<String> argv, String cwd, List<Input> files, List<String> outputs, String key) {
+record TreeInputs(List<String> argv, String cwd, List<Input> files, List<String> outputs, List<String> locale, String key) {
   /** One file: as the compile names it, where it really is, and its content digest. */
   record Input(String path, Path real, String digest, boolean executable, long size) {}
 
   /** Blocking. @throws Refusal when a file is unreadable to the caller, not regular, or too large */
   static TreeInputs read(Decision.Remote d, byte[] depRule, FileAccess access, FileDigestCache cache, long maxFileBytes,
-                         String compilerDigest, String sourceDateEpoch) throws IOException {
+                         String compilerDigest, String sourceDateEpoch, List<String> locale) throws IOException {
     Path cwd = Path.of(d.clientCwd());
     TreeMap<String, Input> files = new TreeMap<>();
     for (String dep : MakeRule.prerequisites(new String(depRule, StandardCharsets.ISO_8859_1))) {
@@ -53,13 +53,15 @@ record TreeInputs(List<String> argv, String cwd, List<Input> files, List<String>
     parts.addAll(d.remoteArgs());
     parts.add(Integer.toString(d.extraOutputs().size()));
     parts.addAll(d.extraOutputs());
+    parts.add(Integer.toString(locale.size()));
+    parts.addAll(locale);
     files.values().forEach(f -> parts.addAll(List.of(f.path(), f.digest(), f.executable() ? "x" : "-")));
     for (String p : parts) {
       byte[] b = p.getBytes(StandardCharsets.UTF_8);
       key.update(ByteBuffer.allocate(8).putLong(b.length).flip());
       key.update(b);
     }
-    return new TreeInputs(d.remoteArgs(), d.clientCwd(), List.copyOf(files.values()), d.extraOutputs(),
+    return new TreeInputs(d.remoteArgs(), d.clientCwd(), List.copyOf(files.values()), d.extraOutputs(), List.copyOf(locale),
         HexFormat.of().formatHex(key.digest()));
   }
 

@@ -274,7 +274,6 @@ public final class ExecutionEngine {
     String path = env.getOrDefault("PATH", "/usr/bin:/bin");
     env.clear();
     env.put("PATH", path);
-    env.put("LC_ALL", "C");
     env.putAll(cj.tree.env());
     if (!job.sourceDateEpoch().isEmpty()) {
       env.put("SOURCE_DATE_EPOCH", job.sourceDateEpoch());

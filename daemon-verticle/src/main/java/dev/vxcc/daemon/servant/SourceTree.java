@@ -111,12 +111,22 @@ final class SourceTree {
     });
     cmd.addAll(List.of("--dev", "/dev", "--proc", "/proc"));
     staged.forEach((top, dir) -> cmd.addAll(List.of("--bind", dir.toString(), "/" + top)));
+    Path compilerDir = compiler.getParent();
+    if (compilerDir != null && compilerDir.getNameCount() > 0 && !system.containsKey(compilerDir.getName(0).toString())) {
+      // A compiler found outside the system directories (daemon.extraCompilerDirs) by a link or
+      // wrapper name: its directory is visible at its own path, read-only, over the stage.
+      cmd.addAll(List.of("--ro-bind", compilerDir.toString(), compilerDir.toString()));
+    }
     cmd.addAll(List.of("--chdir", task.cwd(), "--", compiler.toString()));
     cmd.addAll(task.argv());
 
     Map<String, String> env = new LinkedHashMap<>();
     env.put("TMPDIR", "/tmp");
     env.put("HOME", "/tmp");
+    for (String e : task.env()) {
+      int eq = e.indexOf('=');
+      env.put(e.substring(0, eq), e.substring(eq + 1));
+    }
     Path depFile = null;
     boolean userDepsOnly = false;
     Set<String> depOptions = depOptions(task.argv());

@@ -37,7 +37,7 @@ public final class TaskCheck {
       p = argsProblem(req.getArgsList());
     }
     if (p == null && !tree && (req.getTreeArgvCount() > 0 || !req.getTreeCwd().isEmpty() || req.getTreeFilesCount() > 0
-        || req.getTreeOutputsCount() > 0)) {
+        || req.getTreeOutputsCount() > 0 || req.getTreeEnvCount() > 0)) {
       p = "tree_* fields belong to INPUT_MODE_SOURCE_TREE only";
     }
     if (p == null && !req.getOutputSuffix().isEmpty() && !SUFFIX.matcher(req.getOutputSuffix()).matches()) {
@@ -91,7 +91,7 @@ public final class TaskCheck {
   static TreeTask tree(QueueTaskRequest req) {
     return new TreeTask(req.getTreeArgvList(), req.getTreeCwd(),
         req.getTreeFilesList().stream().map(f -> new TreeTask.File(f.getPath(), f.getDigest(), f.getExecutable())).toList(),
-        req.getTreeOutputsList());
+        req.getTreeOutputsList(), req.getTreeEnvList());
   }
 
   static String argsProblem(List<String> args) {

@@ -49,6 +49,13 @@ final class TreeCheck {
         p = "tree_files names " + f.path() + " twice";
       }
     }
+    for (int i = 0; p == null && i < t.env().size(); i++) {
+      String e = t.env().get(i);
+      int eq = e.indexOf('=');
+      if (eq <= 0 || !TreeTask.ENV_NAMES.contains(e.substring(0, eq)) || !e.substring(eq + 1).matches("[A-Za-z0-9_.@-]{0,64}")) {
+        p = "tree_env[" + i + "] must be NAME=value with NAME one of " + TreeTask.ENV_NAMES + " and a plain value";
+      }
+    }
     if (p == null && (t.outputs().isEmpty() || t.outputs().size() > MAX_OUTPUTS)) {
       p = "tree_outputs must name 1 to " + MAX_OUTPUTS + " files";
     }
