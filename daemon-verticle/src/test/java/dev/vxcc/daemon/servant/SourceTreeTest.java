@@ -65,6 +65,9 @@ class SourceTreeTest {
   private static final String TASK = "c".repeat(64);
   private static final Map<String, Path> COMPILERS = Map.of(GXX, Path.of("/usr/bin/g++"), CLANGXX, Path.of("/usr/bin/clang++"));
 
+  /** The locale the local compiles run with, sent along as the delegate does (SourceTreeFlowTest uses the process's own). */
+  private static final List<String> LOCALE = List.of("LC_ALL=C");
+
   @TempDir
   Path tmp;
   private Vertx vertx;
@@ -201,7 +204,7 @@ class SourceTreeTest {
   private static QueueTaskRequest task(String compiler, List<String> argv, String cwd, List<TreeFile> files, List<String> outputs) {
     return QueueTaskRequest.newBuilder().setToken(TOKEN).setCompilerDigest(compiler).setTaskDigest(TASK)
         .setInputMode(InputMode.INPUT_MODE_SOURCE_TREE).setDisallowCacheFill(true)
-        .addAllTreeArgv(argv).setTreeCwd(cwd).addAllTreeFiles(files).addAllTreeOutputs(outputs).build();
+        .addAllTreeArgv(argv).setTreeCwd(cwd).addAllTreeFiles(files).addAllTreeOutputs(outputs).addAllTreeEnv(LOCALE).build();
   }
 
   private static Result remote(WaitTaskResponse r) {
