@@ -30,6 +30,9 @@ public final class ArgumentClassifier {
             if (sourceTree && d instanceof Decision.Local l && SourceTreeRecipe.UPGRADED.contains(l.reason())) {
                 return SourceTreeRecipe.build(invocation);
             }
+            if (sourceTree && d instanceof Decision.Remote r && SourceTreeRecipe.pedanticOnFileAsSource(r, args)) {
+                return SourceTreeRecipe.build(invocation);
+            }
             return d;
         } catch (RuntimeException e) {
             // Bad input must never take a build down; a local compile reproduces the real error.

@@ -21,6 +21,16 @@ public final class SourceTreeRecipe {
     private SourceTreeRecipe() {
     }
 
+    /**
+     * gcc -g with -Wpedantic compiles the directives-only text as a source and warns about its
+     * linemarkers ("style of line directive is a GCC extension"), which the local compile does not
+     * print, so the result would be redone locally: a source tree prints exactly the local warnings.
+     */
+    public static boolean pedanticOnFileAsSource(Decision.Remote r, List<String> args) {
+        return r.fileAsSource() && args.stream().anyMatch(a -> a.equals("-Wpedantic") || a.equals("-pedantic")
+                || a.equals("-pedantic-errors") || a.equals("-Werror=pedantic"));
+    }
+
     public static Decision.Remote build(Invocation inv) {
         if (!inv.distributable()) {
             throw new IllegalArgumentException("no recipe for a local invocation: " + inv.notDistributable());
