@@ -291,31 +291,12 @@ public final class ExecutionEngine {
       return Future.succeededFuture(TaskResults.failure("task was cancelled"));
     }
     return vertx.executeBlocking(() -> {
-      Path io = cj.workDir.resolve("io");
-      Path stage = cj.workDir.resolve("stage");
-      if (exit == 0) {
-        String why = SourceTree.depsProblem(cj.tree, stage);
-        if (why != null) {
-          LOG.info("task {}: {}", cj.id, why);
-          return TaskResults.failure(why);
-        }
+      String why = exit == 0 ? SourceTree.depsProblem(cj.tree, cj.workDir.resolve("stage")) : null;
+      if (why != null) {
+        LOG.info("task {}: {}", cj.id, why);
+        return TaskResults.failure(why);
       }
-      WaitTaskResponse.Builder r = WaitTaskResponse.newBuilder()
-          .setStatus(TaskStatus.TASK_STATUS_DONE)
-          .setExitCode(exit)
-          .setStdoutZstd(ByteString.copyFrom(Zstd.compress(cj.hidePaths(Files.readAllBytes(io.resolve("stdout"))))))
-          .setStderrZstd(ByteString.copyFrom(Zstd.compress(cj.hidePaths(Files.readAllBytes(io.resolve("stderr"))))));
-      // Whatever the compile left, also after an error (gcc and clang keep the .d then), as locally.
-      {
-        for (Map.Entry<String, Path> o : cj.tree.outputs().entrySet()) {
-          Path f = o.getValue();
-          // Never follow a link the compiler's user may have planted: it would ship our files.
-          if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && SourceTree.inside(f, stage)) {
-            r.addFiles(OutputFile.newBuilder().setSuffix(o.getKey()).setDataZstd(ByteString.copyFrom(Zstd.compress(Files.readAllBytes(f)))));
-          }
-        }
-      }
-      return r.build();
+      return SourceTree.result(cj.tree, cj.workDir, exit, cj::hidePaths);
     }, false);
   }
 

@@ -1,6 +1,11 @@
 package dev.vxcc.daemon.servant;
 
+import com.google.protobuf.ByteString;
+import dev.vxcc.api.v1.OutputFile;
+import dev.vxcc.api.v1.TaskStatus;
+import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.util.FileDigestCache;
+import dev.vxcc.common.util.Zstd;
 import dev.vxcc.daemon.args.CompilerFamily;
 import dev.vxcc.daemon.args.MakeRule;
 import java.io.IOException;
@@ -188,6 +193,28 @@ final class SourceTree {
     lacking.removeAll(read);
     return "include resolution differs on this servant: " + (extra.isEmpty() ? "did not read " + lacking.iterator().next()
         : "read " + extra.iterator().next());
+  }
+
+  /**
+   * Blocking: the compiler's exit code, stdout and stderr, and every listed output it left, also
+   * after an error (gcc and clang keep the .d then), as a local compile leaves them.
+   */
+  static WaitTaskResponse result(Prepared p, Path workDir, int exit, java.util.function.UnaryOperator<byte[]> hide) throws IOException {
+    Path io = workDir.resolve("io");
+    Path stage = workDir.resolve("stage");
+    WaitTaskResponse.Builder r = WaitTaskResponse.newBuilder()
+        .setStatus(TaskStatus.TASK_STATUS_DONE)
+        .setExitCode(exit)
+        .setStdoutZstd(ByteString.copyFrom(Zstd.compress(hide.apply(Files.readAllBytes(io.resolve("stdout"))))))
+        .setStderrZstd(ByteString.copyFrom(Zstd.compress(hide.apply(Files.readAllBytes(io.resolve("stderr"))))));
+    for (Map.Entry<String, Path> o : p.outputs().entrySet()) {
+      Path f = o.getValue();
+      // Never follow a link the compiler's user may have planted: it would ship our files.
+      if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && inside(f, stage)) {
+        r.addFiles(OutputFile.newBuilder().setSuffix(o.getKey()).setDataZstd(ByteString.copyFrom(Zstd.compress(Files.readAllBytes(f)))));
+      }
+    }
+    return r.build();
   }
 
   /** True when the real location of f lies below root (a link planted by the compiler's user does not). */
