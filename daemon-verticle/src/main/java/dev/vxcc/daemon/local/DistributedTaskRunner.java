@@ -49,10 +49,13 @@ final class DistributedTaskRunner {
     this.clock = clock;
   }
 
-  private GrantKeeper keeper(String compilerDigest) {
-    return keepers.computeIfAbsent(compilerDigest,
-        d -> new GrantKeeper(vertx, scheduler, clock, cfg.host(), d, cluster::servingTokenSeen,
-            () -> penalties.penalised(MAX_EXCLUDED_SERVANTS)));
+  /** Source-tree tasks wait for grants of their own: a servant without the capability cannot take them. */
+  private GrantKeeper keeper(String compilerDigest, boolean sourceTree) {
+    return keepers.computeIfAbsent(sourceTree ? "source-tree/" + compilerDigest : compilerDigest, k -> {
+      GrantKeeper g = new GrantKeeper(vertx, scheduler, clock, cfg.host(), compilerDigest, cluster::servingTokenSeen,
+          () -> penalties.penalised(MAX_EXCLUDED_SERVANTS));
+      return sourceTree ? g.forSourceTree() : g;
+    });
   }
 
   Future<RemoteResult> run(RemoteJob job, Cancellation cancel) {
@@ -109,7 +112,7 @@ final class DistributedTaskRunner {
     if (cancel.isCancelled()) {
       return Future.failedFuture(new IllegalStateException("cancelled: " + cancel.reason()));
     }
-    return usableGrant(job.compilerDigest(), PENALISED_GRANT_SKIPS)
+    return usableGrant(job.compilerDigest(), job.tree() != null, PENALISED_GRANT_SKIPS)
         .compose(grant -> onGrant(grant, job, cancel))
         .recover(err -> {
           if (err instanceof ServantSession.ServantFailure && attempt < cfg.retries() && !cancel.isCancelled()) {
@@ -125,12 +128,12 @@ final class DistributedTaskRunner {
    * A grant on a servant that has not just failed us; penalised ones go straight back. The scheduler
    * skips them itself while it has another servant (our requests name them); an older one may not.
    */
-  private Future<Grant> usableGrant(String digest, int skipsLeft) {
-    GrantKeeper k = keeper(digest);
+  private Future<Grant> usableGrant(String digest, boolean sourceTree, int skipsLeft) {
+    GrantKeeper k = keeper(digest, sourceTree);
     return k.get(cfg.maxGrantWaitMs()).compose(g -> {
       if (penalties.isPenalised(g.location()) && skipsLeft > 0) {
         k.free(g.grantId());
-        return usableGrant(digest, skipsLeft - 1);
+        return usableGrant(digest, sourceTree, skipsLeft - 1);
       }
       return Future.succeededFuture(g);
     });

@@ -35,6 +35,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.InvalidStatusException;
+import io.vertx.grpc.common.GrpcErrorException;
+import io.vertx.grpc.common.GrpcStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -45,7 +48,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * One task's conversation with one servant under one grant: queue (or join) the task, long-poll
  * until it is done, free it there, and decode the result within bounds. A servant-side failure
- * puts the servant in the penalty box and fails with {@link ServantFailure}.
+ * puts the servant in the penalty box and fails with {@link ServantFailure}; a servant declining a
+ * task it cannot run faithfully (its system headers differ) fails the same way but stays out of the
+ * box: it is not broken, and its other tasks are fine.
  */
 final class ServantSession {
   /** The servant side failed (not the compile): worth another servant. */
@@ -189,8 +194,9 @@ final class ServantSession {
         .build();
     return client.queueTask(req)
         .timeout(QUEUE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .recover(err -> Future.failedFuture(penalise("queueing on " + grant.location() + " failed: " + err.getMessage(),
-            transportFailure(err))))
+        .recover(err -> Future.failedFuture(declinedStatus(err)
+            ? new ServantFailure("servant " + grant.location() + " declined the task: " + err.getMessage())
+            : penalise("queueing on " + grant.location() + " failed: " + err.getMessage(), transportFailure(err))))
         .map(resp -> resp.getTaskId());
   }
 
@@ -247,6 +253,9 @@ final class ServantSession {
       }
       if (r.getExitCode() < 0) {
         String why = new String(Zstd.decompress(r.getStderrZstd().toByteArray(), maxResultBytes), StandardCharsets.UTF_8).trim();
+        if (r.getExitCode() == DaemonConstants.TASK_EXIT_DECLINED) {
+          return Future.failedFuture(new ServantFailure("servant " + grant.location() + " declined the task: " + why));
+        }
         return Future.failedFuture(penalise("servant " + grant.location() + ": " + why));
       }
       return Future.succeededFuture(r);
@@ -269,6 +278,17 @@ final class ServantSession {
   static boolean transportFailure(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof IOException || t instanceof HttpClosedException || t instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The servant answered that it cannot run this task faithfully, as opposed to failing. */
+  static boolean declinedStatus(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof InvalidStatusException s && s.actualStatus() == GrpcStatus.FAILED_PRECONDITION
+          || t instanceof GrpcErrorException g && g.status() == GrpcStatus.FAILED_PRECONDITION) {
         return true;
       }
     }

@@ -53,6 +53,17 @@ public final class ExecutionEngine {
     }
   }
 
+  /**
+   * This servant cannot run the task faithfully (a system file differs, a blob is missing, no source-tree
+   * support) though another servant may: refused with FAILED_PRECONDITION, which the delegate does not
+   * count against the servant as it counts a failure.
+   */
+  public static final class Unable extends RuntimeException {
+    Unable(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** Told about every clean compile (exit 0, nothing printed): the shared cache's only writer. */
   public interface ResultListener {
     void compiled(ServantJob job, WaitTaskResponse result);
@@ -125,7 +136,7 @@ public final class ExecutionEngine {
       return Future.failedFuture(new Overloaded("servant is short of memory: " + (mem >> 20) + " MiB available"));
     }
     if (job.tree() != null && blobs == null) {
-      return Future.failedFuture(new BadTask("this servant does not run source-tree tasks"));
+      return Future.failedFuture(new Unable("this servant does not run source-tree tasks"));
     }
     long declared;
     try {
@@ -177,7 +188,7 @@ public final class ExecutionEngine {
             JobRoot.deleteQuietly(cj.workDir);
             return null;
           }, false);
-          if (err instanceof BadTask) {
+          if (err instanceof BadTask || err instanceof Unable) {
             return Future.failedFuture(err);
           }
           // The cause names our directories: it stays in our log.
@@ -294,7 +305,7 @@ public final class ExecutionEngine {
       String why = exit == 0 ? SourceTree.depsProblem(cj.tree, cj.workDir.resolve("stage")) : null;
       if (why != null) {
         LOG.info("task {}: {}", cj.id, why);
-        return TaskResults.failure(why);
+        return TaskResults.declined(why);
       }
       return SourceTree.result(cj.tree, cj.workDir, exit, cj::hidePaths);
     }, false);

@@ -86,6 +86,7 @@ final class ServantEndpoint extends ServantService {
         .recover(err -> Future.failedFuture(switch (err) {
           case ExecutionEngine.Overloaded o -> new StatusException(GrpcStatus.RESOURCE_EXHAUSTED, o.getMessage());
           case ExecutionEngine.BadTask b -> new StatusException(GrpcStatus.INVALID_ARGUMENT, b.getMessage());
+          case ExecutionEngine.Unable u -> new StatusException(GrpcStatus.FAILED_PRECONDITION, u.getMessage());
           // Anything else may name our paths; the engine logged it.
           default -> new StatusException(GrpcStatus.INTERNAL, "servant could not start the compiler");
         }))

@@ -194,7 +194,9 @@ public final class ServantVerticle extends VerticleBase {
     return new ServantHeartbeat(cfg.token(), servantId, location, cfg.host(), DaemonConfig.PROTOCOL_VERSION,
         load.cpus(), leaseMs == 0 ? 0 : engine.maxTasks(), cfg.reportLoad() ? load.busyCpus() : engine.running(),
         mem[0], mem[1], compilers.digests(), cfg.dedicated(), engine.maxTasks() == 0 ? "user-instructed" : "",
-        engine.runningTasks(location), leaseMs, nodeId());
+        engine.runningTasks(location), leaseMs, nodeId(),
+        // Only a servant whose probe could build a namespace gets source-tree tasks from the scheduler.
+        engine.sourceTree() ? List.of(ServantHeartbeat.SOURCE_TREE) : List.of());
   }
 
   /** Our cluster node, by which the scheduler drops this servant the moment the node leaves; "" if not clustered. */

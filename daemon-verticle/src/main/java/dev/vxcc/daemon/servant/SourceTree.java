@@ -82,13 +82,13 @@ final class SourceTree {
       if (system.containsKey(top)) {
         String ours = digestOrEmpty(hostDigests, p);
         if (!ours.equals(f.digest())) {
-          throw new ExecutionEngine.BadTask(f.path() + (ours.isEmpty() ? " does not exist" : " differs") + " on this servant");
+          throw new ExecutionEngine.Unable(f.path() + (ours.isEmpty() ? " does not exist" : " differs") + " on this servant");
         }
         continue;
       }
       Path target = stageDir(stage, staged, sandbox, p.getParent()).resolve(p.getFileName().toString());
       if (!blobs.copyTo(f.digest(), target)) {
-        throw new ExecutionEngine.BadTask("blob " + f.digest() + " is not stored on this servant");
+        throw new ExecutionEngine.Unable("blob " + f.digest() + " is not stored on this servant");
       }
       Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(f.executable() ? "rwxr-xr-x" : "rw-r--r--"));
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vxcc.common.bus.ServantHeartbeat;
 import dev.vxcc.common.util.FileDigestCache;
 import dev.vxcc.common.wire.Frames;
 import dev.vxcc.daemon.identity.CompilerIdentity;
@@ -66,6 +67,8 @@ class SourceTreeFlowTest {
     vertx.deployVerticle(servant, new DeploymentOptions().setConfig(new JsonObject().put("daemon", servantCfg))).await(120, TimeUnit.SECONDS);
     scheduler.servants(servant.location());
     scheduler.until(() -> scheduler.beats(servant.location()) >= 2).await(60, TimeUnit.SECONDS);
+    // bwrap works here, so the servant says so: the scheduler hands it source-tree tasks.
+    assertEquals(List.of(ServantHeartbeat.SOURCE_TREE), scheduler.capabilities(servant.location()));
     Path socket = dir.resolve("d.sock");
     JsonObject delegateCfg = new JsonObject().put("token", "t").put("host", "submitter").put("localSocket", socket.toString())
         .put("maxLocalTasks", 2).put("maxRemoteTasks", 0).put("localMaxRequestBytes", 1 << 20).put("sourceTree", true);
@@ -157,5 +160,6 @@ class SourceTreeFlowTest {
     JsonObject stats = wrapper.stats();
     assertEquals(2, stats.getLong("sourceTree"), stats.encode());
     assertEquals(2, stats.getLong("remote"), stats.encode());
+    assertTrue(scheduler.sourceTreeRequests() > 0, "the delegate asked for servants that run source trees");
   }
 }
