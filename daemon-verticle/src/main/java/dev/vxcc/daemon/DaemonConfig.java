@@ -25,7 +25,8 @@ import java.util.List;
  *     ccache's base_dir), so checkouts in different directories share results; "" = off
  * @param servant confinement of remote compiles and bounds on the bytes of a task (servant* keys)
  * @param sourceTree daemon.sourceTree: compiles whose debug info the preprocessed recipes cannot
- *                   reproduce go remote as source trees (user's files at their paths on the servant)
+ *                   reproduce go remote as source trees (user's files at their paths on the servant);
+ *                   on by default: only servants that can build the namespace advertise it
  */
 public record DaemonConfig(
     String token,
@@ -99,7 +100,7 @@ public record DaemonConfig(
         j.getLong("maxGrantWaitMs", 20_000L),
         baseDir(j.getString("baseDir", "")),
         dev.vxcc.daemon.servant.ServantLimits.fromJson(j, j.getLong("taskTimeoutMs", 300_000L)),
-        j.getBoolean("sourceTree", false));
+        j.getBoolean("sourceTree", true));
   }
 
   private static String baseDir(String dir) {
