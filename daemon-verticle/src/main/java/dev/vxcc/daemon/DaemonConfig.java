@@ -24,6 +24,9 @@ import java.util.List;
  * @param baseDir checkout root whose path task keys ignore where the object cannot show it (like
  *     ccache's base_dir), so checkouts in different directories share results; "" = off
  * @param servant confinement of remote compiles and bounds on the bytes of a task (servant* keys)
+ * @param sourceTree daemon.sourceTree: compiles whose debug info the preprocessed recipes cannot
+ *                   reproduce go remote as source trees (user's files at their paths on the servant);
+ *                   on by default: only servants that can build the namespace advertise it
  */
 public record DaemonConfig(
     String token,
@@ -46,7 +49,8 @@ public record DaemonConfig(
     boolean reportLoad,
     long maxGrantWaitMs,
     String baseDir,
-    dev.vxcc.daemon.servant.ServantLimits servant) {
+    dev.vxcc.daemon.servant.ServantLimits servant,
+    boolean sourceTree) {
 
   public static final String SECTION = "daemon";
   /** 2: servants compile gcc -g sources as files (QueueTaskRequest.input_mode). */
@@ -95,7 +99,8 @@ public record DaemonConfig(
         j.getBoolean("reportLoad", true),
         j.getLong("maxGrantWaitMs", 20_000L),
         baseDir(j.getString("baseDir", "")),
-        dev.vxcc.daemon.servant.ServantLimits.fromJson(j, j.getLong("taskTimeoutMs", 300_000L)));
+        dev.vxcc.daemon.servant.ServantLimits.fromJson(j, j.getLong("taskTimeoutMs", 300_000L)),
+        j.getBoolean("sourceTree", true));
   }
 
   private static String baseDir(String dir) {

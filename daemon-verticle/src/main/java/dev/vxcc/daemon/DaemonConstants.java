@@ -107,4 +107,22 @@ public final class DaemonConstants {
   public static final long COMPILER_EXPANSION_TIMEOUT_SECONDS = 60;
   /** Above the probe timeout, so Vert.x's blocked-thread checker stays quiet for a slow but legal probe. */
   public static final long COMPILER_PROBE_MAX_EXECUTE_SECONDS = 120;
+  /**
+   * A task's exit code when the servant declines it as one it cannot run faithfully (its own files or
+   * include resolution differ from the user's) rather than failing: the delegate compiles elsewhere or
+   * locally without counting it against the servant. Older delegates read any negative code as a failure.
+   */
+  public static final int TASK_EXIT_DECLINED = -2;
+  /** Source-tree tasks: the servant's blob store is bounded to this many bytes on disk (LRU). */
+  public static final long SERVANT_BLOB_STORE_BYTES = 2L << 30;
+  /** Source-tree tasks: the largest single file a delegate may upload. */
+  public static final long SERVANT_MAX_BLOB_BYTES = 64L << 20;
+  /**
+   * Source-tree tasks: top-level directories a servant binds read-only from its own disk; task
+   * files below them are checked by digest there, so delegates never upload them.
+   */
+  public static final java.util.List<String> SOURCE_TREE_SYSTEM_DIRS =
+      java.util.List.of("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "opt");
+  /** Source-tree tasks: the most blob bytes one PutBlobs request carries (before compression). */
+  public static final long SOURCE_TREE_UPLOAD_BATCH_BYTES = 8L << 20;
 }

@@ -18,6 +18,13 @@ class DaemonConfigTest {
     DaemonConfig c = DaemonConfig.fromNodeConfig(node);
     assertEquals(8335, c.servingPort());
     assertTrue(c.maxLocalTasks() >= 1);
+    assertTrue(c.sourceTree(), "source mode ships on");
+  }
+
+  @Test
+  void sourceModeIsOnUnlessTurnedOff() {
+    assertTrue(DaemonConfig.fromJson(new JsonObject().put("token", "t")).sourceTree());
+    assertEquals(false, DaemonConfig.fromJson(new JsonObject().put("token", "t").put("sourceTree", false)).sourceTree());
   }
 
   @Test

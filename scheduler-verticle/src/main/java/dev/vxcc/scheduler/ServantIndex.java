@@ -13,8 +13,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The servants that could take one more task right now, filed under every (compiler digest, daemon
- * version) they offer and sorted by {@link ServantPolicy.Rank}, so that choosing one costs O(log n)
+ * The servants that could take one more task right now, filed under every (pool key, daemon version)
+ * they offer (a pool key is a compiler digest, or one for source-tree tasks: {@link ServantPolicy#poolKey}) and sorted by {@link ServantPolicy.Rank}, so that choosing one costs O(log n)
  * instead of a scan of the cluster. Each servant is held as a snapshot of what the policy looked at;
  * whoever changes a servant (heartbeat, grant, free) calls {@link #refresh} right after, and {@link
  * #remove} when it leaves. Daemon versions and servants per machine are few, which is what bounds the
@@ -31,6 +31,7 @@ final class ServantIndex {
     final ServantPolicy.Rank rank;
     final boolean free;
     final boolean preferred;
+    final List<String> keys;
 
     Entry(Servant servant, ServantPolicy.Rank rank, boolean free, boolean preferred) {
       this.servant = servant;
@@ -38,6 +39,7 @@ final class ServantIndex {
       this.rank = rank;
       this.free = free;
       this.preferred = preferred;
+      this.keys = ServantPolicy.poolKeys(heartbeat);
     }
 
     String host() {
@@ -81,11 +83,8 @@ final class ServantIndex {
     Entry e = new Entry(s, ServantPolicy.rank(s, minMemoryBytes), free, free && ServantPolicy.preferred(s));
     entries.put(s.id(), e);
     byLocation.put(e.location(), e);
-    List<String> digests = e.heartbeat.compilerDigests();
+    List<String> digests = e.keys;
     for (int i = 0; i < digests.size(); i++) {
-      if (digests.indexOf(digests.get(i)) < i) {
-        continue; // a digest listed twice is filed once
-      }
       Pool p = pools.computeIfAbsent(digests.get(i), d -> new TreeMap<>())
           .computeIfAbsent(e.heartbeat.version(), v -> new Pool());
       p.accepting++;
@@ -107,11 +106,8 @@ final class ServantIndex {
       return;
     }
     byLocation.remove(e.location(), e);
-    List<String> digests = e.heartbeat.compilerDigests();
+    List<String> digests = e.keys;
     for (int i = 0; i < digests.size(); i++) {
-      if (digests.indexOf(digests.get(i)) < i) {
-        continue;
-      }
       NavigableMap<Integer, Pool> byVersion = pools.get(digests.get(i));
       Pool p = byVersion.get(e.heartbeat.version());
       p.free.remove(e);
@@ -153,7 +149,7 @@ final class ServantIndex {
     }
     for (String location : excluded) {
       Entry e = byLocation.get(location);
-      if (e != null && e.heartbeat.version() >= minVersion && e.heartbeat.compilerDigests().contains(compilerDigest)) {
+      if (e != null && e.heartbeat.version() >= minVersion && e.keys.contains(compilerDigest)) {
         eligible--;
       }
     }
@@ -197,7 +193,7 @@ final class ServantIndex {
   Optional<Servant> bestOn(String compilerDigest, int minVersion, String host, Set<String> excluded) {
     Entry best = null;
     for (Entry e : freeByHost.getOrDefault(host, Set.of())) {
-      if (e.heartbeat.version() >= minVersion && e.heartbeat.compilerDigests().contains(compilerDigest)
+      if (e.heartbeat.version() >= minVersion && e.keys.contains(compilerDigest)
           && !excluded.contains(e.location())
           && (best == null || BY_RANK.compare(e, best) < 0)) {
         best = e;

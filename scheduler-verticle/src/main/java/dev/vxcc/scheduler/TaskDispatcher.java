@@ -316,9 +316,11 @@ public final class TaskDispatcher {
 
   /** Takes as many free slots as the request wants, without waiting; empty if none is free. */
   private List<Grant> grab(GrantRequest req) {
-    if (!servants.index().anyEligible(req.compilerDigest(), req.minVersion())) {
+    String poolKey = ServantPolicy.poolKey(req.compilerDigest(), req.sourceTree());
+    if (!servants.index().anyEligible(poolKey, req.minVersion())) {
       throw new SchedulerException(FailureCodes.ENVIRONMENT_NOT_AVAILABLE,
-          "no servant has the compiler with digest " + req.compilerDigest()
+          "no servant " + (req.sourceTree() ? "running source-tree tasks " : "") + "has the compiler with digest "
+              + req.compilerDigest()
               + (req.minVersion() > 0 ? " at version >= " + req.minVersion() : ""));
     }
     checkGrantLimit(req.token());
@@ -331,7 +333,7 @@ public final class TaskDispatcher {
         config.maxGrantsPerToken() - leases.heldBy(req.token()));
     while (grants.size() < wanted) {
       Optional<Servant> pick =
-          ServantPolicy.choose(servants.index(), req.compilerDigest(), req.minVersion(), req.requestorHost(), excluded);
+          ServantPolicy.choose(servants.index(), poolKey, req.minVersion(), req.requestorHost(), excluded);
       if (pick.isEmpty()) {
         break;
       }

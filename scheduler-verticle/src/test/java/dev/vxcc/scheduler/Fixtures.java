@@ -37,6 +37,11 @@ final class Fixtures {
     return new GrantRequest(USER, host, digest, immediate, prefetch, waitMs, 15_000, 0);
   }
 
+  /** Grants for source-tree tasks with {@code digest}. */
+  static GrantRequest treeRequest(String digest, int immediate, long waitMs) {
+    return new GrantRequest(USER, "delegate-host", digest, immediate, 0, waitMs, 15_000, 0, "", List.of(), true);
+  }
+
   /** One grant for gcc now, never waiting for another servant than the excluded ones unless it must. */
   static GrantRequest excluding(long waitMs, String... locations) {
     return new GrantRequest(USER, "delegate-host", GCC, 1, 0, waitMs, 15_000, 0, "", List.of(locations));
@@ -73,6 +78,7 @@ final class Fixtures {
     List<RunningTask> tasks = new ArrayList<>();
     long leaseMs = 10_000;
     String nodeId = "";
+    List<String> capabilities = List.of();
 
     HeartbeatBuilder(String id) {
       this.id = id;
@@ -91,10 +97,11 @@ final class Fixtures {
     HeartbeatBuilder tasks(RunningTask... v) { tasks = List.of(v); return this; }
     HeartbeatBuilder leaseMs(long v) { leaseMs = v; return this; }
     HeartbeatBuilder node(String v) { nodeId = v; return this; }
+    HeartbeatBuilder sourceTree() { capabilities = List.of(ServantHeartbeat.SOURCE_TREE); return this; }
 
     ServantHeartbeat build() {
       return new ServantHeartbeat(token, id, id + ":8335", host, version, numProcessors, maxTasks, load,
-          totalMemory, availableMemory, digests, dedicated, "", tasks, leaseMs, nodeId);
+          totalMemory, availableMemory, digests, dedicated, "", tasks, leaseMs, nodeId, capabilities);
     }
   }
 }

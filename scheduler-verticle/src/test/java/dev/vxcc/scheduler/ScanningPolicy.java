@@ -1,5 +1,6 @@
 package dev.vxcc.scheduler;
 
+import dev.vxcc.common.bus.ServantHeartbeat;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -16,12 +17,18 @@ final class ScanningPolicy {
 
   /** Servants that could ever run the task, busy or not, in registration order. */
   static List<Servant> eligible(Collection<Servant> servants, String compilerDigest, int minVersion) {
+    return eligible(servants, compilerDigest, minVersion, false);
+  }
+
+  /** As above, for a source-tree task when {@code sourceTree}: then only servants advertising it. */
+  static List<Servant> eligible(Collection<Servant> servants, String compilerDigest, int minVersion, boolean sourceTree) {
     List<Servant> out = new ArrayList<>();
     for (Servant s : servants) {
       if (s.maxTasks() > 0
           && !s.isSuspect()
           && s.heartbeat().version() >= minVersion
-          && s.heartbeat().compilerDigests().contains(compilerDigest)) {
+          && s.heartbeat().compilerDigests().contains(compilerDigest)
+          && (!sourceTree || s.heartbeat().capabilities().contains(ServantHeartbeat.SOURCE_TREE))) {
         out.add(s);
       }
     }

@@ -40,15 +40,15 @@ class ServantIndexTest {
 
   /** One servant's heartbeat; {@code reported} selects which of its grants it says it still runs. */
   record Beat(int servant, int host, int version, int cpus, int maxTasks, double load, long availableMemory,
-      List<String> digests, boolean dedicated, long leaseMs, int reported) {}
+      List<String> digests, boolean dedicated, long leaseMs, int reported, boolean sourceTree) {}
 
   /**
    * A request for {@code count} grants one after the other; host == HOSTS is a machine without servants;
    * bit i of {@code excluded} excludes servant i's location.
    */
-  record Ask(String digest, int minVersion, int host, int count, int excluded) {
+  record Ask(String digest, int minVersion, int host, int count, int excluded, boolean sourceTree) {
     Ask(String digest, int minVersion, int host, int count) {
-      this(digest, minVersion, host, count, 0);
+      this(digest, minVersion, host, count, 0, false);
     }
 
     List<String> excludedLocations() {
@@ -133,8 +133,8 @@ class ServantIndexTest {
           }
           case Ask a -> {
             GrantRequest req = new GrantRequest(Fixtures.USER, host(a.host()), a.digest(), 1, 0, 0, 3_000, a.minVersion(),
-                "", a.excludedLocations());
-            List<Servant> eligible = ScanningPolicy.eligible(d.servants().all(), a.digest(), a.minVersion());
+                "", a.excludedLocations(), a.sourceTree());
+            List<Servant> eligible = ScanningPolicy.eligible(d.servants().all(), a.digest(), a.minVersion(), a.sourceTree());
             Optional<Servant> expected =
                 ScanningPolicy.choose(eligible, host(a.host()), sc.minMemoryBytes(), Set.copyOf(a.excludedLocations()));
             CompletableFuture<GrantReply> f = d.waitForGrants(req);
@@ -166,11 +166,12 @@ class ServantIndexTest {
 
   /** The index's pick for {@code a}, after checking it, and whether any servant is eligible, against the scan. */
   private static Optional<Servant> checkedPick(ServantRegistry registry, long minMemoryBytes, Ask a) {
-    List<Servant> eligible = ScanningPolicy.eligible(registry.all(), a.digest(), a.minVersion());
+    List<Servant> eligible = ScanningPolicy.eligible(registry.all(), a.digest(), a.minVersion(), a.sourceTree());
     Set<String> excluded = Set.copyOf(a.excludedLocations());
     Optional<Servant> expected = ScanningPolicy.choose(eligible, host(a.host()), minMemoryBytes, excluded);
-    Optional<Servant> actual = ServantPolicy.choose(registry.index(), a.digest(), a.minVersion(), host(a.host()), excluded);
-    assertEquals(!eligible.isEmpty(), registry.index().anyEligible(a.digest(), a.minVersion()), "eligibility for " + a);
+    String key = ServantPolicy.poolKey(a.digest(), a.sourceTree());
+    Optional<Servant> actual = ServantPolicy.choose(registry.index(), key, a.minVersion(), host(a.host()), excluded);
+    assertEquals(!eligible.isEmpty(), registry.index().anyEligible(key, a.minVersion()), "eligibility for " + a);
     assertEquals(expected.map(Servant::id), actual.map(Servant::id), "choice for " + a);
     assertTrue(actual.isEmpty() || actual.get() == expected.get(), "the registered servant itself");
     return actual;
@@ -180,7 +181,7 @@ class ServantIndexTest {
     Gen<Object> op = Gen.frequency(
         5, (Gen<Object>) ServantIndexTest::beat,
         5, (Gen<Object>) r -> new Ask(ASKED.get(r.nextInt(ASKED.size())), r.nextInt(5), r.nextInt(HOSTS + 1),
-            1 + r.nextInt(3), r.nextInt(3) == 0 ? r.nextInt(1 << SERVANTS) : 0),
+            1 + r.nextInt(3), r.nextInt(3) == 0 ? r.nextInt(1 << SERVANTS) : 0, r.nextInt(3) == 0),
         1, (Gen<Object>) r -> new Suspect(r.nextInt(SERVANTS)),
         3, (Gen<Object>) r -> new Free(r.nextInt(64)),
         1, (Gen<Object>) r -> new Advance(r.nextInt(4) * 1_500L),
@@ -202,13 +203,14 @@ class ServantIndexTest {
     long[] leases = {0, 2_000, 10_000, 10_000};
     return new Beat(r.nextInt(SERVANTS), r.nextInt(HOSTS), 1 + r.nextInt(3), r.nextInt(17),
         r.nextInt(6) == 0 ? 0 : 1 + r.nextInt(12), r.nextInt(41) / 2.0, memory[r.nextInt(memory.length)],
-        digests, r.nextInt(3) == 0, leases[r.nextInt(leases.length)], r.nextInt(256));
+        digests, r.nextInt(3) == 0, leases[r.nextInt(leases.length)], r.nextInt(256), r.nextBoolean());
   }
 
   private static ServantHeartbeat heartbeat(Beat b, List<RunningTask> tasks) {
     return new ServantHeartbeat(Fixtures.SERVANT, "s" + b.servant(), location(b.servant()), host(b.host()),
         b.version(), b.cpus(), b.maxTasks(), b.load(), b.availableMemory() > 0 ? 16 * GIB : 0, b.availableMemory(),
-        b.digests(), b.dedicated(), "", tasks, b.leaseMs());
+        b.digests(), b.dedicated(), "", tasks, b.leaseMs(), "",
+        b.sourceTree() ? List.of(ServantHeartbeat.SOURCE_TREE) : List.of());
   }
 
   private static List<Long> ids(List<Grant> grants) {

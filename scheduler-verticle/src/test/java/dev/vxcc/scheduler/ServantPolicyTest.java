@@ -43,6 +43,28 @@ class ServantPolicyTest {
   }
 
   @Test
+  void sourceTreeTasksGoOnlyToServantsAdvertisingThemWhileOthersStillServeOrdinaryTasks() {
+    dispatcher.heartbeat(servant("old").maxTasks(4).build());
+    dispatcher.heartbeat(servant("tree").maxTasks(1).sourceTree().build());
+
+    assertEquals("tree", servantOf(dispatcher.waitForGrants(Fixtures.treeRequest(GCC, 1, 0))));
+    // "tree" is full now: a second tree task is refused as busy, not handed to "old".
+    assertEquals(FailureCodes.NO_QUOTA, failure(dispatcher.waitForGrants(Fixtures.treeRequest(GCC, 1, 0))).code());
+    assertEquals("old", servantOf(dispatcher.waitForGrants(request(GCC, "x", 1, 0, 0))));
+  }
+
+  @Test
+  void sourceTreeTaskWithoutAnyCapableServantFailsAtOnce() {
+    dispatcher.heartbeat(servant("old").build());
+
+    SchedulerException e = failure(dispatcher.waitForGrants(Fixtures.treeRequest(GCC, 1, 5_000)));
+
+    assertEquals(FailureCodes.ENVIRONMENT_NOT_AVAILABLE, e.code());
+    assertTrue(e.getMessage().contains("source-tree"), e.getMessage());
+    assertEquals(0, dispatcher.pendingWaiters());
+  }
+
+  @Test
   void servantsTooOldForTheRequestAreNotEligible() {
     dispatcher.heartbeat(servant("a").version(3).build());
 

@@ -16,12 +16,24 @@ public final class ArgumentClassifier {
     }
 
     public static Decision classify(String tool, Path compilerPath, List<String> args, Path cwd) {
+        return classify(tool, compilerPath, args, cwd, false);
+    }
+
+    /** @param sourceTree whether debug info the preprocessed recipes cannot reproduce may go remote as a source tree */
+    public static Decision classify(String tool, Path compilerPath, List<String> args, Path cwd, boolean sourceTree) {
         try {
             Invocation invocation = InvocationParser.parse(tool, compilerPath, args, cwd);
             if (!invocation.distributable()) {
                 return invocation.notDistributable();
             }
-            return RecipeBuilder.build(invocation, DebugInfoPolicy.evaluate(invocation));
+            Decision d = RecipeBuilder.build(invocation, DebugInfoPolicy.evaluate(invocation));
+            if (sourceTree && d instanceof Decision.Local l && SourceTreeRecipe.UPGRADED.contains(l.reason())) {
+                return SourceTreeRecipe.build(invocation);
+            }
+            if (sourceTree && d instanceof Decision.Remote r && SourceTreeRecipe.pedanticOnFileAsSource(r, args)) {
+                return SourceTreeRecipe.build(invocation);
+            }
+            return d;
         } catch (RuntimeException e) {
             // Bad input must never take a build down; a local compile reproduces the real error.
             return new Decision.Local(LocalReason.BAD_INPUT, "unexpected: " + e, false);

@@ -72,6 +72,10 @@ public sealed interface Decision permits Decision.Local, Decision.Remote {
             return inputMode == InputMode.FILE_AS_SOURCE;
         }
 
+        public boolean sourceTree() {
+            return inputMode == InputMode.SOURCE_TREE;
+        }
+
         public boolean hasFallback() {
             return !fallbackPreprocessArgs.isEmpty();
         }
@@ -80,6 +84,12 @@ public sealed interface Decision permits Decision.Local, Decision.Remote {
     /** How the servant passes the preprocessed source to the compiler. */
     enum InputMode {
         STDIN,
-        FILE_AS_SOURCE
+        FILE_AS_SOURCE,
+        /**
+         * The user's sources at their own paths on the servant ({@link SourceTreeRecipe}):
+         * preprocessArgs is the dependency-only run, remoteArgs the user's argument vector
+         * unchanged, extraOutputs the absolute paths of every file the compile writes.
+         */
+        SOURCE_TREE
     }
 }

@@ -51,6 +51,8 @@ final class CompileFlow {
   /** Compiler probes run here, not on Vert.x's shared workers: a slow one must not hold up classification. */
   private final WorkerExecutor probes;
   private final TaskTable tasks;
+  /** Shared with /local/file_digest: a source tree's files are hashed once per change. */
+  private final FileDigestCache digests;
   private final TrustedCompilers trustedCompilers = TrustedCompilers.forThisProcess();
 
   CompileFlow(Vertx vertx, DaemonConfig cfg, LocalQuota quota, DistributedTaskRunner runner, DelegateStats stats,
@@ -59,6 +61,7 @@ final class CompileFlow {
     this.tasks = tasks;
     this.cache = cache;
     this.identities = new dev.vxcc.daemon.identity.CompilerIdentity(digests);
+    this.digests = digests;
     this.vertx = vertx;
     this.cfg = cfg;
     this.quota = quota;
@@ -107,6 +110,7 @@ final class CompileFlow {
         // 0: neither read nor fill; 2: fill only (refresh entries without trusting them).
         t.cacheRead = "1".equals(cacheControl);
         t.sourceDateEpoch = r.env().getOrDefault("SOURCE_DATE_EPOCH", "");
+        t.locale = dev.vxcc.daemon.servant.TreeTask.ENV_NAMES.stream().filter(r.env()::containsKey).map(n -> n + "=" + r.env().get(n)).toList();
         t.baseDir = baseDir(r.env().get("VXCC_BASE_DIR"));
         tasks.add(t);
         stats.phases.since(PhaseTimes.Phase.CLASSIFY, started);
@@ -140,7 +144,7 @@ final class CompileFlow {
     }
     // Classifying may read response files and look for precompiled headers: blocking, so on a worker;
     // a compiler probe (seconds, for a new installation) on the probe pool, so it never holds up others.
-    return vertx.executeBlocking(() -> trustedCompilers.trusted(compiler) ? ArgumentClassifier.classify(tool, compiler, args, cwd) : null, false)
+    return vertx.executeBlocking(() -> trustedCompilers.trusted(compiler) ? ArgumentClassifier.classify(tool, compiler, args, cwd, cfg.sourceTree()) : null, false)
         .compose(d -> {
           if (d == null) {
             return Future.succeededFuture(new Verdict.Local(LocalReason.UNTRUSTED_COMPILER, false));
@@ -217,6 +221,9 @@ final class CompileFlow {
       return Future.succeededFuture(local(pid, LocalReason.PREPROCESSOR_DIAGNOSTICS, Notes.diagnostic(stderr), false));
     }
     byte[] source = f.bytes("stdout");
+    if (t.decision.sourceTree()) {
+      return submitTree(caller, t, source);
+    }
     if (source.length < cfg.minRemoteSourceBytes()) {
       tasks.remove(t);
       return Future.succeededFuture(local(pid, LocalReason.SMALL_SOURCE, false));
@@ -240,6 +247,47 @@ final class CompileFlow {
           t.directive.tryComplete(ar.result());
         });
     return await(t);
+  }
+
+  /**
+   * A source tree: stdout is the dependency-only run's make rule. Its files are read with the
+   * caller's permissions, then the servant compiles the user's argv against them; never cached.
+   */
+  private Future<Buffer> submitTree(PeerIdentity caller, LocalTask t, byte[] depRule) {
+    stats.submitted.incrementAndGet();
+    stats.sourceTree.incrementAndGet();
+    t.directive = Promise.promise();
+    vertx.executeBlocking(() -> TreeInputs.read(t.decision, depRule, FileAccess.of(caller), digests,
+            DaemonConstants.SERVANT_MAX_BLOB_BYTES, t.compilerDigest, t.sourceDateEpoch, t.locale), false)
+        .compose(tree -> runner.run(new RemoteJob(t.compilerDigest, List.of(), new byte[0], tree.key(), t.decision.sourcePath(),
+            t.decision.outputSuffix(), true, Decision.InputMode.SOURCE_TREE, "", "", t.sourceDateEpoch, false, "", "",
+            t.decision.family(), List.of(), tree), t.cancel))
+        .compose(res -> treeOutcome(t, res))
+        .recover(err -> Future.succeededFuture(remoteFailure(t, err)))
+        .onComplete(ar -> t.directive.tryComplete(ar.result()));
+    return await(t);
+  }
+
+  /** The compiler's own answer, errors and warnings included: it saw the user's files at the user's paths. */
+  private Future<Buffer> treeOutcome(LocalTask t, RemoteResult res) {
+    stats.ranOn(res.servant());
+    return vertx.executeBlocking(() -> {
+      List<Directives.OutputFile> files = new ArrayList<>();
+      long left = cfg.servant().maxResultBytes();
+      for (Map.Entry<String, byte[]> e : res.filesZstd().entrySet()) {
+        if (!t.decision.extraOutputs().contains(e.getKey())) {
+          throw new IllegalStateException("servant returned a file that was not asked for: " + e.getKey());
+        }
+        byte[] data = Zstd.decompress(e.getValue(), left);
+        left -= data.length;
+        files.add(new Directives.OutputFile(e.getKey(), data));
+      }
+      String out = t.decision.outputPath().toString();
+      if (res.exitCode() == 0 && files.stream().noneMatch(x -> x.path().equals(out))) {
+        throw new IllegalStateException("servant returned no " + t.decision.outputSuffix() + " file");
+      }
+      return Directives.result(res.exitCode(), res.stdout(), res.stderr(), files, Notes.of(res));
+    }, false);
   }
 
   /** Worker: digest and compress; null when the source cannot be compiled remotely. */

@@ -30,6 +30,8 @@ final class DelegateStats implements io.vertx.core.shareddata.Shareable {
   /** Duplicates started for stragglers, and how many of them finished first. */
   final AtomicLong hedged = new AtomicLong();
   final AtomicLong hedgesWon = new AtomicLong();
+  /** Compiles sent as source trees (servant SourceTree), whatever their outcome. */
+  final AtomicLong sourceTree = new AtomicLong();
   private final Map<String, AtomicLong> localByReason = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> remoteByServant = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> cacheMissByReason = new ConcurrentHashMap<>();
@@ -104,6 +106,7 @@ final class DelegateStats implements io.vertx.core.shareddata.Shareable {
         .put("inPlace", inPlace.get())
         .put("hedged", hedged.get())
         .put("hedgesWon", hedgesWon.get())
+        .put("sourceTree", sourceTree.get())
         .put("localByReason", reasons)
         .put("remoteByServant", servants)
         .put("cacheMissByReason", misses)

@@ -64,10 +64,13 @@ final class DistributedTaskRunner {
     this.stragglers = new Stragglers(clock, hedging.maxInFlight());
   }
 
-  private GrantKeeper keeper(String compilerDigest) {
-    return keepers.computeIfAbsent(compilerDigest,
-        d -> new GrantKeeper(vertx, scheduler, clock, cfg.host(), d, cluster::servingTokenSeen,
-            () -> penalties.penalised(MAX_EXCLUDED_SERVANTS)));
+  /** Source-tree tasks wait for grants of their own: a servant without the capability cannot take them. */
+  private GrantKeeper keeper(String compilerDigest, boolean sourceTree) {
+    return keepers.computeIfAbsent(sourceTree ? "source-tree/" + compilerDigest : compilerDigest, k -> {
+      GrantKeeper g = new GrantKeeper(vertx, scheduler, clock, cfg.host(), compilerDigest, cluster::servingTokenSeen,
+          () -> penalties.penalised(MAX_EXCLUDED_SERVANTS));
+      return sourceTree ? g.forSourceTree() : g;
+    });
   }
 
   Future<RemoteResult> run(RemoteJob job, Cancellation cancel) {
@@ -76,7 +79,8 @@ final class DistributedTaskRunner {
 
   /** The same task already running on some servant is joined instead of compiled again. */
   private Future<RemoteResult> attachOrDispatch(RemoteJob job, Cancellation cancel) {
-    dev.vxcc.daemon.InPlaceServant self = inPlace.target(job.compilerDigest());
+    // A source tree's files reach a servant only by upload, so it always goes over gRPC, even to ourselves.
+    dev.vxcc.daemon.InPlaceServant self = job.tree() == null ? inPlace.target(job.compilerDigest()) : null;
     if (self != null) {
       return inPlace.run(self, job, cancel);
     }
@@ -129,7 +133,7 @@ final class DistributedTaskRunner {
       return Future.failedFuture(new IllegalStateException("cancelled: " + cancel.reason()));
     }
     long asked = stats.phases.now();
-    return usableGrant(job.compilerDigest(), PENALISED_GRANT_SKIPS)
+    return usableGrant(job.compilerDigest(), job.tree() != null, PENALISED_GRANT_SKIPS)
         .compose(grant -> {
           stats.phases.since(PhaseTimes.Phase.GRANT_WAIT, asked);
           return race(grant, job, cancel);
@@ -149,12 +153,12 @@ final class DistributedTaskRunner {
    * A grant on a servant that has not just failed us; penalised ones go straight back. The scheduler
    * skips them itself while it has another servant (our requests name them); an older one may not.
    */
-  private Future<Grant> usableGrant(String digest, int skipsLeft) {
-    GrantKeeper k = keeper(digest);
+  private Future<Grant> usableGrant(String digest, boolean sourceTree, int skipsLeft) {
+    GrantKeeper k = keeper(digest, sourceTree);
     return k.get(cfg.maxGrantWaitMs()).compose(g -> {
       if (penalties.isPenalised(g.location()) && skipsLeft > 0) {
         k.free(g.grantId());
-        return usableGrant(digest, skipsLeft - 1);
+        return usableGrant(digest, sourceTree, skipsLeft - 1);
       }
       return Future.succeededFuture(g);
     });
@@ -189,7 +193,7 @@ final class DistributedTaskRunner {
     penalties.penalise(slow);
     stats.hedged.incrementAndGet();
     String shape = ArgumentShape.of(job.args(), job.sourceZstd().length);
-    GrantKeeper k = keeper(job.compilerDigest());
+    GrantKeeper k = keeper(job.compilerDigest(), job.tree() != null);
     race.start(mine -> k.get(HEDGE_GRANT_WAIT_MS).compose(g -> {
       if (!race.open() || g.location().equals(slow) || penalties.isPenalised(g.location())) {
         k.free(g.grantId());

@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Grants for one compiler digest. Batches the demand of all waiting tasks into one scheduler
+ * Grants for one compiler digest (and one kind of task: ordinary or source-tree). Batches the demand of all waiting tasks into one scheduler
  * request and asks for one spare, so that the next task usually finds a grant already here and
  * pays no scheduler round trip on its critical path. Confined to the delegate's event loop.
  */
@@ -43,6 +43,7 @@ final class GrantKeeper {
   private final InstantSource clock;
   private final String host;
   private final String compilerDigest;
+  private boolean sourceTree;
   private final long localValidityMs;
   /** Where each reply's serving token goes: the cluster view keeps the one current token. */
   private final Consumer<String> servingTokens;
@@ -74,6 +75,12 @@ final class GrantKeeper {
     this.excluded = excluded;
   }
 
+  /** For source-tree tasks: only servants advertising them are granted. */
+  GrantKeeper forSourceTree() {
+    sourceTree = true;
+    return this;
+  }
+
   Future<Grant> get(long timeoutMs) {
     dropExpired();
     Held h = spare.pollFirst();
@@ -100,7 +107,7 @@ final class GrantKeeper {
     }
     fetching = true;
     long before = clock.millis();
-    scheduler.grants(host, compilerDigest, waiters.size(), 1, GRANT_LEASE_MS, excluded.get())
+    scheduler.grants(host, compilerDigest, sourceTree, waiters.size(), 1, GRANT_LEASE_MS, excluded.get())
         .onComplete(ar -> {
           fetching = false;
           if (ar.succeeded()) {

@@ -50,7 +50,7 @@ final class InPlaceRunner {
             return Future.failedFuture(new IllegalStateException("cancelled: " + cancel.reason()));
           }
           stats.inPlace.incrementAndGet();
-          return s.run(ServantSession.request(job, "", 0), cancel.future());
+          return s.run(ServantSession.request(job, "", 0, dev.vxcc.api.v1.QueueTaskRequest.newBuilder()), cancel.future());
         })
         .compose(r -> {
           if (r.getStatus() != TaskStatus.TASK_STATUS_DONE || r.getExitCode() < 0) {

@@ -26,6 +26,8 @@ final class LocalTask {
   boolean cacheRead = true;
   /** The wrapper's SOURCE_DATE_EPOCH, or "". */
   String sourceDateEpoch = "";
+  /** Source-tree tasks: the caller's locale variables (TreeTask.ENV_NAMES), as NAME=value. */
+  java.util.List<String> locale = java.util.List.of();
   /** Checkout root whose paths task keys ignore where objects cannot show them; "" for none. */
   String baseDir = "";
   Promise<Buffer> directive;

@@ -25,4 +25,14 @@ record RemoteJob(
     String keyCompilerPrefix,
     // Key inputs the servant cannot derive itself.
     dev.vxcc.daemon.args.CompilerFamily keyFamily,
-    List<String> keySideOutputs) {}
+    List<String> keySideOutputs,
+    // Source-tree tasks only (then sourceZstd and args are empty), else null.
+    TreeInputs tree) {
+  RemoteJob(String compilerDigest, List<String> args, byte[] sourceZstd, String taskDigest, String sourcePath, String outputSuffix,
+            boolean disallowCacheFill, Decision.InputMode inputMode, String inputPath, String clientCwd, String sourceDateEpoch,
+            boolean cacheable, String keyBaseDir, String keyCompilerPrefix, dev.vxcc.daemon.args.CompilerFamily keyFamily,
+            List<String> keySideOutputs) {
+    this(compilerDigest, args, sourceZstd, taskDigest, sourcePath, outputSuffix, disallowCacheFill, inputMode, inputPath,
+        clientCwd, sourceDateEpoch, cacheable, keyBaseDir, keyCompilerPrefix, keyFamily, keySideOutputs, null);
+  }
+}

@@ -60,9 +60,15 @@ final class SchedulerLink {
    */
   Future<GrantReply> grants(String host, String compilerDigest, int immediate, int prefetch, long leaseMs,
       List<String> excluded) {
+    return grants(host, compilerDigest, false, immediate, prefetch, leaseMs, excluded);
+  }
+
+  /** As above; for source-tree tasks when {@code sourceTree}, which only servants advertising it get. */
+  Future<GrantReply> grants(String host, String compilerDigest, boolean sourceTree, int immediate, int prefetch,
+      long leaseMs, List<String> excluded) {
     // Only servants that speak our protocol: an older one could mis-handle what we send.
     GrantRequest req = new GrantRequest(token, host, compilerDigest, immediate, prefetch, SCHEDULER_WAIT_MS, leaseMs,
-        DaemonConfig.PROTOCOL_VERSION, requestorId, excluded);
+        DaemonConfig.PROTOCOL_VERSION, requestorId, excluded, sourceTree);
     return guarded(vertx.eventBus().request(Addresses.SCHEDULER_GRANT, req.toJson(),
             new DeliveryOptions().setSendTimeout(SCHEDULER_WAIT_MS + SCHEDULER_CALL_TIMEOUT_MS)))
         .map(m -> GrantReply.fromJson(JsonBody.of(m)));

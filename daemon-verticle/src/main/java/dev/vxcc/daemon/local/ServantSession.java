@@ -8,7 +8,15 @@ import static dev.vxcc.daemon.DaemonConstants.WAIT_FAILURES_TOLERATED;
 import static dev.vxcc.daemon.DaemonConstants.WAIT_RETRY_MS;
 
 import com.google.protobuf.UnsafeByteOperations;
+import dev.vxcc.api.v1.Blob;
+import dev.vxcc.api.v1.FindMissingBlobsRequest;
 import dev.vxcc.api.v1.InputMode;
+import dev.vxcc.api.v1.PutBlobsRequest;
+import dev.vxcc.api.v1.TreeFile;
+import dev.vxcc.daemon.DaemonConstants;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import dev.vxcc.api.v1.OutputFile;
 import dev.vxcc.api.v1.QueueTaskRequest;
 import dev.vxcc.api.v1.ServantGrpcClient;
@@ -27,6 +35,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.InvalidStatusException;
+import io.vertx.grpc.common.GrpcErrorException;
+import io.vertx.grpc.common.GrpcStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -37,7 +48,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * One task's conversation with one servant under one grant: queue (or join) the task, long-poll
  * until it is done, free it there, and decode the result within bounds. A servant-side failure
- * puts the servant in the penalty box and fails with {@link ServantFailure}.
+ * puts the servant in the penalty box and fails with {@link ServantFailure}; a servant declining a
+ * task it cannot run faithfully (its system headers differ) fails the same way but stays out of the
+ * box: it is not broken, and its other tasks are fine.
  */
 final class ServantSession {
   /** The servant side failed (not the compile): worth another servant. */
@@ -85,17 +98,88 @@ final class ServantSession {
 
   /** Queues the job under our grant; the servant's task id. */
   Future<Long> queue(RemoteJob job) {
-    QueueTaskRequest req = request(job, token, grant.grantId());
+    if (job.tree() != null) {
+      return upload(job.tree()).compose(v -> send(request(job, token, grant.grantId(), treeRequest(job.tree()))));
+    }
+    return send(request(job, token, grant.grantId(), QueueTaskRequest.newBuilder()));
+  }
+
+  private Future<Long> send(QueueTaskRequest req) {
     return client.queueTask(req)
         .timeout(QUEUE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .recover(err -> Future.failedFuture(penalise("queueing on " + grant.location() + " failed: " + err.getMessage(),
-            transportFailure(err))))
+        .recover(err -> Future.failedFuture(declinedStatus(err)
+            ? new ServantFailure("servant " + grant.location() + " declined the task: " + err.getMessage())
+            : penalise("queueing on " + grant.location() + " failed: " + err.getMessage(), transportFailure(err))))
         .map(resp -> resp.getTaskId());
   }
 
-  /** The task as a servant receives it, over gRPC or in place (token "" and grant 0). */
-  static QueueTaskRequest request(RemoteJob job, String token, long grantId) {
-    return QueueTaskRequest.newBuilder()
+  private static QueueTaskRequest.Builder treeRequest(TreeInputs tree) {
+    QueueTaskRequest.Builder b = QueueTaskRequest.newBuilder()
+        .addAllTreeArgv(tree.argv())
+        .setTreeCwd(tree.cwd())
+        .addAllTreeOutputs(tree.outputs())
+        .addAllTreeEnv(tree.locale());
+    tree.files().forEach(f -> b.addTreeFiles(TreeFile.newBuilder().setPath(f.path()).setDigest(f.digest()).setExecutable(f.executable())));
+    return b;
+  }
+
+  /**
+   * Sends the files the servant's blob store lacks, in bounded batches: each crosses the network
+   * once per servant. Files in the servant's system directories are compared there, never sent.
+   */
+  private Future<Void> upload(TreeInputs tree) {
+    List<TreeInputs.Input> candidates = tree.files().stream()
+        .filter(f -> !DaemonConstants.SOURCE_TREE_SYSTEM_DIRS.contains(Path.of(f.path()).getName(0).toString()))
+        .toList();
+    if (candidates.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    FindMissingBlobsRequest find = FindMissingBlobsRequest.newBuilder().setToken(token)
+        .addAllDigests(candidates.stream().map(TreeInputs.Input::digest).distinct().toList()).build();
+    return client.findMissingBlobs(find)
+        .timeout(QUEUE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .recover(err -> Future.failedFuture(penalise("blob lookup on " + grant.location() + " failed: " + err.getMessage(),
+            transportFailure(err))))
+        .compose(resp -> {
+          java.util.Set<String> missing = new java.util.HashSet<>(resp.getMissingList());
+          List<TreeInputs.Input> send = new ArrayList<>();
+          for (TreeInputs.Input f : candidates) {
+            if (missing.remove(f.digest())) {
+              send.add(f);
+            }
+          }
+          return putBatches(send, 0);
+        });
+  }
+
+  private Future<Void> putBatches(List<TreeInputs.Input> send, int from) {
+    if (from >= send.size()) {
+      return Future.succeededFuture();
+    }
+    int[] next = {from};
+    return vertx.executeBlocking(() -> {
+      PutBlobsRequest.Builder b = PutBlobsRequest.newBuilder().setToken(token);
+      long bytes = 0;
+      while (next[0] < send.size() && (b.getBlobsCount() == 0 || bytes + send.get(next[0]).size() <= DaemonConstants.SOURCE_TREE_UPLOAD_BATCH_BYTES)) {
+        TreeInputs.Input f = send.get(next[0]++);
+        byte[] data = TreeInputs.contents(f);
+        bytes += data.length;
+        b.addBlobs(Blob.newBuilder().setDigest(f.digest()).setDataZstd(UnsafeByteOperations.unsafeWrap(Zstd.compress(data))));
+      }
+      return b.build();
+    }, false).compose(req -> client.putBlobs(req)
+        .timeout(QUEUE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .recover(err -> Future.failedFuture(penalise("blob upload to " + grant.location() + " failed: " + err.getMessage(),
+            transportFailure(err)))))
+        .compose(ack -> putBatches(send, next[0]));
+  }
+
+  /**
+   * The task as a servant receives it, over gRPC or in place (token "" and grant 0); {@code builder}
+   * carries a source tree's fields, if any.
+   */
+  static QueueTaskRequest request(RemoteJob job, String token, long grantId, QueueTaskRequest.Builder builder) {
+    return builder
         .setToken(token)
         .setGrantId(grantId)
         .setCompilerDigest(job.compilerDigest())
@@ -108,7 +192,11 @@ final class ServantSession {
         .setOutputSuffix(job.outputSuffix())
         .setProtocolVersion(DaemonConfig.PROTOCOL_VERSION)
         // vxcc-gdebug
-        .setInputMode(job.inputMode() == Decision.InputMode.FILE_AS_SOURCE ? InputMode.INPUT_MODE_FILE_AS_SOURCE : InputMode.INPUT_MODE_STDIN)
+        .setInputMode(switch (job.inputMode()) {
+          case FILE_AS_SOURCE -> InputMode.INPUT_MODE_FILE_AS_SOURCE;
+          case SOURCE_TREE -> InputMode.INPUT_MODE_SOURCE_TREE;
+          case STDIN -> InputMode.INPUT_MODE_STDIN;
+        })
         .setInputPath(job.inputPath())
         .setClientCwd(job.clientCwd())
         .setSourceDateEpoch(job.sourceDateEpoch())
@@ -172,6 +260,9 @@ final class ServantSession {
       }
       if (r.getExitCode() < 0) {
         String why = new String(Zstd.decompress(r.getStderrZstd().toByteArray(), maxResultBytes), StandardCharsets.UTF_8).trim();
+        if (r.getExitCode() == DaemonConstants.TASK_EXIT_DECLINED) {
+          return Future.failedFuture(new ServantFailure("servant " + grant.location() + " declined the task: " + why));
+        }
         return Future.failedFuture(penalise("servant " + grant.location() + ": " + why));
       }
       return Future.succeededFuture(r);
@@ -194,6 +285,17 @@ final class ServantSession {
   static boolean transportFailure(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof IOException || t instanceof HttpClosedException || t instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The servant answered that it cannot run this task faithfully, as opposed to failing. */
+  static boolean declinedStatus(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof InvalidStatusException s && s.actualStatus() == GrpcStatus.FAILED_PRECONDITION
+          || t instanceof GrpcErrorException g && g.status() == GrpcStatus.FAILED_PRECONDITION) {
         return true;
       }
     }

@@ -37,6 +37,8 @@ final class CompileJob {
   /** Servant paths to hide in stdout/stderr, most specific first, and what each becomes if not the placeholder. */
   final List<String> scrub = new ArrayList<>();
   final Map<String, String> scrubTo = new HashMap<>();
+  /** Source-tree tasks only: the namespace and what to collect from it. */
+  SourceTree.Prepared tree;
   final List<Promise<Void>> waiters = new ArrayList<>();
 
   CompileJob(long id, long grantId, String taskDigest, Path workDir, long startedAt) {

@@ -54,6 +54,17 @@ public final class ExecutionEngine {
     }
   }
 
+  /**
+   * This servant cannot run the task faithfully (a system file differs, a blob is missing, no source-tree
+   * support) though another servant may: refused with FAILED_PRECONDITION, which the delegate does not
+   * count against the servant as it counts a failure.
+   */
+  public static final class Unable extends RuntimeException {
+    Unable(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** Told about every clean compile (exit 0, nothing printed): the shared cache's only writer. */
   public interface ResultListener {
     /** @param source the text the compiler read, decompressed once for both (never written to) */
@@ -72,6 +83,9 @@ public final class ExecutionEngine {
   private final InstantSource clock;
   private final Map<Long, CompileJob> jobs = new HashMap<>();
   private ResultListener listener = (job, source, result) -> { };
+  /** Set when this servant runs source-tree tasks (see {@link SourceTree}). */
+  private BlobStore blobs;
+  private dev.vxcc.common.util.FileDigestCache hostDigests;
   private long nextId = 1;
   private long runEver;
   private long inFlightBytes;
@@ -101,6 +115,16 @@ public final class ExecutionEngine {
   /** Per-phase times of the tasks run here (the servant's stats). */
   public PhaseTimes phases() {
     return phases;
+  }
+
+  /** Enables source-tree tasks: their files come from blobs, system files are checked against hostDigests. */
+  void enableSourceTree(BlobStore blobs, dev.vxcc.common.util.FileDigestCache hostDigests) {
+    this.blobs = blobs;
+    this.hostDigests = hostDigests;
+  }
+
+  public boolean sourceTree() {
+    return blobs != null;
   }
 
   public int maxTasks() {
@@ -136,9 +160,13 @@ public final class ExecutionEngine {
     if (mem > 0 && mem < minMemory) {
       return Future.failedFuture(new Overloaded("servant is short of memory: " + (mem >> 20) + " MiB available"));
     }
+    if (job.tree() != null && blobs == null) {
+      return Future.failedFuture(new Unable("this servant does not run source-tree tasks"));
+    }
     long declared;
     try {
-      declared = Zstd.declaredSize(job.sourceZstd());
+      // A source-tree task carries no text: its files are in the blob store already.
+      declared = job.tree() != null ? 0 : Zstd.declaredSize(job.sourceZstd());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new BadTask("source_zstd is not a zstd frame"));
     }
@@ -175,7 +203,8 @@ public final class ExecutionEngine {
                 long exited = phases.now();
                 cj.compileMicros = (exited - cj.startedNanos) / 1000;
                 phases.record(PhaseTimes.Phase.COMPILE, exited - cj.startedNanos);
-                return collect(cj, job.outputSuffix(), ar.succeeded() ? ar.result().exitValue() : null)
+                Integer exit = ar.succeeded() ? ar.result().exitValue() : null;
+                return (cj.tree != null ? collectTree(cj, exit) : collect(cj, job.outputSuffix(), exit))
                     .onComplete(x -> phases.since(PhaseTimes.Phase.COLLECT, exited));
               })
               .onComplete(ar -> {
@@ -185,7 +214,7 @@ public final class ExecutionEngine {
                 finish(cj, ar.succeeded() ? ar.result() : TaskResults.failure("outputs could not be collected"));
                 byte[] source = cj.source;
                 cj.source = null;
-                if (!job.disallowCacheFill() && TaskResults.clean(cj.result) && source != null) {
+                if (job.tree() == null && !job.disallowCacheFill() && TaskResults.clean(cj.result) && source != null) {
                   listener.compiled(job, source, cj.result);
                 }
               });
@@ -197,7 +226,7 @@ public final class ExecutionEngine {
             JobRoot.deleteQuietly(cj.workDir);
             return null;
           }, false);
-          if (err instanceof BadTask) {
+          if (err instanceof BadTask || err instanceof Unable) {
             return Future.failedFuture(err);
           }
           // The cause names our directories: it stays in our log.
@@ -213,6 +242,9 @@ public final class ExecutionEngine {
   }
 
   private Process start(CompileJob cj, ServantJob job) throws IOException {
+    if (job.tree() != null) {
+      return startTree(cj, job);
+    }
     byte[] source;
     try {
       source = Zstd.decompress(job.sourceZstd(), limits.maxSourceBytes());
@@ -278,6 +310,48 @@ public final class ExecutionEngine {
     env.remove("SUNPRO_DEPENDENCIES");
     env.put("LC_ALL", "C");
     return pb.start();
+  }
+
+  /** Worker: lays out the job's stage and starts the compiler in its namespace. */
+  private Process startTree(CompileJob cj, ServantJob job) throws IOException {
+    Files.createDirectory(cj.workDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+    Path io = Files.createDirectory(cj.workDir.resolve("io"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    cj.tree = SourceTree.prepare(cj.workDir, job.tree(), job.compiler(), blobs, hostDigests, sandbox);
+    cj.scrub.add(cj.workDir.toString());
+    ProcessBuilder pb = new ProcessBuilder(sandbox.command(cj.tree.command()))
+        .directory(cj.tree.cwdOnHost().toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(io.resolve("stdout").toFile())
+        .redirectError(io.resolve("stderr").toFile());
+    Map<String, String> env = pb.environment();
+    // Nothing of the daemon's environment reaches a stranger's compile but PATH and the locale.
+    String path = env.getOrDefault("PATH", "/usr/bin:/bin");
+    env.clear();
+    env.put("PATH", path);
+    env.putAll(cj.tree.env());
+    if (!job.sourceDateEpoch().isEmpty()) {
+      env.put("SOURCE_DATE_EPOCH", job.sourceDateEpoch());
+    }
+    return pb.start();
+  }
+
+  /** Worker: the listed outputs, read only where they really lie in the stage, and the dependency check. */
+  private Future<WaitTaskResponse> collectTree(CompileJob cj, Integer exit) {
+    if (exit == null) {
+      kill(cj);
+      return Future.succeededFuture(TaskResults.failure("compile timed out after " + timeoutMs + " ms"));
+    }
+    if (cj.killed) {
+      return Future.succeededFuture(TaskResults.failure("task was cancelled"));
+    }
+    return vertx.executeBlocking(() -> {
+      String why = exit == 0 ? SourceTree.depsProblem(cj.tree, cj.workDir.resolve("stage")) : null;
+      if (why != null) {
+        LOG.info("task {}: {}", cj.id, why);
+        return TaskResults.declined(why);
+      }
+      return SourceTree.result(cj.tree, cj.workDir, exit, cj::hidePaths);
+    }, false);
   }
 
   /** Worker: read outputs and compress them; the exit code is null when the job timed out. */

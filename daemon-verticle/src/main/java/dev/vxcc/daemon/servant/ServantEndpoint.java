@@ -2,7 +2,13 @@ package dev.vxcc.daemon.servant;
 
 import com.google.protobuf.ByteString;
 import dev.vxcc.api.v1.Ack;
+import dev.vxcc.api.v1.Blob;
+import dev.vxcc.api.v1.FindMissingBlobsRequest;
+import dev.vxcc.api.v1.FindMissingBlobsResponse;
 import dev.vxcc.api.v1.InputMode;
+import dev.vxcc.api.v1.PutBlobsRequest;
+import dev.vxcc.common.util.Zstd;
+import java.util.List;
 import dev.vxcc.api.v1.QueueTaskRequest;
 import dev.vxcc.api.v1.QueueTaskResponse;
 import dev.vxcc.api.v1.ServantService;
@@ -28,6 +34,8 @@ final class ServantEndpoint extends ServantService {
   private final ExecutionEngine engine;
   private final Function<String, Optional<Path>> compilers;
   private final Supplier<Set<String>> acceptableTokens;
+  private BlobStore blobs;
+  private long maxBlobBytes;
 
   /** @param compilers the local compiler with a digest, as {@link CompilerRegistry#pathOf} */
   ServantEndpoint(Vertx vertx, ExecutionEngine engine, Function<String, Optional<Path>> compilers,
@@ -36,6 +44,13 @@ final class ServantEndpoint extends ServantService {
     this.engine = engine;
     this.compilers = compilers;
     this.acceptableTokens = acceptableTokens;
+  }
+
+  /** Accepts blobs for source-tree tasks; each at most maxBlobBytes once decompressed. */
+  ServantEndpoint withBlobs(BlobStore blobs, long maxBlobBytes) {
+    this.blobs = blobs;
+    this.maxBlobBytes = maxBlobBytes;
+    return this;
   }
 
   private Optional<StatusException> denied(String token) {
@@ -65,6 +80,7 @@ final class ServantEndpoint extends ServantService {
         .recover(err -> Future.failedFuture(switch (err) {
           case ExecutionEngine.Overloaded o -> new StatusException(GrpcStatus.RESOURCE_EXHAUSTED, o.getMessage());
           case ExecutionEngine.BadTask b -> new StatusException(GrpcStatus.INVALID_ARGUMENT, b.getMessage());
+          case ExecutionEngine.Unable u -> new StatusException(GrpcStatus.FAILED_PRECONDITION, u.getMessage());
           // Anything else may name our paths; the engine logged it.
           default -> new StatusException(GrpcStatus.INTERNAL, "servant could not start the compiler");
         }))
@@ -75,10 +91,11 @@ final class ServantEndpoint extends ServantService {
     String suffix = req.getOutputSuffix().isEmpty() ? ".o" : req.getOutputSuffix();
     ServantJob.FileInput fileInput = req.getInputMode() == InputMode.INPUT_MODE_FILE_AS_SOURCE
         ? new ServantJob.FileInput(req.getInputPath(), req.getClientCwd()) : null;
+    TreeTask tree = req.getInputMode() == InputMode.INPUT_MODE_SOURCE_TREE ? TaskCheck.tree(req) : null;
     return new ServantJob(compiler, req.getCompilerDigest(), req.getArgsList(),
         sourceZstd, req.getGrantId(), req.getTaskDigest(), suffix, req.getDisallowCacheFill(), fileInput,
         req.getSourceDateEpoch(), req.getSourcePath(), req.getKeyBaseDir(), req.getKeyCompilerPrefix(),
-        TaskKeyBuilder.fromWire(req.getCompilerFamily()), req.getSideOutputSuffixesList());
+        TaskKeyBuilder.fromWire(req.getCompilerFamily()), req.getSideOutputSuffixesList(), tree);
   }
 
   /**
@@ -115,6 +132,50 @@ final class ServantEndpoint extends ServantService {
     return source.size() <= DaemonConstants.SERVANT_COPY_ON_LOOP_MAX_BYTES
         ? Future.succeededFuture(source.toByteArray())
         : vertx.executeBlocking(source::toByteArray, false);
+  }
+
+  @Override
+  public Future<FindMissingBlobsResponse> findMissingBlobs(FindMissingBlobsRequest req) {
+    Optional<StatusException> d = denied(req.getToken());
+    if (d.isPresent()) {
+      return Future.failedFuture(d.get());
+    }
+    if (blobs == null) {
+      return Future.failedFuture(new StatusException(GrpcStatus.UNIMPLEMENTED, "this servant does not run source-tree tasks"));
+    }
+    if (req.getDigestsCount() > TreeCheck.MAX_FILES || !req.getDigestsList().stream().allMatch(BlobStore::isDigest)) {
+      return Future.failedFuture(new StatusException(GrpcStatus.INVALID_ARGUMENT,
+          "digests must be at most " + TreeCheck.MAX_FILES + " SHA-256 digests in lowercase hex"));
+    }
+    List<String> asked = req.getDigestsList();
+    return vertx.executeBlocking(() -> FindMissingBlobsResponse.newBuilder().addAllMissing(blobs.missing(asked)).build(), false);
+  }
+
+  @Override
+  public Future<Ack> putBlobs(PutBlobsRequest req) {
+    Optional<StatusException> d = denied(req.getToken());
+    if (d.isPresent()) {
+      return Future.failedFuture(d.get());
+    }
+    if (blobs == null) {
+      return Future.failedFuture(new StatusException(GrpcStatus.UNIMPLEMENTED, "this servant does not run source-tree tasks"));
+    }
+    List<Blob> list = req.getBlobsList();
+    return vertx.executeBlocking(() -> {
+      for (Blob b : list) {
+        byte[] data;
+        try {
+          data = Zstd.decompress(b.getDataZstd().toByteArray(), maxBlobBytes);
+        } catch (IllegalArgumentException e) {
+          throw new StatusException(GrpcStatus.INVALID_ARGUMENT, "blob " + b.getDigest() + ": " + e.getMessage());
+        }
+        if (!blobs.put(b.getDigest(), data)) {
+          throw new StatusException(GrpcStatus.INVALID_ARGUMENT, "blob does not have its digest " + b.getDigest());
+        }
+      }
+      return Ack.getDefaultInstance();
+    }, false).recover(err -> Future.failedFuture(err instanceof StatusException ? err
+        : new StatusException(GrpcStatus.INTERNAL, "servant could not store the blobs")));
   }
 
   @Override

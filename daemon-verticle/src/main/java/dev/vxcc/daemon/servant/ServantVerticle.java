@@ -82,6 +82,8 @@ public final class ServantVerticle extends VerticleBase {
   private Path jobRoot;
   private ServantEndpoint endpoint;
   private InPlaceServant inPlace;
+  /** Null when this servant does not run source-tree tasks. */
+  private BlobStore blobs;
   /** Clean results not stored because the delegate's key and ours disagreed. */
   private final java.util.concurrent.atomic.AtomicLong keyMismatches = new java.util.concurrent.atomic.AtomicLong();
 
@@ -144,7 +146,7 @@ public final class ServantVerticle extends VerticleBase {
           engine = new ExecutionEngine(vertx, jobRoot, maxTasks, load::availableMemory,
               cfg.minMemoryForNewTaskBytes(), cfg.taskTimeoutMs(), clock, sandbox, cfg.servant());
           engine.onCleanResult(this::store);
-          return startServer();
+          return vertx.executeBlocking(this::enableSourceTree, false).compose(v -> startServer());
         })
         .onSuccess(s -> {
           location = cfg.servingHost() + ":" + s.actualPort();
@@ -173,9 +175,26 @@ public final class ServantVerticle extends VerticleBase {
         });
   }
 
+  /** Blocking: source-tree tasks when this machine can build their namespaces; said once in the log. */
+  private Void enableSourceTree() {
+    String why = SourceTreeProbe.unavailable(sandbox);
+    if (why != null) {
+      LOG.warn("source-tree tasks disabled on this servant: {}", why);
+      return null;
+    }
+    try {
+      blobs = new BlobStore(jobRoot.resolve("blobs"), DaemonConstants.SERVANT_BLOB_STORE_BYTES);
+      engine.enableSourceTree(blobs, new FileDigestCache());
+    } catch (java.io.IOException e) {
+      LOG.warn("source-tree tasks disabled on this servant: blob store: {}", e.toString());
+    }
+    return null;
+  }
+
   private Future<HttpServer> startServer() {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(cfg.servant().maxMessageBytes()));
-    endpoint = new ServantEndpoint(vertx, engine, compilers::pathOf, this::tokensAccepted);
+    endpoint = new ServantEndpoint(vertx, engine, compilers::pathOf, this::tokensAccepted)
+        .withBlobs(blobs, DaemonConstants.SERVANT_MAX_BLOB_BYTES);
     grpc.addService(ServantGrpcService.of(endpoint));
     server = vertx.createHttpServer(NodeTls.of(vertx, config()).applyTo(new HttpServerOptions().setHost(cfg.servingHost()).setPort(cfg.servingPort())));
     String address = cfg.servingHost() + ":" + cfg.servingPort();
@@ -216,7 +235,9 @@ public final class ServantVerticle extends VerticleBase {
     return new ServantHeartbeat(cfg.token(), servantId, location, cfg.host(), DaemonConfig.PROTOCOL_VERSION,
         load.cpus(), leaseMs == 0 ? 0 : engine.maxTasks(), cfg.reportLoad() ? load.busyCpus() : engine.running(),
         mem[0], mem[1], compilers.digests(), cfg.dedicated(), engine.maxTasks() == 0 ? "user-instructed" : "",
-        engine.runningTasks(location), leaseMs, nodeId());
+        engine.runningTasks(location), leaseMs, nodeId(),
+        // Only a servant whose probe could build a namespace gets source-tree tasks from the scheduler.
+        engine.sourceTree() ? List.of(ServantHeartbeat.SOURCE_TREE) : List.of());
   }
 
   /** Our cluster node, by which the scheduler drops this servant the moment the node leaves; "" if not clustered. */
@@ -331,6 +352,9 @@ public final class ServantVerticle extends VerticleBase {
         .put("tasksRunEver", engine.tasksRunEver())
         .put("keyMismatches", keyMismatches.get())
         .put("phases", engine.phases().toJson())
+        .put("sourceTree", engine.sourceTree())
+        .put("blobs", blobs == null ? 0 : blobs.count())
+        .put("blobBytes", blobs == null ? 0 : blobs.bytes())
         .put("cache", cache.stats())
         .put("compilers", new JsonObject(Map.copyOf(compilers.snapshot().entrySet().stream()
             .collect(java.util.stream.Collectors.toMap(e -> e.getKey(), e -> (Object) e.getValue().toString())))));

@@ -32,8 +32,13 @@ public final class TaskCheck {
     if (p == null) {
       p = digestProblem("task_digest", req.getTaskDigest());
     }
-    if (p == null) {
+    boolean tree = req.getInputMode() == InputMode.INPUT_MODE_SOURCE_TREE;
+    if (p == null && !tree) {
       p = argsProblem(req.getArgsList());
+    }
+    if (p == null && !tree && (req.getTreeArgvCount() > 0 || !req.getTreeCwd().isEmpty() || req.getTreeFilesCount() > 0
+        || req.getTreeOutputsCount() > 0 || req.getTreeEnvCount() > 0)) {
+      p = "tree_* fields belong to INPUT_MODE_SOURCE_TREE only";
     }
     if (p == null && !req.getOutputSuffix().isEmpty() && !SUFFIX.matcher(req.getOutputSuffix()).matches()) {
       p = "output_suffix must be '.' and 1 to 8 letters or digits";
@@ -66,6 +71,12 @@ public final class TaskCheck {
       return req.getInputPath().isEmpty() && req.getClientCwd().isEmpty()
           ? null : "input_path and client_cwd belong to INPUT_MODE_FILE_AS_SOURCE only";
     }
+    if (req.getInputMode() == InputMode.INPUT_MODE_SOURCE_TREE) {
+      if (req.getArgsCount() > 0 || !req.getSourceZstd().isEmpty() || !req.getInputPath().isEmpty() || !req.getClientCwd().isEmpty()) {
+        return "args, source_zstd, input_path and client_cwd are unused in INPUT_MODE_SOURCE_TREE";
+      }
+      return TreeCheck.problem(tree(req));
+    }
     if (req.getInputMode() == InputMode.INPUT_MODE_FILE_AS_SOURCE) {
       String bad = SourceInput.pathProblem(req.getInputPath());
       if (bad == null) {
@@ -75,6 +86,12 @@ public final class TaskCheck {
     }
     // A newer delegate asking for something this servant does not know must not get a stdin compile.
     return "unsupported input mode " + req.getInputModeValue();
+  }
+
+  static TreeTask tree(QueueTaskRequest req) {
+    return new TreeTask(req.getTreeArgvList(), req.getTreeCwd(),
+        req.getTreeFilesList().stream().map(f -> new TreeTask.File(f.getPath(), f.getDigest(), f.getExecutable())).toList(),
+        req.getTreeOutputsList(), req.getTreeEnvList());
   }
 
   static String argsProblem(List<String> args) {

@@ -5,6 +5,7 @@ import dev.vxcc.api.v1.TaskStatus;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.util.Zstd;
 import dev.vxcc.daemon.CleanResult;
+import dev.vxcc.daemon.DaemonConstants;
 import java.nio.charset.StandardCharsets;
 
 /** The answers the execution engine builds besides a compiler's own output. */
@@ -18,6 +19,11 @@ final class TaskResults {
         .setExitCode(-1)
         .setStderrZstd(ByteString.copyFrom(Zstd.compress(("vxcc servant: " + why + "\n").getBytes(StandardCharsets.UTF_8))))
         .build();
+  }
+
+  /** A task this servant cannot run faithfully, though it is not broken: see {@link DaemonConstants#TASK_EXIT_DECLINED}. */
+  static WaitTaskResponse declined(String why) {
+    return failure(why).toBuilder().setExitCode(DaemonConstants.TASK_EXIT_DECLINED).build();
   }
 
   /** The only results worth caching, by the rule the delegate also applies. */

@@ -49,6 +49,7 @@ final class FakeScheduler extends VerticleBase {
   private final List<Long> freed = new ArrayList<>();
   private final List<Long> keptAlive = new ArrayList<>();
   private final Map<String, ServantHeartbeat> lastBeat = new HashMap<>();
+  private int sourceTreeRequests;
   private final Map<String, Integer> beats = new HashMap<>();
   private final Map<String, Integer> views = new HashMap<>();
   private final List<Check> checks = new ArrayList<>();
@@ -170,6 +171,17 @@ final class FakeScheduler extends VerticleBase {
     return views.getOrDefault(token, 0);
   }
 
+  /** The capabilities a servant advertised in its last heartbeat. */
+  synchronized List<String> capabilities(String location) {
+    ServantHeartbeat hb = lastBeat.get(location);
+    return hb == null ? List.of() : hb.capabilities();
+  }
+
+  /** How many grant requests asked for source-tree servants. */
+  synchronized int sourceTreeRequests() {
+    return sourceTreeRequests;
+  }
+
   /** The tasks a servant reported in its last heartbeat. */
   synchronized List<RunningTask> running(String location) {
     ServantHeartbeat hb = lastBeat.get(location);
@@ -198,6 +210,7 @@ final class FakeScheduler extends VerticleBase {
 
   private synchronized GrantReply onGrant(GrantRequest req) {
     exclusions.add(req.excludeLocations());
+    sourceTreeRequests += req.sourceTree() ? 1 : 0;
     List<Grant> out = new ArrayList<>();
     for (int i = 0; i < Math.max(1, req.immediate()); i++) {
       String at = grantPlan.isEmpty() ? unplanned(req) : grantPlan.pollFirst();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.http.HttpClosedException;
 
+import io.vertx.grpc.client.InvalidStatusException;
 import io.vertx.grpc.common.GrpcError;
 import io.vertx.grpc.common.GrpcErrorException;
 import io.vertx.grpc.common.GrpcStatus;
@@ -27,5 +28,13 @@ class TransportFailureTest {
     assertFalse(ServantSession.transportFailure(
         new GrpcErrorException(GrpcError.RESOURCE_EXHAUSTED, GrpcStatus.RESOURCE_EXHAUSTED)));
     assertFalse(ServantSession.transportFailure(new IllegalStateException("lost task")));
+  }
+
+  @Test
+  void aServantThatCannotRunATreeTaskFaithfullyDeclinesRatherThanFails() {
+    assertTrue(ServantSession.declinedStatus(new InvalidStatusException(GrpcStatus.OK, GrpcStatus.FAILED_PRECONDITION)));
+    assertTrue(ServantSession.declinedStatus(new RuntimeException(new GrpcErrorException(null, GrpcStatus.FAILED_PRECONDITION))));
+    assertFalse(ServantSession.declinedStatus(new InvalidStatusException(GrpcStatus.OK, GrpcStatus.INVALID_ARGUMENT)));
+    assertFalse(ServantSession.declinedStatus(new ConnectException("refused")));
   }
 }

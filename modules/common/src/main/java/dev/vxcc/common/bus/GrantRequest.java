@@ -15,6 +15,8 @@ import java.util.List;
  *     {@link KeepAliveRequest}); "" from delegates older than this field
  * @param excludeLocations servants (by location) the delegate has just seen fail: granted only if
  *     nothing else can run the task; empty from delegates older than this field
+ * @param sourceTree the grants are for source-tree tasks: only servants advertising {@link
+ *     ServantHeartbeat#SOURCE_TREE} qualify; false from delegates older than this field
  */
 public record GrantRequest(
     String token,
@@ -26,10 +28,18 @@ public record GrantRequest(
     long leaseMs,
     int minVersion,
     String requestorId,
-    List<String> excludeLocations) {
+    List<String> excludeLocations,
+    boolean sourceTree) {
 
   public GrantRequest {
     excludeLocations = List.copyOf(excludeLocations);
+  }
+
+  /** For ordinary tasks. */
+  public GrantRequest(String token, String requestorHost, String compilerDigest, int immediate, int prefetch,
+      long waitMs, long leaseMs, int minVersion, String requestorId, List<String> excludeLocations) {
+    this(token, requestorHost, compilerDigest, immediate, prefetch, waitMs, leaseMs, minVersion, requestorId,
+        excludeLocations, false);
   }
 
   /** Excluding no servant. */
@@ -55,7 +65,8 @@ public record GrantRequest(
         .put("leaseMs", leaseMs)
         .put("minVersion", minVersion)
         .put("requestorId", requestorId)
-        .put("excludeLocations", Json.array(excludeLocations, l -> l));
+        .put("excludeLocations", Json.array(excludeLocations, l -> l))
+        .put("sourceTree", sourceTree);
   }
 
   public static GrantRequest fromJson(JsonObject j) {
@@ -69,6 +80,7 @@ public record GrantRequest(
         j.getLong("leaseMs", 0L),
         j.getInteger("minVersion", 0),
         j.getString("requestorId", ""),
-        Json.strings(j, "excludeLocations"));
+        Json.strings(j, "excludeLocations"),
+        j.getBoolean("sourceTree", false));
   }
 }

@@ -14,6 +14,8 @@ import java.util.List;
  * @param leaseMs how long the entry stays valid without another heartbeat; 0 means leaving
  * @param nodeId the servant's cluster node, so that the scheduler can drop it the moment the node
  *     leaves the cluster; "" when not clustered or from daemons older than this field
+ * @param capabilities kinds of task beyond the ordinary ones this servant runs, e.g. {@link
+ *     #SOURCE_TREE}; empty from daemons older than this field, which then get none of those tasks
  */
 public record ServantHeartbeat(
     String token,
@@ -31,7 +33,24 @@ public record ServantHeartbeat(
     String notAcceptingReason,
     List<RunningTask> runningTasks,
     long leaseMs,
-    String nodeId) {
+    String nodeId,
+    List<String> capabilities) {
+
+  /** The servant compiles source-tree tasks (it could build their namespaces). */
+  public static final String SOURCE_TREE = "source-tree";
+
+  public ServantHeartbeat {
+    capabilities = List.copyOf(capabilities);
+  }
+
+  /** Without capabilities: ordinary tasks only. */
+  public ServantHeartbeat(String token, String servantId, String location, String host, int version,
+      int numProcessors, int maxTasks, double currentLoad, long totalMemoryBytes, long availableMemoryBytes,
+      List<String> compilerDigests, boolean dedicated, String notAcceptingReason, List<RunningTask> runningTasks,
+      long leaseMs, String nodeId) {
+    this(token, servantId, location, host, version, numProcessors, maxTasks, currentLoad, totalMemoryBytes,
+        availableMemoryBytes, compilerDigests, dedicated, notAcceptingReason, runningTasks, leaseMs, nodeId, List.of());
+  }
 
   /** Without a cluster node id: such a servant leaves the scheduler only by its lease. */
   public ServantHeartbeat(String token, String servantId, String location, String host, int version,
@@ -59,7 +78,8 @@ public record ServantHeartbeat(
         .put("notAcceptingReason", notAcceptingReason)
         .put("runningTasks", Json.array(runningTasks, RunningTask::toJson))
         .put("leaseMs", leaseMs)
-        .put("nodeId", nodeId);
+        .put("nodeId", nodeId)
+        .put("capabilities", Json.array(capabilities, c -> c));
   }
 
   public static ServantHeartbeat fromJson(JsonObject j) {
@@ -79,6 +99,7 @@ public record ServantHeartbeat(
         j.getString("notAcceptingReason", ""),
         Json.list(j.getJsonArray("runningTasks"), o -> RunningTask.fromJson(Json.obj(o))),
         j.getLong("leaseMs", 0L),
-        j.getString("nodeId", ""));
+        j.getString("nodeId", ""),
+        Json.strings(j, "capabilities"));
   }
 }
