@@ -51,6 +51,7 @@ final class CompileFlow {
   private final WorkerExecutor probes;
   private final TaskTable tasks;
   private final TrustedCompilers trustedCompilers = TrustedCompilers.forThisProcess();
+  private final DirectMode direct;
 
   CompileFlow(Vertx vertx, DaemonConfig cfg, LocalQuota quota, DistributedTaskRunner runner, DelegateStats stats,
       FileDigestCache digests, Supplier<Set<String>> clusterCompilers, ResultCache cache, TaskTable tasks, WorkerExecutor probes) {
@@ -64,6 +65,7 @@ final class CompileFlow {
     this.runner = runner;
     this.stats = stats;
     this.clusterCompilers = clusterCompilers;
+    this.direct = new DirectMode(vertx, cache, digests, stats, () -> java.time.Instant.ofEpochMilli(tasks.now()), cfg.servant().maxResultBytes());
   }
 
   dev.vxcc.daemon.identity.CompilerIdentity identities() {
@@ -96,9 +98,9 @@ final class CompileFlow {
   Future<Buffer> compile(PeerIdentity caller, Frames f) {
     stats.invocations.incrementAndGet();
     long pid = caller.pid();
-    return decide(caller, f).map(v -> switch (v) {
-      case Verdict.Refused r -> Directives.fail(r.why());
-      case Verdict.Local l -> local(pid, l.reason(), l.lightweight());
+    return decide(caller, f).compose(v -> switch (v) {
+      case Verdict.Refused r -> Future.succeededFuture(Directives.fail(r.why()));
+      case Verdict.Local l -> Future.succeededFuture(local(pid, l.reason(), l.lightweight()));
       case Verdict.Remote r -> {
         String cacheControl = r.env().getOrDefault("VXCC_CACHE_CONTROL", "1");
         LocalTask t = new LocalTask(tasks.newId(), caller, r.compiler(), r.compilerDigest(), r.decision(), "0".equals(cacheControl), tasks.now());
@@ -106,9 +108,24 @@ final class CompileFlow {
         t.cacheRead = "1".equals(cacheControl);
         t.sourceDateEpoch = r.env().getOrDefault("SOURCE_DATE_EPOCH", "");
         t.baseDir = baseDir(r.env().get("VXCC_BASE_DIR"));
-        tasks.add(t);
-        yield Directives.preprocess(t.id, argv(r.compiler(), r.decision().preprocessArgs()), quota.tryAcquire(pid, true));
+        yield directFirst(caller, f, r, t);
       }
+    });
+  }
+
+  /** A direct-mode hit answers at once; anything else preprocesses as before, remembering what to record. */
+  private Future<Buffer> directFirst(PeerIdentity caller, Frames f, Verdict.Remote r, LocalTask t) {
+    Future<DirectMode.Lookup> lookup = t.disallowCacheFill || "0".equals(r.env().get("VXCC_DIRECT"))
+        ? Future.succeededFuture(DirectMode.Lookup.OFF)
+        : direct.lookup(caller, r.compilerDigest(), r.decision(), f.texts("arg"), Path.of(f.text("cwd")), r.env(), t.baseDir, t.cacheRead);
+    return lookup.map(l -> {
+      if (l.hit().isPresent()) {
+        return l.hit().get();
+      }
+      t.direct = l.probe();
+      tasks.add(t);
+      stats.preprocessorRuns.incrementAndGet();
+      return Directives.preprocess(t.id, argv(r.compiler(), r.decision().preprocessArgs()), quota.tryAcquire(caller.pid(), true));
     });
   }
 
@@ -200,6 +217,7 @@ final class CompileFlow {
       if (t.preprocessAttempt == 0 && !t.decision.fallbackPreprocessArgs().isEmpty()) {
         t.preprocessAttempt = 1;
         stats.preprocessFallbacks.incrementAndGet();
+        stats.preprocessorRuns.incrementAndGet();
         return Future.succeededFuture(Directives.preprocess(t.id, argv(t.compiler, t.decision.fallbackPreprocessArgs()), quota.tryAcquire(pid, true)));
       }
       tasks.remove(t);
@@ -221,11 +239,23 @@ final class CompileFlow {
         .compose(job -> job == null
             ? Future.succeededFuture(local(t.pid, LocalReason.BASE_FILE_MACRO, false))
             : fromCache(t, job).compose(hit -> hit.isPresent()
-                ? outcome(t, hit.get())
-                : runner.run(job, t.cancel).compose(res -> outcome(t, res))))
+                ? Future.succeededFuture(hit.get())
+                : runner.run(job, t.cancel))
+                .compose(res -> {
+                  recordManifest(t, job, res, source);
+                  return outcome(t, res);
+                }))
         .recover(err -> Future.succeededFuture(remoteFailure(t, err)))
         .onComplete(ar -> t.directive.tryComplete(ar.result()));
     return await(t);
+  }
+
+  /** What this compile read, for direct mode next time: only clean results of the first recipe. */
+  private void recordManifest(LocalTask t, RemoteJob job, RemoteResult res, byte[] source) {
+    if (t.direct != null && !t.disallowCacheFill && job.cacheable() && t.preprocessAttempt == 0
+        && CleanResult.clean(res.exitCode(), res.stderr().length == 0)) {
+      direct.record(t.direct, t.createdAt, source, TaskKeyBuilder.cacheKey(job.taskDigest()), t.baseNormalised || t.baseDir.isEmpty());
+    }
   }
 
   /** Worker: digest and compress; null when the source cannot be compiled remotely. */
@@ -247,6 +277,7 @@ final class CompileFlow {
     if (!(TaskKeyBuilder.build(key) instanceof TaskKeyBuilder.Keyed k)) {
       return null;
     }
+    t.baseNormalised = k.baseNormalised();
     TaskKeyBuilder.FileInput in = key.fileInput();
     return new RemoteJob(t.compilerDigest, remoteArgs, Zstd.compress(source), k.taskDigest(), t.decision.sourcePath(),
         t.decision.outputSuffix(), t.disallowCacheFill,

@@ -29,6 +29,10 @@ final class LocalTask {
   /** Checkout root whose paths task keys ignore where objects cannot show them; "" for none. */
   String baseDir = "";
   Promise<Buffer> directive;
+  /** Direct mode's lookup, to record a manifest after a clean compile; null when off. */
+  DirectMode.Probe direct;
+  /** The task key does not depend on the checkout directory (set on a worker before use). */
+  volatile boolean baseNormalised;
 
   LocalTask(String id, PeerIdentity owner, Path compiler, String compilerDigest, Decision.Remote decision, boolean disallowCacheFill, long createdAt) {
     this.id = id;
