@@ -298,12 +298,15 @@ final class DirectMode {
     return names;
   }
 
-  private static boolean changedSince(Path file, long started) {
+  static boolean changedSince(Path file, long started) {
     try {
       BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      long mtime = a.lastModifiedTime().toMillis();
       long ctime = ((FileTime) Files.getAttribute(file, "unix:ctime")).toMillis();
-      // Timestamps have coarse granularity on some file systems: a second of margin.
-      return Math.max(a.lastModifiedTime().toMillis(), ctime) >= started - 1_000;
+      // A file system with whole-second times may show a change during the compile's first
+      // second as older than the compile: there, that whole second counts as "during".
+      long margin = mtime % 1000 == 0 && ctime % 1000 == 0 ? 1_000 : 0;
+      return Math.max(mtime, ctime) >= started - margin;
     } catch (IOException | RuntimeException e) {
       return true;
     }

@@ -2,8 +2,8 @@ package dev.vxcc.daemon.local;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +29,7 @@ final class IncludeScan {
       return Optional.empty();
     }
     Map<Path, Path> includer = new LinkedHashMap<>();
-    Deque<Path> stack = new ArrayDeque<>();
+    List<Path> stack = new ArrayList<>();
     Path main = null;
     int i = 0;
     int n = text.length;
@@ -43,27 +43,37 @@ final class IncludeScan {
         if (m == Marker.BAD) {
           return Optional.empty();
         }
-        if (m != null && !m.name.startsWith("<")) {
-          Path p = cwd.resolve(m.name).normalize();
+        if (m != null) {
+          // Pseudo-files (<built-in>, <command-line>) are entered and left like files: kept on
+          // the stack as null so that their "return" marker pops the right level.
+          Path p = m.name.startsWith("<") ? null : cwd.resolve(m.name).normalize();
           if (main == null) {
-            main = p;
-            stack.push(p);
+            if (p != null) {
+              main = p;
+              stack.add(p);
+            }
           } else if (m.flag == 1) {
-            includer.putIfAbsent(p, stack.peek());
-            stack.push(p);
-          } else if (m.flag == 2) {
-            while (!stack.isEmpty() && !stack.peek().equals(p)) {
-              stack.pop();
+            if (p != null) {
+              includer.putIfAbsent(p, nearestFile(stack, main));
             }
-            if (stack.isEmpty()) {
-              stack.push(p);
-            }
+            stack.add(p);
+          } else if (m.flag == 2 && stack.size() > 1) {
+            stack.remove(stack.size() - 1);
           }
         }
       }
       i = end + 1;
     }
     return main == null ? Optional.empty() : Optional.of(new Includes(main, includer));
+  }
+
+  private static Path nearestFile(List<Path> stack, Path main) {
+    for (int k = stack.size() - 1; k >= 0; k--) {
+      if (stack.get(k) != null) {
+        return stack.get(k);
+      }
+    }
+    return main;
   }
 
   private record Marker(String name, int flag) {
