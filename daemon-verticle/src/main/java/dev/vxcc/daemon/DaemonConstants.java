@@ -104,7 +104,7 @@ public final class DaemonConstants {
   /** Files changed this recently may still be changing: never trusted from or put into a manifest. */
   public static final long DIRECT_FRESH_FILE_MS = 2_000;
   /** A direct lookup slower than this gives up and preprocesses (the wrapper waits 2 s in all). */
-  public static final long DIRECT_LOOKUP_TIMEOUT_MS = 600;
+  public static final long DIRECT_LOOKUP_TIMEOUT_MS = 1_200;
   public static final String DIRECT_POOL = "vxcc-direct";
   public static final int DIRECT_THREADS = 2;
 }

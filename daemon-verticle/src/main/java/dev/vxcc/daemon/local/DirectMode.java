@@ -59,7 +59,8 @@ final class DirectMode {
   }
 
   /** What a lookup learnt, kept on the task so that a miss can record without asking again. */
-  record Probe(String manifestKey, Optional<Manifest> manifest, FileAccess access, DependencyFileArg dep, Path cwd, String baseDir) {}
+  record Probe(String manifestKey, Optional<Manifest> manifest, FileAccess access, DependencyFileArg dep, Path cwd, String baseDir,
+      List<Path> includeDirs) {}
 
   /** The wrapper's directive on a hit, and the probe for recording on a miss (null: never record). */
   record Lookup(Optional<Buffer> hit, Probe probe) {
@@ -95,7 +96,8 @@ final class DirectMode {
     }
     FileAccess access = FileAccess.of(caller);
     String source = digest(access, cwd.resolve(d.sourcePath()));
-    return new Probe(DirectManifests.key(compilerDigest, args, cwd, env, baseDir, source), Optional.empty(), access, dep, cwd, baseDir);
+    return new Probe(DirectManifests.key(compilerDigest, args, cwd, env, baseDir, source), Optional.empty(), access, dep, cwd, baseDir,
+        includeDirs(args, cwd));
   }
 
   private Future<Lookup> matched(Probe p, byte[] bytes, Decision.Remote d) {
@@ -107,7 +109,7 @@ final class DirectMode {
         LOG.info("ignoring an invalid manifest {}: {}", p.manifestKey(), e.getMessage());
         return new Matched(new Lookup(Optional.empty(), p), null);
       }
-      Probe withManifest = new Probe(p.manifestKey(), Optional.of(m), p.access(), p.dep(), p.cwd(), p.baseDir());
+      Probe withManifest = new Probe(p.manifestKey(), Optional.of(m), p.access(), p.dep(), p.cwd(), p.baseDir(), p.includeDirs());
       return new Matched(new Lookup(Optional.empty(), withManifest), DirectManifests.match(m, p.baseDir(), files(p.access())).orElse(null));
     }, false).compose(m -> m.entry == null ? Future.succeededFuture(m.lookup)
         : cache.get(m.entry.getResultKey()).compose(r -> r.isEmpty() ? Future.succeededFuture(m.lookup)
@@ -221,6 +223,7 @@ final class DirectMode {
     }
     ManifestEntry.Builder b = ManifestEntry.newBuilder().setResultKey(resultKey).setBaseDir(portable ? "" : p.baseDir());
     Set<Path> searched = searchDirs(scan.get());
+    searched.addAll(p.includeDirs());
     Set<Path> absent = new LinkedHashSet<>();
     for (Map.Entry<Path, Path> inc : scan.get().includer().entrySet()) {
       Path file = inc.getKey();
@@ -270,6 +273,24 @@ final class DirectMode {
         }
         if (dir != null) {
           dirs.add(dir);
+        }
+      }
+    }
+    return dirs;
+  }
+
+  private static final List<String> DIR_OPTIONS = List.of("-I", "-iquote", "-isystem", "-idirafter");
+
+  /** The command line's include directories, where a new header would be found before the old one. */
+  static List<Path> includeDirs(List<String> args, Path cwd) {
+    List<Path> dirs = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      for (String o : DIR_OPTIONS) {
+        if (a.equals(o) && i + 1 < args.size()) {
+          dirs.add(cwd.resolve(args.get(++i)).normalize());
+        } else if (a.startsWith(o) && a.length() > o.length() && !(o.equals("-I") && a.equals("-I-"))) {
+          dirs.add(cwd.resolve(a.substring(o.length())).normalize());
         }
       }
     }
