@@ -120,6 +120,8 @@ final class CompileFlow {
         : direct.lookup(caller, r.compilerDigest(), r.decision(), f.texts("arg"), Path.of(f.text("cwd")), r.env(), t.baseDir, t.cacheRead);
     return lookup.map(l -> {
       if (l.hit().isPresent()) {
+        stats.directHits.incrementAndGet();
+        stats.cacheHits.incrementAndGet();
         return l.hit().get();
       }
       t.direct = l.probe();

@@ -91,7 +91,7 @@ final class DirectMode {
   private Probe probe(PeerIdentity caller, String compilerDigest, Decision.Remote d, List<String> args, Path cwd,
       Map<String, String> env, String baseDir) throws IOException {
     DependencyFileArg dep = DependencyFileArg.of(args, cwd, d.outputPath());
-    if (!dep.understood()) {
+    if (!dep.understood() || readsUnlistedFiles(args)) {
       return null;
     }
     FileAccess access = FileAccess.of(caller);
@@ -140,8 +140,6 @@ final class DirectMode {
       }
       files.add(new Directives.OutputFile(p.dep().path().toString(), DirectManifests.depFileFor(e, p.baseDir())));
     }
-    stats.directHits.incrementAndGet();
-    stats.cacheHits.incrementAndGet();
     return Optional.of(Directives.result(0, r.getStdout().toByteArray(), r.getStderr().toByteArray(), files, "from the shared cache (direct)"));
   }
 
@@ -175,6 +173,10 @@ final class DirectMode {
    * is so new that it may still change within the cache's mtime granularity.
    */
   String digest(FileAccess access, Path p) throws IOException {
+    return digest(digests, clock, access, p);
+  }
+
+  static String digest(FileDigestCache digests, InstantSource clock, FileAccess access, Path p) throws IOException {
     Path real = access.readable(p);
     BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (!a.isRegularFile()) {
@@ -218,7 +220,8 @@ final class DirectMode {
 
   private Optional<ManifestEntry> entry(Probe p, long started, byte[] preprocessed, String resultKey, boolean portable) throws IOException {
     Optional<IncludeScan.Includes> scan = IncludeScan.scan(preprocessed, p.cwd());
-    if (scan.isEmpty()) {
+    // The source too: its digest in the key was taken before the preprocessor read it.
+    if (scan.isEmpty() || changedSince(scan.get().main(), started)) {
       return Optional.empty();
     }
     ManifestEntry.Builder b = ManifestEntry.newBuilder().setResultKey(resultKey).setBaseDir(portable ? "" : p.baseDir());
@@ -277,6 +280,18 @@ final class DirectMode {
       }
     }
     return dirs;
+  }
+
+  /**
+   * Options that make the compiler read files the preprocessed text's line markers do not name
+   * (macro-only includes, specs, profiles, plugins, sanitizer lists, precompiled headers).
+   */
+  private static final List<String> UNLISTED_INPUTS = List.of("-imacros", "-specs", "--specs", "-fprofile-use", "-fauto-profile",
+      "-fprofile-sample-use", "-fbranch-probabilities", "-fplugin", "-fsanitize-blacklist", "-fsanitize-ignorelist", "-include-pch",
+      "-fmodule", "-fmodules", "-Xclang", "-Xpreprocessor", "-Wp,", "@");
+
+  static boolean readsUnlistedFiles(List<String> args) {
+    return args.stream().anyMatch(a -> UNLISTED_INPUTS.stream().anyMatch(a::startsWith));
   }
 
   private static final List<String> DIR_OPTIONS = List.of("-I", "-iquote", "-isystem", "-idirafter");
