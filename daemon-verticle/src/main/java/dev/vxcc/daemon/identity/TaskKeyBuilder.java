@@ -72,9 +72,10 @@ public final class TaskKeyBuilder {
    * @param sourceDateEpoch what the servant must compile with: the given epoch when the source
    *                        reads the clock, "" otherwise
    * @param cacheable false when the source reads the clock: every compile may differ
-   * @param baseNormalised the digest is the same from any checkout directory
+   * @param checkoutIndependent the digest is the same from any checkout directory: its paths were
+   *     normalised, or it never contained any
    */
-  public record Keyed(String taskDigest, String sourceDateEpoch, boolean cacheable, boolean baseNormalised) implements Outcome {}
+  public record Keyed(String taskDigest, String sourceDateEpoch, boolean cacheable, boolean checkoutIndependent) implements Outcome {}
 
   public record Refused(LocalReason reason) implements Outcome {}
 
@@ -106,7 +107,7 @@ public final class TaskKeyBuilder {
     if (!epoch.isEmpty()) {
       digest = Digests.hexOfParts(digest.getBytes(StandardCharsets.UTF_8), epoch.getBytes(StandardCharsets.UTF_8));
     }
-    return new Keyed(digest, epoch, !found.readsClock(), taskKey.baseNormalised());
+    return new Keyed(digest, epoch, !found.readsClock(), taskKey.baseNormalised() || taskKey.why().isEmpty());
   }
 
   /** The servant's answer to "may this clean result be stored": a cache key, or the disagreement. */

@@ -256,7 +256,7 @@ final class CompileFlow {
   private void recordManifest(LocalTask t, RemoteJob job, RemoteResult res, byte[] source) {
     if (t.direct != null && !t.disallowCacheFill && job.cacheable() && t.preprocessAttempt == 0
         && CleanResult.clean(res.exitCode(), res.stderr().length == 0)) {
-      direct.record(t.direct, t.createdAt, source, TaskKeyBuilder.cacheKey(job.taskDigest()), t.baseNormalised || t.baseDir.isEmpty());
+      direct.record(t.direct, t.createdAt, source, TaskKeyBuilder.cacheKey(job.taskDigest()), t.checkoutIndependent || t.baseDir.isEmpty());
     }
   }
 
@@ -279,7 +279,7 @@ final class CompileFlow {
     if (!(TaskKeyBuilder.build(key) instanceof TaskKeyBuilder.Keyed k)) {
       return null;
     }
-    t.baseNormalised = k.baseNormalised();
+    t.checkoutIndependent = k.checkoutIndependent();
     TaskKeyBuilder.FileInput in = key.fileInput();
     return new RemoteJob(t.compilerDigest, remoteArgs, Zstd.compress(source), k.taskDigest(), t.decision.sourcePath(),
         t.decision.outputSuffix(), t.disallowCacheFill,

@@ -32,7 +32,7 @@ final class LocalTask {
   /** Direct mode's lookup, to record a manifest after a clean compile; null when off. */
   DirectMode.Probe direct;
   /** The task key does not depend on the checkout directory (set on a worker before use). */
-  volatile boolean baseNormalised;
+  volatile boolean checkoutIndependent;
 
   LocalTask(String id, PeerIdentity owner, Path compiler, String compilerDigest, Decision.Remote decision, boolean disallowCacheFill, long createdAt) {
     this.id = id;
