@@ -211,6 +211,11 @@ final class DirectManifests {
     return ByteString.copyFrom(normalise(new String(content, StandardCharsets.ISO_8859_1), baseDir), StandardCharsets.ISO_8859_1);
   }
 
+  /** Line wrapping follows columns: a file naming the base dir is replayed only for one as long. */
+  static boolean depFileReplayable(ManifestEntry e, String baseDir) {
+    return e.getDepFile().toString(StandardCharsets.ISO_8859_1).indexOf('\0') < 0 || e.getDepBaseLength() == baseDir.length();
+  }
+
   static byte[] depFileFor(ManifestEntry e, String baseDir) {
     String s = e.getDepFile().toString(StandardCharsets.ISO_8859_1);
     return denormalise(s, baseDir).getBytes(StandardCharsets.ISO_8859_1);

@@ -135,7 +135,7 @@ final class DirectMode {
       return Optional.empty();
     }
     if (p.dep().path() != null) {
-      if (e.getDepFile().isEmpty()) {
+      if (e.getDepFile().isEmpty() || !DirectManifests.depFileReplayable(e, p.baseDir())) {
         return Optional.empty();
       }
       files.add(new Directives.OutputFile(p.dep().path().toString(), DirectManifests.depFileFor(e, p.baseDir())));
@@ -255,7 +255,7 @@ final class DirectMode {
       if (content.length == 0 || content.length > DaemonConstants.MANIFEST_MAX_BYTES / 4) {
         return Optional.empty();
       }
-      b.setDepFile(DirectManifests.depFile(content, p.baseDir()));
+      b.setDepFile(DirectManifests.depFile(content, p.baseDir())).setDepBaseLength(p.baseDir().length());
     }
     ManifestEntry e = b.build();
     return e.getSerializedSize() > DaemonConstants.MANIFEST_MAX_BYTES / 2 ? Optional.empty() : Optional.of(e);

@@ -2,6 +2,7 @@ package dev.vxcc.daemon.local;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,6 +95,9 @@ class DirectManifestsTest {
     FakeFiles files = tree("/b");
     assertEquals(Optional.of(entry(D1)), DirectManifests.match(m, "/b", files));
     assertArrayEquals("x.o: /b/x.c /b/include/h.h\n".getBytes(StandardCharsets.ISO_8859_1), DirectManifests.depFileFor(entry(D1), "/b"));
+    ManifestEntry recordedUnderA = entry(D1).toBuilder().setDepBaseLength(2).build();
+    assertTrue(DirectManifests.depFileReplayable(recordedUnderA, "/b"));
+    assertFalse(DirectManifests.depFileReplayable(recordedUnderA, "/bb"), "compilers wrap lines by column");
 
     files.digests.put(Path.of("/b/include/h.h"), D2);
     assertEquals(Optional.empty(), DirectManifests.match(m, "/b", files), "a changed header");
