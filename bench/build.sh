@@ -78,8 +78,10 @@ for ((r = 0; r < rounds; r++)); do
   build ccachewarm ccache
   hits=$(stats | bench_cache_hits)
   if [ "$hits" != none ] && [ "$hits" -gt 0 ] || { [ "$hits" != none ] && [ "$with_cache" = yes ]; }; then
-    h0=$hits; build vxccwarm vxcc VXCC_CACHE_CONTROL=1; vxcc_cache=1
-    cache_note="hits during the warm build: $(( $(stats | bench_cache_hits) - h0 ))"
+    w0=$(stats); h0=$hits; build vxccwarm vxcc VXCC_CACHE_CONTROL=1; vxcc_cache=1; w1=$(stats)
+    cache_note="hits during the warm build: $(( $(bench_cache_hits <<<"$w1") - h0 ))"
+    cache_note+="; of them direct (no preprocessor): $(( $(bench_json_get directHits <<<"$w1") - $(bench_json_get directHits <<<"$w0") ))"
+    cache_note+="; preprocessor runs: $(( $(bench_json_get preprocessorRuns <<<"$w1") - $(bench_json_get preprocessorRuns <<<"$w0") ))"
   elif [ "$hits" = none ]; then cache_note="n/a (cache not available: no cache-hit counter in vxcc --stats --json)"
   else cache_note="n/a (cache not available: 0 cache hits after a full build)"; fi
   echo "  round $((r + 1))/$rounds: $(for c in "${cases[@]}"; do printf '%s=%s ' "$c" "$(tail -1 "$work/r.$c" | cut -d' ' -f1)"; done)" >&2

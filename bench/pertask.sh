@@ -79,6 +79,7 @@ export ICECC_CARET_WORKAROUND=0
 c_direct()    { (cd "$work/t" && /usr/bin/g++ "${flags[@]}" -o direct.o); }
 c_vxcc()      { (cd "$work/t" && PATH="$work/links:$PATH" VXCC_DAEMON=$daemon VXCC_CACHE_CONTROL=0 g++ "${flags[@]}" -o vxcc.o); }
 c_vxcchit()   { (cd "$work/t" && PATH="$work/links:$PATH" VXCC_DAEMON=$daemon VXCC_CACHE_CONTROL=1 g++ "${flags[@]}" -o vxcchit.o); }
+c_vxcccpp()   { (cd "$work/t" && PATH="$work/links:$PATH" VXCC_DAEMON=$daemon VXCC_CACHE_CONTROL=1 VXCC_DIRECT=0 g++ "${flags[@]}" -o vxcccpp.o); }
 c_distcc()    { (cd "$work/t" && distcc /usr/bin/g++ "${flags[@]}" -o distcc.o); }
 c_icecc()     { (cd "$work/t" && icecc /usr/bin/g++ "${flags[@]}" -o icecc.o); }
 c_ccdirect()  { (cd "$work/t" && ccache /usr/bin/g++ "${flags[@]}" -o ccd.o); }
@@ -98,7 +99,7 @@ if [ "$with_cache" != no ]; then
   # fetch (every 2 s) and skips lookups for keys the filter does not have, so wait for one.
   c_vxcchit; sleep 3; c_vxcchit
   hits=$(stats | bench_cache_hits)
-  if [ "$hits" != none ] && [ "$hits" -gt 0 ]; then cases+=(vxcchit); cache_state=""
+  if [ "$hits" != none ] && [ "$hits" -gt 0 ]; then cases+=(vxcchit vxcccpp); cache_state=""
   elif [ "$hits" = none ]; then cache_state="n/a (cache not available: no cache-hit counter in vxcc --stats --json)"
   else cache_state="n/a (cache not available: 0 hits after 2 identical compiles)"; fi
 fi
@@ -124,7 +125,9 @@ row vxcc "vxcc -> remote servant (loopback)" "shim+client daemon+gRPC to a serva
 row distcc "distcc -> distccd 127.0.0.1" "distcc 3.4 client, distccd --jobs 2 on 127.0.0.1 (netns); distccd COMPILE_OK (all runs): $distcc_remote"
 row icecc "icecc -> iceccd 127.0.0.2" "icecc 1.4 via proxy iceccd; worker iceccd on 127.0.0.2 (netns); remote compiles on the worker (all runs): $icecc_remote"
 if [[ " ${cases[*]} " == *" vxcchit "* ]]; then
-  row vxcchit "vxcc cache hit" "VXCC_CACHE_CONTROL=1 after the same TU was compiled and stored"
+  direct_delta=$(( $(bench_json_get directHits <<<"$after" || echo 0) - $(bench_json_get directHits <<<"$before" || echo 0) ))
+  row vxcchit "vxcc cache hit" "VXCC_CACHE_CONTROL=1 after the same TU was compiled and stored; direct-mode hits (no preprocessor) in timed rounds: $direct_delta/$rounds"
+  row vxcccpp "vxcc cache hit, preprocessor mode" "VXCC_DIRECT=0: preprocesses, then looks the result up (as before direct mode)"
 else
   bench_row cache "vxcc cache hit" "n/a" ms 0 "n/a" "-" "$cache_state"
 fi

@@ -125,4 +125,18 @@ public final class DaemonConstants {
       java.util.List.of("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "opt");
   /** Source-tree tasks: the most blob bytes one PutBlobs request carries (before compression). */
   public static final long SOURCE_TREE_UPLOAD_BATCH_BYTES = 8L << 20;
+
+  // Direct mode (manifests in the shared cache, see local/DirectManifests).
+  /** A manifest is one cache entry: bounded like one, and a hostile one costs at most this. */
+  public static final int MANIFEST_MAX_BYTES = 1 << 20;
+  /** Variants of one source kept (headers changed, other -D via the environment...). */
+  public static final int MANIFEST_MAX_ENTRIES = 16;
+  /** Includes plus shadowing places per entry. */
+  public static final int MANIFEST_MAX_PATHS = 20_000;
+  /** Files changed this recently may still be changing: never trusted from or put into a manifest. */
+  public static final long DIRECT_FRESH_FILE_MS = 2_000;
+  /** A direct lookup slower than this gives up and preprocesses (the wrapper waits 2 s in all). */
+  public static final long DIRECT_LOOKUP_TIMEOUT_MS = 1_200;
+  public static final String DIRECT_POOL = "vxcc-direct";
+  public static final int DIRECT_THREADS = 2;
 }

@@ -72,8 +72,10 @@ public final class TaskKeyBuilder {
    * @param sourceDateEpoch what the servant must compile with: the given epoch when the source
    *                        reads the clock, "" otherwise
    * @param cacheable false when the source reads the clock: every compile may differ
+   * @param checkoutIndependent the digest is the same from any checkout directory: its paths were
+   *     normalised, or it never contained any
    */
-  public record Keyed(String taskDigest, String sourceDateEpoch, boolean cacheable) implements Outcome {}
+  public record Keyed(String taskDigest, String sourceDateEpoch, boolean cacheable, boolean checkoutIndependent) implements Outcome {}
 
   public record Refused(LocalReason reason) implements Outcome {}
 
@@ -96,15 +98,16 @@ public final class TaskKeyBuilder {
       // gcc expands __BASE_FILE__ to "" when compiling preprocessed stdin: the object would differ.
       return new Refused(LocalReason.BASE_FILE_MACRO);
     }
-    String key = TaskKey.of(new TaskKey.Input(r.compilerDigest(), r.compilerPrefix(), r.args(), r.outputSuffix(), r.source(),
-        null, r.sourcePath(), r.family(), r.sideOutputs(), r.baseDir(), r.expander())).hex();
+    TaskKey.Key taskKey = TaskKey.of(new TaskKey.Input(r.compilerDigest(), r.compilerPrefix(), r.args(), r.outputSuffix(), r.source(),
+        null, r.sourcePath(), r.family(), r.sideOutputs(), r.baseDir(), r.expander()));
+    String key = taskKey.hex();
     String digest = withInput(key, r.fileInput());
     // The submitter's SOURCE_DATE_EPOCH pins the clock on the servant as it would locally.
     String epoch = found.readsClock() ? r.sourceDateEpoch() : "";
     if (!epoch.isEmpty()) {
       digest = Digests.hexOfParts(digest.getBytes(StandardCharsets.UTF_8), epoch.getBytes(StandardCharsets.UTF_8));
     }
-    return new Keyed(digest, epoch, !found.readsClock());
+    return new Keyed(digest, epoch, !found.readsClock(), taskKey.baseNormalised() || taskKey.why().isEmpty());
   }
 
   /** The servant's answer to "may this clean result be stored": a cache key, or the disagreement. */

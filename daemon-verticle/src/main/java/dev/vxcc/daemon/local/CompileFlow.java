@@ -54,6 +54,7 @@ final class CompileFlow {
   /** Shared with /local/file_digest: a source tree's files are hashed once per change. */
   private final FileDigestCache digests;
   private final TrustedCompilers trustedCompilers = TrustedCompilers.forThisProcess();
+  private final DirectMode direct;
 
   CompileFlow(Vertx vertx, DaemonConfig cfg, LocalQuota quota, DistributedTaskRunner runner, DelegateStats stats,
       FileDigestCache digests, Supplier<Set<String>> clusterCompilers, ResultCache cache, TaskTable tasks, WorkerExecutor probes) {
@@ -68,6 +69,7 @@ final class CompileFlow {
     this.runner = runner;
     this.stats = stats;
     this.clusterCompilers = clusterCompilers;
+    this.direct = new DirectMode(vertx, cache, digests, stats, () -> java.time.Instant.ofEpochMilli(tasks.now()), cfg.servant().maxResultBytes());
   }
 
   dev.vxcc.daemon.identity.CompilerIdentity identities() {
@@ -101,9 +103,9 @@ final class CompileFlow {
     stats.invocations.incrementAndGet();
     long pid = caller.pid();
     long started = stats.phases.now();
-    return decide(caller, f).map(v -> switch (v) {
-      case Verdict.Refused r -> Directives.fail(r.why());
-      case Verdict.Local l -> local(pid, l.reason(), l.lightweight());
+    return decide(caller, f).compose(v -> switch (v) {
+      case Verdict.Refused r -> Future.succeededFuture(Directives.fail(r.why()));
+      case Verdict.Local l -> Future.succeededFuture(local(pid, l.reason(), l.lightweight()));
       case Verdict.Remote r -> {
         String cacheControl = r.env().getOrDefault("VXCC_CACHE_CONTROL", "1");
         LocalTask t = new LocalTask(tasks.newId(), caller, r.compiler(), r.compilerDigest(), r.decision(), "0".equals(cacheControl), tasks.now());
@@ -112,11 +114,30 @@ final class CompileFlow {
         t.sourceDateEpoch = r.env().getOrDefault("SOURCE_DATE_EPOCH", "");
         t.locale = dev.vxcc.daemon.servant.TreeTask.ENV_NAMES.stream().filter(r.env()::containsKey).map(n -> n + "=" + r.env().get(n)).toList();
         t.baseDir = baseDir(r.env().get("VXCC_BASE_DIR"));
-        tasks.add(t);
         stats.phases.since(PhaseTimes.Phase.CLASSIFY, started);
-        t.preprocessSentNanos = stats.phases.now();
-        yield Directives.preprocess(t.id, argv(r.compiler(), r.decision().preprocessArgs()), quota.tryAcquire(pid, true));
+        yield directFirst(caller, f, r, t);
       }
+    });
+  }
+
+  /** A direct-mode hit answers at once; anything else preprocesses as before, remembering what to record. */
+  private Future<Buffer> directFirst(PeerIdentity caller, Frames f, Verdict.Remote r, LocalTask t) {
+    // A source tree's result is never cached, so no manifest could lead to it.
+    Future<DirectMode.Lookup> lookup = t.disallowCacheFill || "0".equals(r.env().get("VXCC_DIRECT"))
+        || r.decision().inputMode() == Decision.InputMode.SOURCE_TREE
+        ? Future.succeededFuture(DirectMode.Lookup.OFF)
+        : direct.lookup(caller, r.compilerDigest(), r.decision(), f.texts("arg"), Path.of(f.text("cwd")), r.env(), t.baseDir, t.cacheRead);
+    return lookup.map(l -> {
+      if (l.hit().isPresent()) {
+        stats.directHits.incrementAndGet();
+        stats.cacheHits.incrementAndGet();
+        return l.hit().get();
+      }
+      t.direct = l.probe();
+      tasks.add(t);
+      stats.preprocessorRuns.incrementAndGet();
+      t.preprocessSentNanos = stats.phases.now();
+      return Directives.preprocess(t.id, argv(r.compiler(), r.decision().preprocessArgs()), quota.tryAcquire(caller.pid(), true));
     });
   }
 
@@ -211,6 +232,7 @@ final class CompileFlow {
         t.preprocessAttempt = 1;
         stats.preprocessFallbacks.incrementAndGet();
         t.preprocessSentNanos = stats.phases.now();
+        stats.preprocessorRuns.incrementAndGet();
         return Future.succeededFuture(Directives.preprocess(t.id, argv(t.compiler, t.decision.fallbackPreprocessArgs()), quota.tryAcquire(pid, true)));
       }
       tasks.remove(t);
@@ -239,8 +261,12 @@ final class CompileFlow {
         .compose(job -> job == null
             ? Future.succeededFuture(local(t.pid, LocalReason.BASE_FILE_MACRO, false))
             : fromCache(t, job).compose(hit -> hit.isPresent()
-                ? outcome(t, hit.get())
-                : runner.run(job, t.cancel).compose(res -> outcome(t, res))))
+                ? Future.succeededFuture(hit.get())
+                : runner.run(job, t.cancel))
+                .compose(res -> {
+                  recordManifest(t, job, res, source);
+                  return outcome(t, res);
+                }))
         .recover(err -> Future.succeededFuture(remoteFailure(t, err)))
         .onComplete(ar -> {
           stats.phases.since(PhaseTimes.Phase.SUBMIT_TO_RESULT, submitted);
@@ -290,6 +316,14 @@ final class CompileFlow {
     }, false);
   }
 
+  /** What this compile read, for direct mode next time: only clean results of the first recipe. */
+  private void recordManifest(LocalTask t, RemoteJob job, RemoteResult res, byte[] source) {
+    if (t.direct != null && !t.disallowCacheFill && job.cacheable() && t.preprocessAttempt == 0
+        && CleanResult.clean(res.exitCode(), res.stderr().length == 0)) {
+      direct.record(t.direct, t.createdAt, source, TaskKeyBuilder.cacheKey(job.taskDigest()), t.checkoutIndependent || t.baseDir.isEmpty());
+    }
+  }
+
   /** Worker: digest and compress; null when the source cannot be compiled remotely. */
   private RemoteJob job(LocalTask t, List<String> remoteArgs, byte[] source) {
     // Everything that decides the object: compiler, arguments (in order), preprocessed source,
@@ -309,6 +343,7 @@ final class CompileFlow {
     if (!(TaskKeyBuilder.build(key) instanceof TaskKeyBuilder.Keyed k)) {
       return null;
     }
+    t.checkoutIndependent = k.checkoutIndependent();
     TaskKeyBuilder.FileInput in = key.fileInput();
     return new RemoteJob(t.compilerDigest, remoteArgs, Zstd.compress(source), k.taskDigest(), t.decision.sourcePath(),
         t.decision.outputSuffix(), t.disallowCacheFill,

@@ -32,6 +32,11 @@ final class DelegateStats implements io.vertx.core.shareddata.Shareable {
   final AtomicLong hedgesWon = new AtomicLong();
   /** Compiles sent as source trees (servant SourceTree), whatever their outcome. */
   final AtomicLong sourceTree = new AtomicLong();
+  /** Answered from a manifest without running the preprocessor. */
+  final AtomicLong directHits = new AtomicLong();
+  /** Preprocess directives given (first recipe and fallback). */
+  final AtomicLong preprocessorRuns = new AtomicLong();
+  final AtomicLong manifestsRecorded = new AtomicLong();
   private final Map<String, AtomicLong> localByReason = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> remoteByServant = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> cacheMissByReason = new ConcurrentHashMap<>();
@@ -101,6 +106,9 @@ final class DelegateStats implements io.vertx.core.shareddata.Shareable {
         .put("remoteFailed", remoteFailed.get())
         .put("preprocessFallbacks", preprocessFallbacks.get())
         .put("cacheHits", cacheHits.get())
+        .put("directHits", directHits.get())
+        .put("preprocessorRuns", preprocessorRuns.get())
+        .put("manifestsRecorded", manifestsRecorded.get())
         .put("sharedLocal", sharedLocal.get())
         .put("sharedRemote", sharedRemote.get())
         .put("inPlace", inPlace.get())
@@ -124,6 +132,9 @@ final class DelegateStats implements io.vertx.core.shareddata.Shareable {
     sb.append(String.format("submitted for remote   %d%n", submitted.get()));
     sb.append(String.format("compiled remotely      %d%n", remote.get()));
     sb.append(String.format("from the shared cache  %d%n", cacheHits.get()));
+    sb.append(String.format("  direct (no cpp)      %d%n", directHits.get()));
+    sb.append(String.format("preprocessor runs      %d%n", preprocessorRuns.get()));
+    sb.append(String.format("manifests recorded     %d%n", manifestsRecorded.get()));
     sb.append(String.format("run locally            %d%n", localTotal()));
     new TreeMap<>(localByReason).forEach((k, v) -> sb.append(String.format("  %-22s %d%n", k, v.get())));
     sb.append(String.format("remote share           %.1f %%%n", 100 * remoteShare()));

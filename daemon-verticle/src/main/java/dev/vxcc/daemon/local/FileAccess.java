@@ -16,6 +16,8 @@ import java.util.Set;
 final class FileAccess {
   private final int uid;
   private final Set<Integer> gids;
+  /** Directory search verdicts: one instance serves one request, whose files share most directories. */
+  private final java.util.Map<Path, Boolean> searchable = new java.util.concurrent.ConcurrentHashMap<>();
 
   FileAccess(int uid, Set<Integer> gids) {
     this.uid = uid;
@@ -49,7 +51,12 @@ final class FileAccess {
       return real;
     }
     for (Path dir = real.getParent(); dir != null; dir = dir.getParent()) {
-      if (!allowed(dir, 1)) {
+      Boolean ok = searchable.get(dir);
+      if (ok == null) {
+        ok = allowed(dir, 1);
+        searchable.put(dir, ok);
+      }
+      if (!ok) {
         throw new Refusal(403, "permission denied: " + requested);
       }
     }

@@ -33,6 +33,10 @@ final class LocalTask {
   Promise<Buffer> directive;
   /** When the last preprocess directive went out ({@link dev.vxcc.daemon.PhaseTimes#now()}). */
   long preprocessSentNanos;
+  /** Direct mode's lookup, to record a manifest after a clean compile; null when off. */
+  DirectMode.Probe direct;
+  /** The task key does not depend on the checkout directory (set on a worker before use). */
+  volatile boolean checkoutIndependent;
 
   LocalTask(String id, PeerIdentity owner, Path compiler, String compilerDigest, Decision.Remote decision, boolean disallowCacheFill, long createdAt) {
     this.id = id;

@@ -75,7 +75,7 @@ class CacheBuildTest {
   }
 
   /** What one build's make step did; CMake's configure-time probes are left out. */
-  record Build(Map<String, byte[]> objects, long remote, long hits) {}
+  record Build(Map<String, byte[]> objects, long remote, long hits, long preprocessed, long direct) {}
 
   /** A clean build of ninja's library in one fixed directory (its path is part of nothing we compare). */
   static Build cleanBuild() throws Exception {
@@ -90,10 +90,13 @@ class CacheBuildTest {
         "-DCMAKE_CXX_FLAGS=-O2 -DNDEBUG", "-DCMAKE_CXX_COMPILER=" + links.resolve("g++"))).orFail("cmake");
     long remote = counter("remote");
     long hits = counter("cacheHits");
+    long preprocessed = counter("preprocessorRuns");
+    long direct = counter("directHits");
     Commands.run(build, env, 900, List.of("make", "-j8", "libninja")).orFail("make libninja through vxcc");
     Map<String, byte[]> objects = E2e.objects(build.resolve("CMakeFiles/libninja.dir"));
     assertTrue(objects.size() >= 20, "libninja has dozens of objects: " + objects.keySet());
-    return new Build(objects, counter("remote") - remote, counter("cacheHits") - hits);
+    return new Build(objects, counter("remote") - remote, counter("cacheHits") - hits,
+        counter("preprocessorRuns") - preprocessed, counter("directHits") - direct);
   }
 
   /** Puts become visible to the delegate through its Bloom filter on its next fetch (every 2 s). */
@@ -126,6 +129,9 @@ class CacheBuildTest {
     Build second = cleanBuild();
     assertEquals(reference.size(), second.hits(), "all hits: " + stats().encodePrettily());
     assertEquals(0, second.remote(), "nothing compiled again");
+    // Direct mode: the first build recorded what each file read, so nothing is preprocessed again.
+    assertEquals(reference.size(), second.direct(), "all direct hits: " + stats().encodePrettily());
+    assertEquals(0, second.preprocessed(), "no preprocessor ran: " + stats().encodePrettily());
     assertSameObjects(reference, second.objects());
   }
 
@@ -137,7 +143,8 @@ class CacheBuildTest {
     // configure probes, compiled earlier under random names, are older).
     Path victim;
     try (Stream<Path> s = Files.walk(cacheDir)) {
-      victim = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+      // A compile result, not a direct-mode manifest (a bad manifest only costs a preprocessor run).
+      victim = s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().startsWith("cxx1-"))
           .max(java.util.Comparator.comparingLong(p -> p.toFile().lastModified())).orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(victim);
@@ -196,6 +203,162 @@ class CacheBuildTest {
     assertEquals(reference.size(), back.hits(), "hits again from the store that survived the restart");
   }
 
+  // Direct mode, case by case: each compile through the shim is checked against the real
+  // compiler run with the same arguments just before (object and dependency file byte for byte),
+  // and whether it was answered without preprocessing is read from the daemon's counters.
+
+  /** One small project in a directory of its own. */
+  static Path project(String name, Map<String, String> files) throws Exception {
+    Path dir = work.resolve("direct").resolve(name);
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      Path p = dir.resolve(f.getKey());
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, f.getValue());
+    }
+    return dir;
+  }
+
+  /**
+   * The local compile's outputs, then the same command through the shim: identical outputs, and
+   * a direct hit exactly when expected. Outputs are named by the arguments after -o and -MF.
+   */
+  static void compile(Path dir, Map<String, String> env, String compiler, boolean expectDirect, String... args) throws Exception {
+    List<String> argv = List.of(args);
+    List<Path> outputs = new java.util.ArrayList<>();
+    for (int i = 0; i + 1 < argv.size(); i++) {
+      if (argv.get(i).equals("-o") || argv.get(i).equals("-MF")) {
+        outputs.add(dir.resolve(argv.get(i + 1)));
+      }
+    }
+    Map<String, String> localEnv = new java.util.HashMap<>(env);
+    localEnv.put("VXCC_DISABLE", "1");
+    Map<String, byte[]> expected = new java.util.TreeMap<>();
+    Commands.run(dir, localEnv, 120, cmd(compiler, argv)).orFail("local " + compiler);
+    for (Path o : outputs) {
+      expected.put(o.toString(), Files.readAllBytes(o));
+      Files.delete(o);
+    }
+    long direct = counter("directHits");
+    long preprocessed = counter("preprocessorRuns");
+    Map<String, String> shimEnv = E2e.env(links, submitter.localApi());
+    shimEnv.putAll(env);
+    Commands.run(dir, shimEnv, 120, cmd(compiler, argv)).orFail("vxcc " + compiler);
+    Map<String, byte[]> actual = new java.util.TreeMap<>();
+    for (Path o : outputs) {
+      actual.put(o.toString(), Files.readAllBytes(o));
+    }
+    E2e.assertIdentical(expected, actual, "through vxcc vs the local compile");
+    assertEquals(expectDirect ? 1 : 0, counter("directHits") - direct, "direct hit expected: " + expectDirect + " " + argv + " "
+        + stats().encodePrettily());
+    assertEquals(expectDirect ? 0 : 1, counter("preprocessorRuns") - preprocessed, "preprocessor runs " + argv + " " + stats().encodePrettily());
+  }
+
+  private static List<String> cmd(String compiler, List<String> args) {
+    List<String> c = new java.util.ArrayList<>();
+    c.add(links.resolve(compiler).toString());
+    c.addAll(args);
+    return c;
+  }
+
+  /** Whatever the last compiles stored (result and manifest) is visible to the next lookup. */
+  static void stored() throws Exception {
+    awaitBloomRefreshAfter(System.currentTimeMillis());
+  }
+
+  static final String MAIN = "#include \"h.h\"\n#include <stdio.h>\nint f(void) { return V + (int) sizeof(FILE); }\n";
+
+  /**
+   * The daemon learns a compiler's identity on first use, which may outlast the wrapper's wait:
+   * compiles are repeated until one is preprocessed for distribution (or served directly), so that the steps below see
+   * only direct mode's decisions.
+   */
+  static void knownCompiler(String cc) throws Exception {
+    Path d = project("warm-" + cc, Map.of("w.c", "int w;\n"));
+    for (int i = 0; i < 60; i++) {
+      long before = counter("preprocessorRuns") + counter("directHits");
+      Commands.run(d, E2e.env(links, submitter.localApi()), 120, cmd(cc, List.of("-O2", "-c", "w.c", "-o", "w.o"))).orFail("warm " + cc);
+      if (counter("preprocessorRuns") + counter("directHits") > before) {
+        return;
+      }
+    }
+    throw new AssertionError(cc + " never went through the preprocessor: " + stats().encodePrettily());
+  }
+
+  @Test
+  @Order(5)
+  void directHitsFollowAChangedHeaderWithGccAndClang() throws Exception {
+    for (String cc : List.of("gcc", "clang")) {
+      knownCompiler(cc);
+      Path d = project("header-" + cc, Map.of("a.c", MAIN, "inc/h.h", "#define V 1\n"));
+      String[] args = {"-O2", "-Iinc", "-MD", "-MF", "deps/a.d", "-c", "a.c", "-o", "out/a.o"};
+      Files.createDirectories(d.resolve("deps"));
+      Files.createDirectories(d.resolve("out"));
+      compile(d, Map.of(), cc, false, args);
+      stored();
+      compile(d, Map.of(), cc, true, args);
+      Files.writeString(d.resolve("inc/h.h"), "#define V 2\n");
+      compile(d, Map.of(), cc, false, args);
+      stored();
+      compile(d, Map.of(), cc, true, args);
+    }
+  }
+
+  @Test
+  @Order(6)
+  void aNewHeaderEarlierInTheIncludePathIsNoticed() throws Exception {
+    Path d = project("shadow", Map.of("a.c", MAIN, "inc2/h.h", "#define V 1\n", "inc1/other.h", "\n"));
+    String[] args = {"-O2", "-Iinc1", "-Iinc2", "-c", "a.c", "-o", "a.o"};
+    compile(d, Map.of(), "gcc", false, args);
+    stored();
+    compile(d, Map.of(), "gcc", true, args);
+    Files.writeString(d.resolve("inc1/h.h"), "#define V 7\n");
+    compile(d, Map.of(), "gcc", false, args);
+  }
+
+  @Test
+  @Order(7)
+  void definesIncludePathsAndTheCompilerAreInTheKey() throws Exception {
+    Path d = project("flags", Map.of("a.c", "#include \"h.h\"\nint f(void) { return V + W; }\n",
+        "inc/h.h", "#define V 1\n", "inc3/h.h", "#define V 3\n"));
+    compile(d, Map.of(), "gcc", false, "-O2", "-Iinc", "-DW=1", "-c", "a.c", "-o", "a.o");
+    stored();
+    compile(d, Map.of(), "gcc", true, "-O2", "-Iinc", "-DW=1", "-c", "a.c", "-o", "a.o");
+    compile(d, Map.of(), "gcc", false, "-O2", "-Iinc", "-DW=2", "-c", "a.c", "-o", "a.o");
+    compile(d, Map.of(), "gcc", false, "-O2", "-Iinc3", "-DW=1", "-c", "a.c", "-o", "a.o");
+    knownCompiler("clang");
+    compile(d, Map.of(), "clang", false, "-O2", "-Iinc", "-DW=1", "-c", "a.c", "-o", "a.o");
+  }
+
+  @Test
+  @Order(8)
+  void clockReadersAndFilesChangedDuringTheCompileAreNeverServedDirectly() throws Exception {
+    Path d = project("clock", Map.of("t.c", "const char *t = __TIME__ __DATE__;\n", "a.c", MAIN, "inc/h.h", "#define V 1\n"));
+    Map<String, String> epoch = Map.of("SOURCE_DATE_EPOCH", "1700000000");
+    long recorded = counter("manifestsRecorded");
+    compile(d, epoch, "gcc", false, "-O2", "-c", "t.c", "-o", "t.o");
+    // Newer than the compile's start: as if written while the compiler read it.
+    Files.setLastModifiedTime(d.resolve("inc/h.h"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 3_600_000));
+    compile(d, Map.of(), "gcc", false, "-O2", "-Iinc", "-c", "a.c", "-o", "a.o");
+    stored();
+    compile(d, epoch, "gcc", false, "-O2", "-c", "t.c", "-o", "t.o");
+    compile(d, Map.of(), "gcc", false, "-O2", "-Iinc", "-c", "a.c", "-o", "a.o");
+    assertEquals(recorded, counter("manifestsRecorded"), "nothing recorded: " + stats().encodePrettily());
+  }
+
+  @Test
+  @Order(9)
+  void aSecondCheckoutGetsDirectHitsWithItsOwnPathsInTheDependencyFile() throws Exception {
+    Path one = project("co-one/src", Map.of("a.c", MAIN, "inc/h.h", "#define V 1\n"));
+    // Checkout roots of the same length: compilers wrap dependency-file lines by column.
+    Path two = project("co-two/src", Map.of("a.c", MAIN, "inc/h.h", "#define V 1\n"));
+    for (Path d : List.of(one, two)) {
+      // Absolute paths, so that the dependency file names the checkout.
+      compile(d, Map.of("VXCC_BASE_DIR", d.getParent().toString()), "gcc", d.equals(two), "-O2", "-I" + d.resolve("inc"),
+          "-MD", "-c", d.resolve("a.c").toString(), "-o", "a.o", "-MF", "a.d");
+      stored();
+    }
+  }
+
   /** Where the delegate and the servant of node-b store and look up entries now. */
   static List<Object> cacheLocations() throws Exception {
     JsonObject submitterStats = stats();
@@ -209,7 +372,7 @@ class CacheBuildTest {
    * must follow it as the delegate does, or nothing new is stored until it is restarted.
    */
   @Test
-  @Order(5)
+  @Order(10)
   @StepChain.Needs("buildsSucceedWithTheCacheDownAndHitAgainWhenItIsBack")
   void afterTheCacheMovesToAnotherPortServantsStoreThereAndDelegatesHitIt() throws Exception {
     Object old = stats().getJsonObject("cache").getValue("location");

@@ -1,0 +1,354 @@
+package dev.vxcc.daemon.local;
+
+import dev.vxcc.api.v1.CompileResult;
+import dev.vxcc.api.v1.IncludedFile;
+import dev.vxcc.api.v1.Manifest;
+import dev.vxcc.api.v1.ManifestEntry;
+import dev.vxcc.common.util.Digests;
+import dev.vxcc.common.util.FileDigestCache;
+import dev.vxcc.common.util.Zstd;
+import dev.vxcc.daemon.DaemonConstants;
+import dev.vxcc.daemon.ResultCache;
+import dev.vxcc.daemon.args.Decision;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Direct mode: answer a compile from the shared cache without running the preprocessor, when a
+ * manifest says which files an earlier identical compile read and they are all unchanged (see
+ * {@link DirectManifests}); after a miss, record what this compile read. Files are seen with the
+ * caller's permissions; anything the daemon cannot check is a miss, which preprocesses as before.
+ */
+final class DirectMode {
+  private static final Logger LOG = LoggerFactory.getLogger(DirectMode.class);
+
+  private final Vertx vertx;
+  private final ResultCache cache;
+  private final FileDigestCache digests;
+  private final DelegateStats stats;
+  private final InstantSource clock;
+  private final WorkerExecutor pool;
+  private final long maxResultBytes;
+
+  DirectMode(Vertx vertx, ResultCache cache, FileDigestCache digests, DelegateStats stats, InstantSource clock, long maxResultBytes) {
+    this.vertx = vertx;
+    this.cache = cache;
+    this.digests = digests;
+    this.stats = stats;
+    this.clock = clock;
+    this.maxResultBytes = maxResultBytes;
+    this.pool = vertx.createSharedWorkerExecutor(DaemonConstants.DIRECT_POOL, DaemonConstants.DIRECT_THREADS);
+  }
+
+  /** What a lookup learnt, kept on the task so that a miss can record without asking again. */
+  record Probe(String manifestKey, Optional<Manifest> manifest, FileAccess access, DependencyFileArg dep, Path cwd, String baseDir,
+      List<Path> includeDirs) {}
+
+  /** The wrapper's directive on a hit, and the probe for recording on a miss (null: never record). */
+  record Lookup(Optional<Buffer> hit, Probe probe) {
+    static final Lookup OFF = new Lookup(Optional.empty(), null);
+  }
+
+  Future<Lookup> lookup(PeerIdentity caller, String compilerDigest, Decision.Remote d, List<String> args, Path cwd,
+      Map<String, String> env, String baseDir, boolean read) {
+    Promise<Lookup> answer = Promise.promise();
+    long timer = vertx.setTimer(DaemonConstants.DIRECT_LOOKUP_TIMEOUT_MS, t -> answer.tryComplete(Lookup.OFF));
+    pool.executeBlocking(() -> probe(caller, compilerDigest, d, args, cwd, env, baseDir), false)
+        .compose(p -> p == null ? Future.succeededFuture(Lookup.OFF)
+            : !read ? Future.succeededFuture(new Lookup(Optional.empty(), p))
+            : cache.get(p.manifestKey()).compose(bytes -> bytes.isEmpty()
+                ? Future.succeededFuture(new Lookup(Optional.empty(), p))
+                : matched(p, bytes.get(), d)))
+        .otherwise(err -> {
+          LOG.debug("direct mode lookup for {} failed: {}", d.sourcePath(), err.toString());
+          return Lookup.OFF;
+        })
+        .onComplete(ar -> {
+          vertx.cancelTimer(timer);
+          answer.tryComplete(ar.result());
+        });
+    return answer.future();
+  }
+
+  private Probe probe(PeerIdentity caller, String compilerDigest, Decision.Remote d, List<String> args, Path cwd,
+      Map<String, String> env, String baseDir) throws IOException {
+    DependencyFileArg dep = DependencyFileArg.of(args, cwd, d.outputPath());
+    if (!dep.understood() || readsUnlistedFiles(args)) {
+      return null;
+    }
+    FileAccess access = FileAccess.of(caller);
+    String source = digest(access, cwd.resolve(d.sourcePath()));
+    return new Probe(DirectManifests.key(compilerDigest, args, cwd, env, baseDir, source), Optional.empty(), access, dep, cwd, baseDir,
+        includeDirs(args, cwd));
+  }
+
+  private Future<Lookup> matched(Probe p, byte[] bytes, Decision.Remote d) {
+    return pool.executeBlocking(() -> {
+      Manifest m;
+      try {
+        m = DirectManifests.parse(bytes);
+      } catch (IllegalArgumentException e) {
+        LOG.info("ignoring an invalid manifest {}: {}", p.manifestKey(), e.getMessage());
+        return new Matched(new Lookup(Optional.empty(), p), null);
+      }
+      Probe withManifest = new Probe(p.manifestKey(), Optional.of(m), p.access(), p.dep(), p.cwd(), p.baseDir(), p.includeDirs());
+      return new Matched(new Lookup(Optional.empty(), withManifest), DirectManifests.match(m, p.baseDir(), files(p.access())).orElse(null));
+    }, false).compose(m -> m.entry == null ? Future.succeededFuture(m.lookup)
+        : cache.get(m.entry.getResultKey()).compose(r -> r.isEmpty() ? Future.succeededFuture(m.lookup)
+            : pool.executeBlocking(() -> new Lookup(answer(CompileResult.parseFrom(r.get()), m.entry, p, d), m.lookup.probe()), false)));
+  }
+
+  /** The wrapper's result directive from a stored result; empty when it is not one to hand over. */
+  private Optional<Buffer> answer(CompileResult r, ManifestEntry e, Probe p, Decision.Remote d) {
+    if (r.getExitCode() != 0) {
+      return Optional.empty();
+    }
+    List<Directives.OutputFile> files = new ArrayList<>();
+    String out = d.outputPath().toString();
+    String suffix = d.outputSuffix();
+    String base = out.endsWith(suffix) ? out.substring(0, out.length() - suffix.length()) : out;
+    long left = maxResultBytes;
+    for (dev.vxcc.api.v1.OutputFile f : r.getFilesList()) {
+      byte[] data = Zstd.decompress(f.getDataZstd().toByteArray(), left);
+      left -= data.length;
+      files.add(new Directives.OutputFile(f.getSuffix().equals(suffix) ? out : base + f.getSuffix(), data));
+    }
+    if (files.stream().noneMatch(x -> x.path().equals(out))) {
+      return Optional.empty();
+    }
+    if (p.dep().path() != null) {
+      if (e.getDepFile().isEmpty() || !DirectManifests.depFileReplayable(e, p.baseDir())) {
+        return Optional.empty();
+      }
+      files.add(new Directives.OutputFile(p.dep().path().toString(), DirectManifests.depFileFor(e, p.baseDir())));
+    }
+    return Optional.of(Directives.result(0, r.getStdout().toByteArray(), r.getStderr().toByteArray(), files, "from the shared cache (direct)"));
+  }
+
+  // A Lookup plus the entry that matched, inside the blocking step only.
+  private static class Matched {
+    final Lookup lookup;
+    final ManifestEntry entry;
+
+    Matched(Lookup lookup, ManifestEntry entry) {
+      this.lookup = lookup;
+      this.entry = entry;
+    }
+  }
+
+  private DirectManifests.Files files(FileAccess access) {
+    return new DirectManifests.Files() {
+      @Override
+      public String digest(Path p) throws IOException {
+        return DirectMode.this.digest(access, p);
+      }
+
+      @Override
+      public boolean present(Path p) {
+        return !Files.notExists(p);
+      }
+    };
+  }
+
+  /**
+   * The digest of a file the caller may read, through the daemon's digest cache unless the file
+   * is so new that it may still change within the cache's mtime granularity.
+   */
+  String digest(FileAccess access, Path p) throws IOException {
+    return digest(digests, clock, access, p);
+  }
+
+  static String digest(FileDigestCache digests, InstantSource clock, FileAccess access, Path p) throws IOException {
+    Path real = access.readable(p);
+    BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!a.isRegularFile()) {
+      throw new IOException("not a regular file: " + p);
+    }
+    FileDigestCache.Key key = new FileDigestCache.Key(real.toString(), a.size(), a.lastModifiedTime().toMillis());
+    Optional<String> cached = digests.get(key);
+    if (cached.isPresent()) {
+      return cached.get();
+    }
+    String hex = Digests.hexOfFile(real);
+    if (clock.millis() - ctime(real, a) > DaemonConstants.DIRECT_FRESH_FILE_MS) {
+      digests.put(key, hex);
+    }
+    return hex;
+  }
+
+  private static long ctime(Path real, BasicFileAttributes a) {
+    try {
+      return Math.max(a.lastModifiedTime().toMillis(), ((FileTime) Files.getAttribute(real, "unix:ctime", LinkOption.NOFOLLOW_LINKS)).toMillis());
+    } catch (IOException | RuntimeException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /**
+   * After a clean compile that went through the preprocessor: what it read goes into the
+   * manifest, unless any of it changed after the compile started (the text may be older than the
+   * files then) or the source reads the clock.
+   */
+  void record(Probe p, long startedMillis, byte[] preprocessed, String resultKey, boolean portable) {
+    pool.executeBlocking(() -> entry(p, startedMillis, preprocessed, resultKey, portable), false)
+        .onSuccess(e -> {
+          if (e.isPresent()) {
+            cache.put(p.manifestKey(), DirectManifests.extend(p.manifest(), e.get()).toByteArray());
+            stats.manifestsRecorded.incrementAndGet();
+          }
+        })
+        .onFailure(err -> LOG.debug("no manifest recorded: {}", err.toString()));
+  }
+
+  private Optional<ManifestEntry> entry(Probe p, long started, byte[] preprocessed, String resultKey, boolean portable) throws IOException {
+    Optional<IncludeScan.Includes> scan = IncludeScan.scan(preprocessed, p.cwd());
+    // The source too: its digest in the key was taken before the preprocessor read it.
+    if (scan.isEmpty() || changedSince(scan.get().main(), started)) {
+      return Optional.empty();
+    }
+    ManifestEntry.Builder b = ManifestEntry.newBuilder().setResultKey(resultKey).setBaseDir(portable ? "" : p.baseDir());
+    Set<Path> searched = searchDirs(scan.get());
+    searched.addAll(p.includeDirs());
+    Set<Path> absent = new LinkedHashSet<>();
+    for (Map.Entry<Path, Path> inc : scan.get().includer().entrySet()) {
+      Path file = inc.getKey();
+      if (changedSince(file, started)) {
+        return Optional.empty();
+      }
+      b.addIncludes(DirectManifests.file(file, digest(p.access(), file), p.baseDir()));
+      Set<Path> dirs = new LinkedHashSet<>(searched);
+      dirs.add(inc.getValue().getParent());
+      for (String name : names(file)) {
+        for (Path dir : dirs) {
+          Path missing = firstMissing(dir, name);
+          if (missing != null) {
+            absent.add(missing);
+          }
+        }
+      }
+      if (absent.size() + b.getIncludesCount() > DaemonConstants.MANIFEST_MAX_PATHS) {
+        return Optional.empty();
+      }
+    }
+    absent.forEach(a -> b.addAbsent(DirectManifests.file(a, "", p.baseDir())));
+    if (p.dep().path() != null) {
+      Path dep = p.access().readable(p.dep().path());
+      byte[] content = Files.readAllBytes(dep);
+      if (content.length == 0 || content.length > DaemonConstants.MANIFEST_MAX_BYTES / 4) {
+        return Optional.empty();
+      }
+      b.setDepFile(DirectManifests.depFile(content, p.baseDir())).setDepBaseLength(p.baseDir().length());
+    }
+    ManifestEntry e = b.build();
+    return e.getSerializedSize() > DaemonConstants.MANIFEST_MAX_BYTES / 2 ? Optional.empty() : Optional.of(e);
+  }
+
+  /**
+   * Directories a same-named header could appear in and win: every directory an include came
+   * from and the main source's. A new header there is looked at, whatever the search order.
+   */
+  private static Set<Path> searchDirs(IncludeScan.Includes s) {
+    Set<Path> dirs = new LinkedHashSet<>();
+    dirs.add(s.main().getParent());
+    for (Path f : s.includer().keySet()) {
+      for (String name : names(f)) {
+        Path dir = f;
+        for (int i = Path.of(name).getNameCount(); i > 0 && dir != null; i--) {
+          dir = dir.getParent();
+        }
+        if (dir != null) {
+          dirs.add(dir);
+        }
+      }
+    }
+    return dirs;
+  }
+
+  /**
+   * Options that make the compiler read files the preprocessed text's line markers do not name
+   * (macro-only includes, specs, profiles, plugins, sanitizer lists, precompiled headers).
+   */
+  private static final List<String> UNLISTED_INPUTS = List.of("-imacros", "-specs", "--specs", "-fprofile-use", "-fauto-profile",
+      "-fprofile-sample-use", "-fbranch-probabilities", "-fplugin", "-fsanitize-blacklist", "-fsanitize-ignorelist", "-include-pch",
+      "-fmodule", "-fmodules", "-Xclang", "-Xpreprocessor", "-Wp,", "@");
+
+  static boolean readsUnlistedFiles(List<String> args) {
+    return args.stream().anyMatch(a -> UNLISTED_INPUTS.stream().anyMatch(a::startsWith));
+  }
+
+  private static final List<String> DIR_OPTIONS = List.of("-I", "-iquote", "-isystem", "-idirafter");
+
+  /** The command line's include directories, where a new header would be found before the old one. */
+  static List<Path> includeDirs(List<String> args, Path cwd) {
+    List<Path> dirs = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      for (String o : DIR_OPTIONS) {
+        if (a.equals(o) && i + 1 < args.size()) {
+          dirs.add(cwd.resolve(args.get(++i)).normalize());
+        } else if (a.startsWith(o) && a.length() > o.length() && !(o.equals("-I") && a.equals("-I-"))) {
+          dirs.add(cwd.resolve(a.substring(o.length())).normalize());
+        }
+      }
+    }
+    return dirs;
+  }
+
+  /** The shallowest missing path between dir and dir/name (a missing directory stands for all below it). */
+  private static Path firstMissing(Path dir, String name) {
+    Path p = dir;
+    for (Path part : Path.of(name)) {
+      p = p.resolve(part);
+      if (Files.notExists(p, LinkOption.NOFOLLOW_LINKS)) {
+        return p.normalize();
+      }
+    }
+    return null;
+  }
+
+  /** How an #include may have spelled the file: its last one or two path components. */
+  private static List<String> names(Path file) {
+    List<String> names = new ArrayList<>();
+    int n = file.getNameCount();
+    for (int k = 1; k <= Math.min(2, n - 1); k++) {
+      names.add(file.subpath(n - k, n).toString());
+    }
+    return names;
+  }
+
+  static boolean changedSince(Path file, long started) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      long mtime = a.lastModifiedTime().toMillis();
+      long ctime = ((FileTime) Files.getAttribute(file, "unix:ctime")).toMillis();
+      // A file system with whole-second times may show a change during the compile's first
+      // second as older than the compile: there, that whole second counts as "during".
+      long margin = mtime % 1000 == 0 && ctime % 1000 == 0 ? 1_000 : 0;
+      return Math.max(mtime, ctime) >= started - margin;
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
+  }
+
+  void close() {
+    pool.close();
+  }
+}
