@@ -1,6 +1,7 @@
 package dev.vxcc.scheduler;
 
 import dev.vxcc.common.NodeSecrets;
+import dev.vxcc.common.metrics.Meters;
 import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.FailureCodes;
 import dev.vxcc.common.bus.FreeRequest;
@@ -44,6 +45,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private final InstantSource clock;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private TaskDispatcher dispatcher;
+  private SchedulerMeters meters;
   private long waiterTimer = -1;
   private Instant waiterTimerAt;
   /** The cluster's nodes at the last membership check. */
@@ -72,6 +74,7 @@ public final class SchedulerVerticle extends VerticleBase {
       return Future.failedFuture(new IllegalArgumentException("invalid scheduler config: " + e.getMessage(), e));
     }
     dispatcher = new TaskDispatcher(config, clock);
+    meters = new SchedulerMeters(Meters.of(vertx));
     consume(Addresses.SCHEDULER_HEARTBEAT, ServantHeartbeat::fromJson, hb -> dispatcher.heartbeat(hb).toJson());
     consume(Addresses.SCHEDULER_KEEP_ALIVE, KeepAliveRequest::fromJson, r -> dispatcher.keepAlive(r).toJson());
     consume(Addresses.SCHEDULER_FREE, FreeRequest::fromJson, r -> {
@@ -88,6 +91,7 @@ public final class SchedulerVerticle extends VerticleBase {
     vertx.setPeriodic(config.sweepIntervalMs(), id -> {
       dispatcher.sweep();
       checkMembership();
+      meters.sample(dispatcher);
     });
     log.info("Scheduler started: {} user tokens, {} servant tokens, min daemon version {}",
         config.userTokens().size(), config.servantTokens().size(), config.minDaemonVersion());
@@ -96,6 +100,9 @@ public final class SchedulerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (meters != null) {
+      meters.close();
+    }
     if (dispatcher != null) {
       dispatcher.failAllWaiters(FailureCodes.NO_QUOTA, "scheduler is stopping; retry on another scheduler");
     }

@@ -127,7 +127,8 @@ final class DistributedTaskRunner {
    */
   private Future<Grant> usableGrant(String digest, int skipsLeft) {
     GrantKeeper k = keeper(digest);
-    return k.get(cfg.maxGrantWaitMs()).compose(g -> {
+    long askedAt = clock.millis();
+    return k.get(cfg.maxGrantWaitMs()).onComplete(ar -> stats.grantWait(clock.millis() - askedAt)).compose(g -> {
       if (penalties.isPenalised(g.location()) && skipsLeft > 0) {
         k.free(g.grantId());
         return usableGrant(digest, skipsLeft - 1);
@@ -138,6 +139,7 @@ final class DistributedTaskRunner {
 
   private Future<RemoteResult> onGrant(Grant grant, RemoteJob job, Cancellation cancel) {
     leases.hold(grant.grantId(), cancel);
+    long grantedAt = clock.millis();
     return Future.succeededFuture(grant)
         .map(g -> new ServantSession(vertx, grpc, cluster.servingToken(), g, penalties, cfg.servant().maxResultBytes()))
         .compose(session -> session.queue(job)
@@ -150,6 +152,7 @@ final class DistributedTaskRunner {
           }
         })
         .eventually(() -> {
+          stats.phase("remote", clock.millis() - grantedAt);
           leases.release(grant.grantId());
           // Cancelled means the job may still run for someone who joined it: stop renewing the
           // lease and let it lapse (or be renewed by them) instead of freeing the slot under them.
