@@ -14,7 +14,8 @@ final class Roles {
   static final String SERVANT = "dev.vxcc.daemon.servant.ServantVerticle";
   static final String DELEGATE = "dev.vxcc.daemon.local.LocalApiVerticle";
 
-  static List<String> verticles(String roles) {
+  /** The role names a ROLES argument stands for ({@code all} expanded). */
+  static Set<String> names(String roles) {
     Set<String> names = new LinkedHashSet<>();
     for (String r : roles.split(",")) {
       switch (r.trim()) {
@@ -23,6 +24,11 @@ final class Roles {
         default -> throw new IllegalArgumentException("unknown role '" + r.trim() + "' (use scheduler, cache, daemon or all)");
       }
     }
+    return names;
+  }
+
+  static List<String> verticles(String roles) {
+    Set<String> names = names(roles);
     // The scheduler first: daemons heartbeat to it as soon as they start.
     List<String> out = new ArrayList<>();
     if (names.contains("scheduler")) {
