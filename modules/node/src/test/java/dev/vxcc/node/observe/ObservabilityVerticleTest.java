@@ -72,7 +72,10 @@ class ObservabilityVerticleTest {
     assertTrue(metrics.body().contains("vertx_eventbus_sent_total"), metrics.body());
     assertTrue(metrics.body().contains("jvm_memory_used_bytes"), metrics.body());
     roleMeters.close();
-    assertTrue(!get(node, "/metrics").body().contains("vxcc_test_things_total"), "a stopped role's meters leave with it");
+    String again = get(node, "/metrics").body();
+    assertTrue(!again.contains("vxcc_test_things_total"), "a stopped role's meters leave with it");
+    // The first scrape itself went through Vert.x's HTTP server and client (gRPC's transport).
+    assertTrue(again.contains("vertx_http_server_requests_total") && again.contains("vertx_http_client_requests_total"), again);
   }
 
   @Test
