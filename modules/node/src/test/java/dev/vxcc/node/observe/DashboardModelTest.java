@@ -58,7 +58,7 @@ class DashboardModelTest {
     model.daemonReport(report("a", 1, 0, new JsonObject(), new JsonArray()));
     model.sample();
     assertNull(model.snapshot().getJsonArray("history").getJsonObject(1).getDouble("remoteShare"));
-    clock.ms += DashboardModel.HISTORY_MS;
+    clock.ms += DashboardModel.HISTORY_MS + 1;
     model.sample();
     assertEquals(1, model.snapshot().getJsonArray("history").size());
   }
