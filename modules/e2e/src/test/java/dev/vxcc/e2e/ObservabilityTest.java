@@ -26,8 +26,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Metrics, health and the dashboard of a loopback cluster of separate JVMs (a scheduler+cache node, a
- * submitting daemon, two serving daemons) while a real project (Debian's ninja-build) builds through it:
+ * Metrics, health and the dashboard of a loopback cluster of separate JVMs (a scheduler+cache node whose
+ * daemon submits but does not serve, two serving daemons) while a real project (Debian's ninja-build) builds through it:
  * every node's /metrics moves, the dashboard in headless Chromium shows the servants, the running
  * tasks and the charts, a killed servant leaves it, and /health turns 503 when the scheduler is gone.
  */
@@ -46,10 +46,12 @@ class ObservabilityTest {
     work = E2e.work("observability");
     cluster = new LoopbackCluster(E2e.dist(), work.resolve("logs"), 4);
     JsonObject sched = LoopbackCluster.cacheConfig(Files.createDirectories(work.resolve("cache")), 64 << 20);
+    sched.getJsonObject("daemon").put("host", "node-a").put("maxRemoteTasks", 0);
     // A chart point a second instead of every ten: the build is short.
     sched.getJsonObject("node").put("dashboardSampleMs", 1000);
-    scheduler = cluster.start("scheduler,cache", sched);
-    submitter = cluster.start("daemon", LoopbackCluster.config("node-a", 0));
+    // Three JVMs, not four: the submitter shares the scheduler's (each role's meters are still its own).
+    scheduler = cluster.start("scheduler,cache,daemon", sched);
+    submitter = scheduler;
     servantB = cluster.start("daemon", LoopbackCluster.config("node-b", 2));
     servantC = cluster.start("daemon", LoopbackCluster.config("node-c", 2));
     E2e.awaitServantAt(submitter.localApi(), servantB.info("serving"));
@@ -156,11 +158,11 @@ class ObservabilityTest {
   @Test
   @Order(3)
   void healthTurnsUnhealthyWhenTheSchedulerIsUnreachable() throws Exception {
-    Scrape up = Scrape.get(submitter.info("metrics"), "/health");
+    Scrape up = Scrape.get(servantB.info("metrics"), "/health");
     assertEquals(200, up.status(), up.body());
     scheduler.kill();
-    awaitTrue(() -> Scrape.get(submitter.info("metrics"), "/health").status() == 503, "the submitter's /health turned 503");
-    Scrape down = Scrape.get(submitter.info("metrics"), "/health");
+    awaitTrue(() -> Scrape.get(servantB.info("metrics"), "/health").status() == 503, "the daemon's /health turned 503");
+    Scrape down = Scrape.get(servantB.info("metrics"), "/health");
     JsonObject body = new JsonObject(down.body());
     assertEquals("DOWN", body.getString("status"), down.body());
     assertTrue(body.getJsonArray("checks").stream().map(JsonObject.class::cast)
