@@ -122,10 +122,10 @@ class ObservabilityTest {
     }, "the servants' task counters and gRPC server meters moved");
     awaitTrue(() -> {
       Scrape s = scrape(scheduler);
+      // Not the cache's misses: daemons skip keys their copy of the cache's bloom filter rules out.
       return s.sum("vxcc_cache_puts_total") > schedBefore.sum("vxcc_cache_puts_total")
-          && s.sum("vxcc_cache_misses_total") > schedBefore.sum("vxcc_cache_misses_total")
           && s.sum("vxcc_scheduler_servants") >= 2 && s.has("vxcc_scheduler_slots");
-    }, "the cache's puts and misses moved and the scheduler counts its servants");
+    }, "the cache's puts moved and the scheduler counts its servants");
 
     Toolchains.require(browser != null, "chromium and chromium-driver (apt-get install chromium chromium-driver) for the dashboard");
     assertTrue(tasksShown, "the dashboard never showed a running task during the build");
