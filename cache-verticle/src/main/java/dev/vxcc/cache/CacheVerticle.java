@@ -10,6 +10,7 @@ import dev.vxcc.cache.engine.EntrySeal;
 import dev.vxcc.cache.engine.HazelcastEngine;
 import dev.vxcc.cache.engine.NullEngine;
 import dev.vxcc.common.NodeKeys;
+import dev.vxcc.common.metrics.Meters;
 import dev.vxcc.common.util.ListenFailure;
 import dev.vxcc.common.net.NodeTls;
 import io.vertx.core.Future;
@@ -51,6 +52,9 @@ public final class CacheVerticle extends VerticleBase {
   private WorkerExecutor workers;
   private CacheEngine engine;
   private CacheStore store;
+  private CacheMeters meters;
+  /** How often the cache's meters copy its counters; a scrape sees numbers at most this old. */
+  private static final long METRICS_SAMPLE_MS = 1_000;
   private HttpServer server;
   private HttpServer httpServer;
   private String location;
@@ -107,6 +111,11 @@ public final class CacheVerticle extends VerticleBase {
                   .onComplete(m::reply, err -> m.fail(500, "cache stats failed: " + err.getMessage()))));
           Drain.register(vertx, deploymentID(), this::drain);
           every(cfg.purgeIntervalMs(), () -> workers.executeBlocking(store::purge, false));
+          meters = new CacheMeters(Meters.of(vertx));
+          every(METRICS_SAMPLE_MS, () -> workers.executeBlocking(() -> {
+            meters.update(store.stats());
+            return null;
+          }, false));
           every(cfg.bloomRebuildMs(), () -> workers.executeBlocking(() -> {
             store.rebuildBloom(REBUILD_COMPENSATION);
             return null;
@@ -209,6 +218,9 @@ public final class CacheVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     timers.forEach(vertx::cancelTimer);
+    if (meters != null) {
+      meters.close();
+    }
     if (location != null) {
       vertx.sharedData().getLocalMap(NodeKeys.MAP).remove(CacheAddresses.NODE_KEY, location);
     }

@@ -91,6 +91,8 @@ public final class DaemonConstants {
   public static final long SERVANT_CLEANUP_MS = 1_000;
   /** Period of the shared cache's locate / Bloom refresh. */
   public static final long SERVANT_CACHE_TICK_MS = 1_000;
+  /** How often meters read from event-loop-confined state are copied for scrapes (ServantMeters). */
+  public static final long METRICS_SAMPLE_MS = 1_000;
   /** Up to this a task's source is copied out of its request on the event loop; bigger ones on a worker. */
   public static final int SERVANT_COPY_ON_LOOP_MAX_BYTES = 1 << 20;
 

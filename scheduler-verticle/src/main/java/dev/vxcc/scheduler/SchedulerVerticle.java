@@ -1,6 +1,7 @@
 package dev.vxcc.scheduler;
 
 import dev.vxcc.common.NodeSecrets;
+import dev.vxcc.common.metrics.Meters;
 import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.FailureCodes;
 import dev.vxcc.common.bus.FreeRequest;
@@ -52,6 +53,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private ActiveStandby role;
   private long sweepTimer = -1;
   private TaskDispatcher dispatcher;
+  private SchedulerMeters meters;
   private long waiterTimer = -1;
   private Instant waiterTimerAt;
   /** The cluster's nodes at the last membership check. */
@@ -91,6 +93,7 @@ public final class SchedulerVerticle extends VerticleBase {
     }
     log.info("Scheduler starting: {} user tokens, {} servant tokens, min daemon version {}",
         config.userTokens().size(), config.servantTokens().size(), config.minDaemonVersion());
+    meters = new SchedulerMeters(Meters.of(vertx));
     role = new ActiveStandby(vertx, deploymentID(), this::activate, this::standBy);
     // Hot redeploy: no new requests reach us and waiting delegates are told to ask again; the
     // successor's grant ids start above ours and it adopts our running tasks from heartbeats.
@@ -103,6 +106,9 @@ public final class SchedulerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (meters != null) {
+      meters.close();
+    }
     if (role == null) {
       return Future.succeededFuture();
     }
@@ -133,6 +139,7 @@ public final class SchedulerVerticle extends VerticleBase {
     sweepTimer = vertx.setPeriodic(config.sweepIntervalMs(), id -> {
       d.sweep();
       checkMembership();
+      meters.sample(d);
     });
   }
 

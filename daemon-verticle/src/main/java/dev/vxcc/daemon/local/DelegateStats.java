@@ -41,13 +41,43 @@ final class DelegateStats implements io.vertx.core.shareddata.Shareable {
   private final Map<String, AtomicLong> remoteByServant = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> cacheMissByReason = new ConcurrentHashMap<>();
   private final Map<RepeatReason, AtomicLong> repeatedByReason = new ConcurrentHashMap<>();
+  private volatile Listener listener = Listener.NONE;
+
+  /** Events that carry more than a count (a reason, a duration): for metrics and the dashboard. */
+  interface Listener {
+    Listener NONE = new Listener() {};
+
+    default void local(LocalReason reason) {}
+
+    default void cacheMiss(CacheMissReason reason) {}
+
+    /** How long a task waited for a grant (successful or not). */
+    default void grantWait(long millis) {}
+
+    /** One phase of one task, by name (e.g. "remote": grant to result). */
+    default void phase(String name, long millis) {}
+  }
+
+  void listen(Listener l) {
+    listener = l;
+  }
 
   void local(LocalReason reason) {
     localByReason.computeIfAbsent(reason.code(), r -> new AtomicLong()).incrementAndGet();
+    listener.local(reason);
   }
 
   void cacheMiss(CacheMissReason reason) {
     cacheMissByReason.computeIfAbsent(reason.code(), r -> new AtomicLong()).incrementAndGet();
+    listener.cacheMiss(reason);
+  }
+
+  void grantWait(long millis) {
+    listener.grantWait(millis);
+  }
+
+  void phase(String name, long millis) {
+    listener.phase(name, millis);
   }
 
   /** One more run of a compile that had already run (or may have) for the same invocation. */

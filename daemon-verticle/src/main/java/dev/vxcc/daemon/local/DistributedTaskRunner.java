@@ -155,7 +155,8 @@ final class DistributedTaskRunner {
    */
   private Future<Grant> usableGrant(String digest, boolean sourceTree, int skipsLeft) {
     GrantKeeper k = keeper(digest, sourceTree);
-    return k.get(cfg.maxGrantWaitMs()).compose(g -> {
+    long askedAt = clock.millis();
+    return k.get(cfg.maxGrantWaitMs()).onComplete(ar -> stats.grantWait(clock.millis() - askedAt)).compose(g -> {
       if (penalties.isPenalised(g.location()) && skipsLeft > 0) {
         k.free(g.grantId());
         return usableGrant(digest, sourceTree, skipsLeft - 1);
@@ -209,6 +210,7 @@ final class DistributedTaskRunner {
    */
   private Future<RemoteResult> onGrant(Grant grant, RemoteJob job, Cancellation cancel, Cancellation mine) {
     leases.hold(grant.grantId(), cancel);
+    long grantedAt = clock.millis();
     return Future.succeededFuture(grant)
         .map(g -> new ServantSession(vertx, grpc, cluster.servingToken(), g, penalties, cfg.servant().maxResultBytes()))
         .compose(session -> {
@@ -228,6 +230,7 @@ final class DistributedTaskRunner {
           }
         })
         .eventually(() -> {
+          stats.phase("remote", clock.millis() - grantedAt);
           leases.release(grant.grantId());
           // Cancelled means the job may still run for someone who joined it: stop renewing the
           // lease and let it lapse (or be renewed by them) instead of freeing the slot under them.

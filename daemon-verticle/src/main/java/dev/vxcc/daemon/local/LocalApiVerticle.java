@@ -1,7 +1,9 @@
 package dev.vxcc.daemon.local;
 
 import dev.vxcc.common.NodeSecrets;
+import dev.vxcc.common.metrics.Meters;
 import dev.vxcc.common.NodeKeys;
+import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.ClusterView;
 import dev.vxcc.common.util.FileDigestCache;
 import dev.vxcc.common.util.PeriodicTask;
@@ -75,6 +77,8 @@ public final class LocalApiVerticle extends VerticleBase {
   private int inFlight;
   private Map<String, Route> routes;
   private DoctorService doctor;
+  private RecentFallbacks fallbacks;
+  private DelegateMeters meters;
   private final List<PeriodicTask> timers = new ArrayList<>();
   private SchedulerWatch schedulerWatch;
   private WorkerExecutor probes;
@@ -141,12 +145,16 @@ public final class LocalApiVerticle extends VerticleBase {
         DaemonConstants.COMPILER_PROBE_MAX_EXECUTE_SECONDS, TimeUnit.SECONDS);
     flow = new CompileFlow(vertx, cfg, quota, runner, stats, digests, cluster::compilers, cache, tasks, probes);
     doctor = new DoctorService(vertx, flow.identities(), flow.trustedCompilers());
+    fallbacks = new RecentFallbacks(clock);
+    meters = new DelegateMeters(Meters.of(vertx), stats, fallbacks, () -> flow.tasks().size(), quota::maxHeavy, quota::holders);
+    stats.listen(meters);
     long tick = DaemonConstants.DELEGATE_TICK_MS;
     timers.add(PeriodicTask.start(vertx, "result cache tick", tick, cache::tick));
     timers.add(PeriodicTask.start(vertx, "grant lease renewal", tick, runner::tick));
     timers.add(PeriodicTask.start(vertx, "dead wrappers", tick, this::reclaimDeadWrappers));
     cluster.refresh();
     timers.add(PeriodicTask.start(vertx, "cluster view", tick, cluster::refresh));
+    timers.add(PeriodicTask.start(vertx, "dashboard feed", tick, this::publishToDashboard));
     routes = routes();
     Object front = vertx.sharedData().getLocalMap(NodeKeys.MAP).get(NodeKeys.LOCAL_API_FRONT);
     if (front != null) {
@@ -334,6 +342,20 @@ public final class LocalApiVerticle extends VerticleBase {
     return LocalReply.ok("text/plain", Buffer.buffer(StatsText.render(stats, quota, servant, v, flow.compilerNames())));
   }
 
+  /**
+   * What dashboards show of this daemon (its counters, recent fallbacks, the names of the compilers
+   * it met), published to whoever listens; only the scheduler's node does, and nobody needs an answer.
+   */
+  private void publishToDashboard() {
+    vertx.eventBus().publish(Addresses.DASHBOARD_DAEMON, new JsonObject()
+        .put("daemon", cfg.host() + ":" + api.socket())
+        .put("at", clock.millis())
+        .put("stats", stats.toJson())
+        .put("tasksInFlight", flow.tasks().size())
+        .put("recentFallbacks", fallbacks.toJson())
+        .put("compilerNames", new JsonObject(new java.util.TreeMap<String, Object>(flow.compilerNames()))));
+  }
+
   /** Where one compile would go, and why; compiles nothing and counts nothing. */
   private Future<Buffer> explain(PeerIdentity peer, Frames f) {
     return flow.decide(peer, f).map(v -> Frames.builder()
@@ -363,6 +385,10 @@ public final class LocalApiVerticle extends VerticleBase {
     }
     Future<?> left = !fronted ? Future.succeededFuture()
         : vertx.eventBus().request(LocalApiFront.LEAVE, deploymentID()).otherwiseEmpty().compose(v -> calls.unregister());
+    stats.listen(DelegateStats.Listener.NONE);
+    if (meters != null) {
+      meters.close();
+    }
     if (runner != null) {
       runner.shutdown();
     }

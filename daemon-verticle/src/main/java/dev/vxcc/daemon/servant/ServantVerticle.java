@@ -4,6 +4,7 @@ import dev.vxcc.common.NodeSecrets;
 import dev.vxcc.api.v1.ServantGrpcService;
 import dev.vxcc.common.NodeKeys;
 import dev.vxcc.common.ops.Drain;
+import dev.vxcc.common.metrics.Meters;
 import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.FailureCodes;
 import dev.vxcc.common.bus.HeartbeatReply;
@@ -64,6 +65,7 @@ public final class ServantVerticle extends VerticleBase {
   private final Function<List<String>, List<Path>> compilerDirs;
   private DaemonConfig cfg;
   private ExecutionEngine engine;
+  private ServantMeters meters;
   private CompilerRegistry compilers;
   private HttpServer server;
   private String location;
@@ -159,6 +161,8 @@ public final class ServantVerticle extends VerticleBase {
                 return null;
               }, false)));
           periodic.add(PeriodicTask.start(vertx, "servant cleanup", DaemonConstants.SERVANT_CLEANUP_MS, engine::cleanup));
+          meters = new ServantMeters(Meters.of(vertx), engine);
+          periodic.add(PeriodicTask.start(vertx, "servant meters", DaemonConstants.METRICS_SAMPLE_MS, meters::sample));
           periodic.add(PeriodicTask.start(vertx, "servant cache tick", DaemonConstants.SERVANT_CACHE_TICK_MS, cache::tick));
           periodic.add(PeriodicTask.start(vertx, "compiler rescan", cfg.compilerRescanMs(),
               () -> probes.executeBlocking(() -> compilers.rescan(dirs), false)));
@@ -371,6 +375,9 @@ public final class ServantVerticle extends VerticleBase {
       schedulerWatch.stop();
     }
     periodic.forEach(PeriodicTask::stop);
+    if (meters != null) {
+      meters.close();
+    }
     Future<Void> killed = engine == null ? Future.succeededFuture() : engine.killAll();
     Future<Void> cacheClosed = cache == null ? Future.succeededFuture() : cache.stop();
     // Tell the scheduler at once that we are gone, rather than letting our lease run out.

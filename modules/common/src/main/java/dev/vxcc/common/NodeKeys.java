@@ -15,4 +15,6 @@ public final class NodeKeys {
   public static final String LOCAL_API_FRONT = "localFront";
   public static final String SERVING = "serving";
   public static final String SERVANT_ID = "servant";
+  /** Name of this node's Micrometer registry ({@link dev.vxcc.common.metrics.Meters}); absent with metrics off. */
+  public static final String METRICS_REGISTRY = "metricsRegistry";
 }

@@ -1,6 +1,8 @@
 package dev.vxcc.node;
 
 import dev.vxcc.common.net.NodeTls;
+import dev.vxcc.node.observe.NodeObservability;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -82,6 +84,7 @@ public final class NodeMain {
       List<String> verticles;
       JsonObject config;
       NodeTls tls;
+      NodeObservability observability;
       try {
         verticles = Roles.verticles(roles);
         if (liteMember && (verticles.contains(Roles.SCHEDULER) || verticles.contains(Roles.CACHE))) {
@@ -89,12 +92,13 @@ public final class NodeMain {
         }
         config = loadConfig();
         tls = nodeTls(config);
+        observability = new NodeObservability(config, NodeConfig.user(conf));
       } catch (IllegalArgumentException e) {
         System.err.println("vxcc-node: " + e.getMessage());
         return 2;
       }
       // Native transport: the local API is a Unix domain socket (LocalApiVerticle needs its peer credentials).
-      VertxOptions options = new VertxOptions().setHAEnabled(ha).setHAGroup(haGroup).setPreferNativeTransport(true);
+      VertxOptions options = observability.applyTo(new VertxOptions().setHAEnabled(ha).setHAGroup(haGroup).setPreferNativeTransport(true));
       Future<Vertx> vertxFuture = cluster
           ? Clustering.start(options, clusterConfig != null ? clusterConfig : Installation.file("conf/cluster.xml"),
               clusterHost, clusterPort, clusterMembers, clusterName, tls, liteMember)
@@ -108,6 +112,7 @@ public final class NodeMain {
         return 1;
       }
       tls.share(vertx);
+      observability.share(vertx);
       // Vert.x copies every HA deployment's config into a Hazelcast map any member can read: the
       // roles are deployed without secrets and read them from this node (NodeSecrets, RoleDeployments).
       RoleDeployments live = new RoleDeployments(vertx, ha, RoleDeployments.DRAIN_BOUND_MS);
@@ -125,6 +130,7 @@ public final class NodeMain {
         if (watchConf) {
           new ConfWatcher(vertx, Path.of(conf), ConfWatcher.read(Path.of(conf)), live, file -> replaceUserConfig(file, live.roles())).start();
         }
+        observability.deploy(vertx, config, Roles.names(roles)).await(60, TimeUnit.SECONDS);
       } catch (Exception e) {
         System.err.println("vxcc-node: could not start " + roles + ": " + e.getMessage());
         vertx.close().await(20, TimeUnit.SECONDS);

@@ -30,14 +30,7 @@ final class Roles {
   }
 
   static List<String> verticles(String roles) {
-    Set<String> names = new LinkedHashSet<>();
-    for (String r : roles.split(",")) {
-      switch (r.trim()) {
-        case "all" -> names.addAll(List.of("scheduler", "cache", "daemon"));
-        case "scheduler", "cache", "daemon" -> names.add(r.trim());
-        default -> throw new IllegalArgumentException("unknown role '" + r.trim() + "' (use scheduler, cache, daemon or all)");
-      }
-    }
+    List<String> names = names(roles);
     // The scheduler first: daemons heartbeat to it as soon as they start.
     List<String> out = new ArrayList<>();
     if (names.contains("scheduler")) {

@@ -47,7 +47,9 @@ public final class LoopbackCluster implements AutoCloseable {
             .put("servingPort", 0)
             .put("maxRemoteTasks", maxRemoteTasks)
             .put("maxLocalTasks", 2)
-            .put("reportLoad", false));
+            .put("reportLoad", false))
+        // Several nodes share the machine: each its own metrics port (the ready line's metrics=).
+        .put("node", new JsonObject().put("metricsPort", 0));
   }
 
   /** A cache node config storing on disk under dir (every test its own, so runs never share entries). */

@@ -19,4 +19,10 @@ public final class Addresses {
    * until its next heartbeat; schedulers older than this address simply have no consumer for it.
    */
   public static final String SCHEDULER_SERVANT_UNREACHABLE = "vxcc.scheduler.servant-unreachable";
+
+  /**
+   * Daemon to anyone, published every second: its counters, recent local fallbacks and compiler names,
+   * for the scheduler node's dashboard. Nobody replies; without a dashboard nobody listens.
+   */
+  public static final String DASHBOARD_DAEMON = "vxcc.dashboard.daemon";
 }
