@@ -47,7 +47,7 @@ import java.util.TreeSet;
  * <p>Include resolution could still differ where the servant has a system header the user's
  * machine lacks (__has_include, #include_next): the compile's own dependency list is compared
  * with the task's files, and any difference fails the task as ours, so the delegate compiles
- * locally. gcc writes that list when DEPENDENCIES_OUTPUT is set (not recorded in the object);
+ * locally. gcc writes that list when SUNPRO_DEPENDENCIES is set (not recorded in the object);
  * clang does not honour it, so -MD -MF is appended (clang records no switches unless asked to
  * with -grecord-command-line, which then is refused). When the user's own argv already asks for a
  * full dependency list (-MD with -MF), that file is compared; with -MMD (no system headers listed)
@@ -60,7 +60,7 @@ final class SourceTree {
 
   /** What the engine runs and later collects. */
   record Prepared(List<String> command, Path cwdOnHost, Map<String, String> env, Map<String, Path> outputs,
-                  Path depFile, Set<String> expectedDeps, String cwd, boolean userDepsOnly) {}
+                  Path depFile, Set<String> expectedDeps, String cwd, boolean userDepsOnly, Set<String> unlisted) {}
 
   private SourceTree() {}
 
@@ -134,6 +134,7 @@ final class SourceTree {
     }
     Path depFile = null;
     boolean userDepsOnly = false;
+    Set<String> unlisted = new TreeSet<>();
     Set<String> depOptions = depOptions(task.argv());
     if (depOptions.isEmpty()) {
       String inside = "/tmp/.vxcc-deps-" + jobDir.getFileName() + ".d";
@@ -142,7 +143,15 @@ final class SourceTree {
       if (clang) {
         cmd.addAll(List.of("-MD", "-MF", inside));
       } else {
-        env.put("DEPENDENCIES_OUTPUT", inside);
+        // Not DEPENDENCIES_OUTPUT: that one leaves out system headers, like -MM. This one lists
+        // them but leaves out the main source file itself, which is added back below.
+        env.put("SUNPRO_DEPENDENCIES", inside);
+        Path taskCwd = Path.of(task.cwd());
+        for (String a : task.argv()) {
+          if (!a.startsWith("-")) {
+            unlisted.add(taskCwd.resolve(a).normalize().toString());
+          }
+        }
       }
     } else {
       String mf = valueOf(task.argv(), "-MF");
@@ -154,7 +163,8 @@ final class SourceTree {
     }
     Set<String> expected = new TreeSet<>();
     task.files().forEach(f -> expected.add(f.path()));
-    return new Prepared(List.copyOf(cmd), cwdOnHost, env, outputs, depFile, expected, task.cwd(), userDepsOnly);
+    unlisted.retainAll(expected);
+    return new Prepared(List.copyOf(cmd), cwdOnHost, env, outputs, depFile, expected, task.cwd(), userDepsOnly, Set.copyOf(unlisted));
   }
 
   /**
@@ -173,6 +183,7 @@ final class SourceTree {
     for (String d : MakeRule.prerequisites(Files.readString(p.depFile(), StandardCharsets.ISO_8859_1))) {
       read.add(cwd.resolve(d).normalize().toString());
     }
+    read.addAll(p.unlisted());
     Set<String> expected = p.expectedDeps();
     if (p.userDepsOnly()) {
       // -MMD leaves out system headers: compare what it does list.

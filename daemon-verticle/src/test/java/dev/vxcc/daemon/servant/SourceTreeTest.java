@@ -153,6 +153,7 @@ class SourceTreeTest {
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().put("LC_ALL", "C");
     pb.environment().remove("DEPENDENCIES_OUTPUT");
+    pb.environment().remove("SUNPRO_DEPENDENCIES");
     Process p = pb.start();
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
     Map<String, byte[]> files = new LinkedHashMap<>();
@@ -275,6 +276,21 @@ class SourceTreeTest {
     } finally {
       Files.move(away, root);
     }
+  }
+
+  /** Without -MD the servant asks gcc for the list itself; system headers and the source must count as read. */
+  @Test
+  void aCompileWithoutDependencyFlagsIsCheckedAgainstSystemHeadersToo() throws Exception {
+    Path compiler = COMPILERS.get(GXX);
+    Toolchains.require(Files.isExecutable(compiler), compiler.toString());
+    String build = root.resolve("build").toString();
+    List<String> argv = List.of("-g", "-O2", "-I" + root.resolve("include"), "-o", "obj/util.o", "-c", root.resolve("src/util.cc").toString());
+    List<TreeFile> files = deps(compiler, argv);
+    assertTrue(files.stream().anyMatch(f -> f.getPath().startsWith("/usr/include/")), "the unit reads system headers: " + files);
+    Result local = local(compiler, argv, List.of(build + "/obj/util.o"));
+    Result remote = remote(run(task(GXX, argv, build, files, List.of(build + "/obj/util.o"))));
+    assertEquals(0, remote.exit(), remote.stderr());
+    assertArrayEquals(local.files().get(build + "/obj/util.o"), remote.files().get(build + "/obj/util.o"));
   }
 
   @Test

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -48,13 +47,17 @@ final class DashboardBrowser implements AutoCloseable {
     return driver.findElements(By.cssSelector(css)).size();
   }
 
+  // Read inside the page in one script: the dashboard redraws every second, so element handles
+  // taken in one call and read in the next may already be stale.
   List<String> attributes(String css, String attribute) {
-    return driver.findElements(By.cssSelector(css)).stream().map(e -> e.getDomAttribute(attribute)).toList();
+    Object found = driver.executeScript(
+        "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.getAttribute(arguments[1]));", css, attribute);
+    return ((List<?>) found).stream().map(o -> o == null ? null : o.toString()).toList();
   }
 
   String text(String css) {
-    List<WebElement> found = driver.findElements(By.cssSelector(css));
-    return found.isEmpty() ? "" : found.get(0).getText();
+    Object found = driver.executeScript("const e = document.querySelector(arguments[0]); return e ? e.innerText : '';", css);
+    return found == null ? "" : found.toString();
   }
 
   void screenshot(Path to) throws java.io.IOException {
