@@ -17,12 +17,13 @@ import org.junit.jupiter.api.Timeout;
  * The chaos suite: a real project built through a loopback cluster of separate JVMs while a node
  * fails. Every case that ran must build successfully with objects identical to a local build; the
  * table (markdown, for bench/results) adds the time against the fault-free build and the local
- * fall-backs. In CI the short set runs (a servant killed, a servant frozen); bench/chaos.sh runs
+ * fall-backs. In CI the short set runs (a servant killed: the frozen servant costs ~2.5 min more, too much for
+ * CI's budget); bench/chaos.sh runs
  * every case with {@code -Dvxcc.chaos.cases=all} and writes the table under bench/results. Cases
  * that cannot run here say why (SKIPPED) and never count as passed.
  */
 class ChaosTest {
-  static final String SHORT = "servant-kill,servant-stop";
+  static final String SHORT = "servant-kill";
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.MINUTES)
