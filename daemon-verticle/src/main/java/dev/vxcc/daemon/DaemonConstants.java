@@ -117,6 +117,8 @@ public final class DaemonConstants {
   public static final int TASK_EXIT_DECLINED = -2;
   /** Source-tree tasks: the servant's blob store is bounded to this many bytes on disk (LRU). */
   public static final long SERVANT_BLOB_STORE_BYTES = 2L << 30;
+  /** Files remembered by digest as naming (or not) a clock macro, for storing source-tree results. */
+  public static final int SERVANT_CLOCK_SCAN_ENTRIES = 200_000;
   /** Source-tree tasks: the largest single file a delegate may upload. */
   public static final long SERVANT_MAX_BLOB_BYTES = 64L << 20;
   /**
@@ -135,6 +137,8 @@ public final class DaemonConstants {
   public static final int MANIFEST_MAX_ENTRIES = 16;
   /** Includes plus shadowing places per entry. */
   public static final int MANIFEST_MAX_PATHS = 20_000;
+  /** Compiles remembered as printing on the preprocessed-text path, which then go straight to a source tree. */
+  public static final int PRINTING_COMPILES_ENTRIES = 100_000;
   /** Files changed this recently may still be changing: never trusted from or put into a manifest. */
   public static final long DIRECT_FRESH_FILE_MS = 2_000;
   /** A direct lookup slower than this gives up and preprocesses (the wrapper waits 2 s in all). */

@@ -72,9 +72,11 @@ public final class ResultCache {
       locate();
     }
     if (readsEntries) {
+      // When the fetch was asked for, not when it arrived: the filter holds every key put before then.
+      long requested = clock.millis();
       fetcher.fetchOnce()
           .onSuccess(full -> {
-            bloomFetchedAt = clock.millis();
+            bloomFetchedAt = requested;
             lastError = "";
           })
           .onFailure(e -> lost("bloom filter fetch failed: " + e.getMessage()));

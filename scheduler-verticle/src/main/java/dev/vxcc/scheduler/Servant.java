@@ -103,6 +103,7 @@ final class Servant {
         .put("currentLoad", heartbeat.currentLoad())
         .put("dedicated", heartbeat.dedicated())
         .put("compilerDigests", new JsonArray(List.copyOf(heartbeat.compilerDigests())))
+        .put("capabilities", new JsonArray(List.copyOf(heartbeat.capabilities())))
         .put("notAcceptingReason", notAcceptingReason)
         .put("suspect", suspect)
         .put("everAssigned", everAssigned);

@@ -19,6 +19,20 @@ public final class ArgumentClassifier {
         return classify(tool, compilerPath, args, cwd, false);
     }
 
+    /**
+     * The source-tree recipe of a distributable invocation, whatever its debug info: the servant runs
+     * the user's own argv, so its output and diagnostics are the local compile's. Empty when the
+     * invocation cannot be distributed at all.
+     */
+    public static java.util.Optional<Decision.Remote> sourceTreeRecipe(String tool, Path compilerPath, List<String> args, Path cwd) {
+        try {
+            Invocation invocation = InvocationParser.parse(tool, compilerPath, args, cwd);
+            return invocation.distributable() ? java.util.Optional.of(SourceTreeRecipe.build(invocation)) : java.util.Optional.empty();
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** @param sourceTree whether debug info the preprocessed recipes cannot reproduce may go remote as a source tree */
     public static Decision classify(String tool, Path compilerPath, List<String> args, Path cwd, boolean sourceTree) {
         try {

@@ -5,6 +5,7 @@ import static dev.vxcc.daemon.DaemonConstants.VIEW_STALE_MS;
 
 import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.ClusterView;
+import dev.vxcc.common.bus.ServantHeartbeat;
 import dev.vxcc.common.bus.JsonBody;
 import dev.vxcc.common.bus.RunningTask;
 import io.vertx.core.Future;
@@ -56,12 +57,23 @@ final class ClusterViewKeeper {
         .otherwiseEmpty();
   }
 
+  /** In {@link #compilers}: some servant runs source-tree tasks with this compiler. */
+  static String sourceTreeKey(String compilerDigest) {
+    return ServantHeartbeat.SOURCE_TREE + "/" + compilerDigest;
+  }
+
   void accept(ClusterView v) {
     Set<String> seen = new HashSet<>();
     for (Object o : v.servants()) {
       JsonObject s = (JsonObject) o;
       if (s.getInteger("maxTasks", 0) > 0) {
-        s.getJsonArray("compilerDigests", new JsonArray()).forEach(d -> seen.add(d.toString()));
+        boolean trees = s.getJsonArray("capabilities", new JsonArray()).contains(ServantHeartbeat.SOURCE_TREE);
+        s.getJsonArray("compilerDigests", new JsonArray()).forEach(d -> {
+          seen.add(d.toString());
+          if (trees) {
+            seen.add(sourceTreeKey(d.toString()));
+          }
+        });
       }
     }
     if (v.warmingUp() && compilers != null && !stale()) {

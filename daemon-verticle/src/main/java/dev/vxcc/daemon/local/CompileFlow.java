@@ -55,6 +55,8 @@ final class CompileFlow {
   private final FileDigestCache digests;
   private final TrustedCompilers trustedCompilers = TrustedCompilers.forThisProcess();
   private final DirectMode direct;
+  private final TreeFlow trees;
+  private final PrintingCompiles printing = new PrintingCompiles(DaemonConstants.PRINTING_COMPILES_ENTRIES);
 
   CompileFlow(Vertx vertx, DaemonConfig cfg, LocalQuota quota, DistributedTaskRunner runner, DelegateStats stats,
       FileDigestCache digests, Supplier<Set<String>> clusterCompilers, ResultCache cache, TaskTable tasks, WorkerExecutor probes) {
@@ -70,6 +72,7 @@ final class CompileFlow {
     this.stats = stats;
     this.clusterCompilers = clusterCompilers;
     this.direct = new DirectMode(vertx, cache, digests, stats, () -> java.time.Instant.ofEpochMilli(tasks.now()), cfg.servant().maxResultBytes());
+    this.trees = new TreeFlow(vertx, cfg, runner, stats, digests, cache, direct);
   }
 
   dev.vxcc.daemon.identity.CompilerIdentity identities() {
@@ -106,27 +109,66 @@ final class CompileFlow {
     return decide(caller, f).compose(v -> switch (v) {
       case Verdict.Refused r -> Future.succeededFuture(Directives.fail(r.why()));
       case Verdict.Local l -> Future.succeededFuture(local(pid, l.reason(), l.lightweight()));
-      case Verdict.Remote r -> {
+      case Verdict.Remote r -> treeIfKnownToPrint(r, f).compose(tree -> {
         String cacheControl = r.env().getOrDefault("VXCC_CACHE_CONTROL", "1");
-        LocalTask t = new LocalTask(tasks.newId(), caller, r.compiler(), r.compilerDigest(), r.decision(), "0".equals(cacheControl), tasks.now());
+        LocalTask t = new LocalTask(tasks.newId(), caller, r.compiler(), r.compilerDigest(), tree.orElse(r.decision()),
+            "0".equals(cacheControl), tasks.now());
+        if (tree.isPresent()) {
+          stats.printingToTree.incrementAndGet();
+        } else {
+          t.treeRecipe = treeRecipe(r, f);
+        }
         // 0: neither read nor fill; 2: fill only (refresh entries without trusting them).
         t.cacheRead = "1".equals(cacheControl);
         t.sourceDateEpoch = r.env().getOrDefault("SOURCE_DATE_EPOCH", "");
         t.locale = dev.vxcc.daemon.servant.TreeTask.ENV_NAMES.stream().filter(r.env()::containsKey).map(n -> n + "=" + r.env().get(n)).toList();
         t.baseDir = baseDir(r.env().get("VXCC_BASE_DIR"));
         stats.phases.since(PhaseTimes.Phase.CLASSIFY, started);
-        yield directFirst(caller, f, r, t);
-      }
+        return directFirst(caller, f, r, t);
+      });
     });
+  }
+
+  /**
+   * The invocation as a source tree, for redoing it when it prints: blocking (it parses the
+   * arguments again), so only ever called on a worker. Asking for it marks the compile as one
+   * that prints, so that next time it goes there at once.
+   */
+  private java.util.function.Supplier<Optional<Decision.Remote>> treeRecipe(Verdict.Remote r, Frames f) {
+    if (!treesFor(r)) {
+      return Optional::empty;
+    }
+    String tool = f.text("tool", r.compiler().getFileName().toString());
+    List<String> args = f.texts("arg");
+    String cwdText = f.text("cwd");
+    Path cwd = Path.of(cwdText);
+    return () -> {
+      printing.remember(r.compilerDigest(), cwdText, args);
+      return ArgumentClassifier.sourceTreeRecipe(tool, r.compiler(), args, cwd);
+    };
+  }
+
+  /** Whether this compile could be redone as a source tree: source mode on, and a servant that runs them with its compiler. */
+  private boolean treesFor(Verdict.Remote r) {
+    Set<String> available = clusterCompilers.get();
+    return cfg.sourceTree() && !r.decision().sourceTree() && available != null
+        && available.contains(ClusterViewKeeper.sourceTreeKey(r.compilerDigest()));
+  }
+
+  /** A compile this daemon saw print on the preprocessed-text path goes straight to a source tree. */
+  private Future<Optional<Decision.Remote>> treeIfKnownToPrint(Verdict.Remote r, Frames f) {
+    if (!treesFor(r) || !printing.printed(r.compilerDigest(), f.text("cwd"), f.texts("arg"))) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return vertx.executeBlocking(() -> ArgumentClassifier.sourceTreeRecipe(f.text("tool", r.compiler().getFileName().toString()),
+        r.compiler(), f.texts("arg"), Path.of(f.text("cwd"))), false);
   }
 
   /** A direct-mode hit answers at once; anything else preprocesses as before, remembering what to record. */
   private Future<Buffer> directFirst(PeerIdentity caller, Frames f, Verdict.Remote r, LocalTask t) {
-    // A source tree's result is never cached, so no manifest could lead to it.
     Future<DirectMode.Lookup> lookup = t.disallowCacheFill || "0".equals(r.env().get("VXCC_DIRECT"))
-        || r.decision().inputMode() == Decision.InputMode.SOURCE_TREE
         ? Future.succeededFuture(DirectMode.Lookup.OFF)
-        : direct.lookup(caller, r.compilerDigest(), r.decision(), f.texts("arg"), Path.of(f.text("cwd")), r.env(), t.baseDir, t.cacheRead);
+        : direct.lookup(caller, r.compilerDigest(), t.decision, f.texts("arg"), Path.of(f.text("cwd")), r.env(), t.baseDir, t.cacheRead);
     return lookup.map(l -> {
       if (l.hit().isPresent()) {
         stats.directHits.incrementAndGet();
@@ -137,7 +179,7 @@ final class CompileFlow {
       tasks.add(t);
       stats.preprocessorRuns.incrementAndGet();
       t.preprocessSentNanos = stats.phases.now();
-      return Directives.preprocess(t.id, argv(r.compiler(), r.decision().preprocessArgs()), quota.tryAcquire(caller.pid(), true));
+      return Directives.preprocess(t.id, argv(r.compiler(), t.decision.preprocessArgs()), quota.tryAcquire(caller.pid(), true));
     });
   }
 
@@ -238,13 +280,15 @@ final class CompileFlow {
       tasks.remove(t);
       return Future.succeededFuture(local(pid, LocalReason.PREPROCESS_FAILED, false));
     }
-    if (cfg.exactDiagnostics() && stderr.length > 0) {
-      tasks.remove(t);
-      return Future.succeededFuture(local(pid, LocalReason.PREPROCESSOR_DIAGNOSTICS, Notes.diagnostic(stderr), false));
-    }
     byte[] source = f.bytes("stdout");
     if (t.decision.sourceTree()) {
+      // The servant's compile prints the same preprocessor diagnostics itself, in their place.
       return submitTree(caller, t, source);
+    }
+    if (cfg.exactDiagnostics() && stderr.length > 0) {
+      tasks.remove(t);
+      return vertx.executeBlocking(t.treeRecipe::get, false).map(tree -> tree.isPresent() ? redoAsTree(t, tree.get())
+          : local(pid, LocalReason.PREPROCESSOR_DIAGNOSTICS, Notes.diagnostic(stderr), false));
     }
     if (source.length < cfg.minRemoteSourceBytes()) {
       tasks.remove(t);
@@ -275,45 +319,13 @@ final class CompileFlow {
     return await(t);
   }
 
-  /**
-   * A source tree: stdout is the dependency-only run's make rule. Its files are read with the
-   * caller's permissions, then the servant compiles the user's argv against them; never cached.
-   */
+  /** A source tree: stdout is the dependency-only run's make rule; see {@link TreeFlow}. */
   private Future<Buffer> submitTree(PeerIdentity caller, LocalTask t, byte[] depRule) {
-    stats.submitted.incrementAndGet();
-    stats.sourceTree.incrementAndGet();
     t.directive = Promise.promise();
-    vertx.executeBlocking(() -> TreeInputs.read(t.decision, depRule, FileAccess.of(caller), digests,
-            DaemonConstants.SERVANT_MAX_BLOB_BYTES, t.compilerDigest, t.sourceDateEpoch, t.locale), false)
-        .compose(tree -> runner.run(new RemoteJob(t.compilerDigest, List.of(), new byte[0], tree.key(), t.decision.sourcePath(),
-            t.decision.outputSuffix(), true, Decision.InputMode.SOURCE_TREE, "", "", t.sourceDateEpoch, false, "", "",
-            t.decision.family(), List.of(), tree), t.cancel))
-        .compose(res -> treeOutcome(t, res))
+    trees.run(caller, t, depRule)
         .recover(err -> Future.succeededFuture(remoteFailure(t, err)))
         .onComplete(ar -> t.directive.tryComplete(ar.result()));
     return await(t);
-  }
-
-  /** The compiler's own answer, errors and warnings included: it saw the user's files at the user's paths. */
-  private Future<Buffer> treeOutcome(LocalTask t, RemoteResult res) {
-    stats.ranOn(res.servant());
-    return vertx.executeBlocking(() -> {
-      List<Directives.OutputFile> files = new ArrayList<>();
-      long left = cfg.servant().maxResultBytes();
-      for (Map.Entry<String, byte[]> e : res.filesZstd().entrySet()) {
-        if (!t.decision.extraOutputs().contains(e.getKey())) {
-          throw new IllegalStateException("servant returned a file that was not asked for: " + e.getKey());
-        }
-        byte[] data = Zstd.decompress(e.getValue(), left);
-        left -= data.length;
-        files.add(new Directives.OutputFile(e.getKey(), data));
-      }
-      String out = t.decision.outputPath().toString();
-      if (res.exitCode() == 0 && files.stream().noneMatch(x -> x.path().equals(out))) {
-        throw new IllegalStateException("servant returned no " + t.decision.outputSuffix() + " file");
-      }
-      return Directives.result(res.exitCode(), res.stdout(), res.stderr(), files, Notes.of(res));
-    }, false);
   }
 
   /** What this compile read, for direct mode next time: only clean results of the first recipe. */
@@ -361,7 +373,7 @@ final class CompileFlow {
     return cache.get(TaskKeyBuilder.cacheKey(job.taskDigest()))
         .onComplete(ar -> stats.phases.since(PhaseTimes.Phase.CACHE_LOOKUP, started))
         .compose(entry -> entry.isEmpty() ? Future.succeededFuture(miss(t, CacheMissReason.NO_ENTRY))
-            : vertx.executeBlocking(() -> Optional.of(decode(entry.get())), false))
+            : vertx.executeBlocking(() -> Optional.of(TreeFlow.decode(entry.get())), false))
         .otherwise(err -> {
           LOG.info("ignoring an unreadable cache entry for {}: {}", t.decision.sourcePath(), err.getMessage());
           return miss(t, CacheMissReason.UNREADABLE_ENTRY);
@@ -374,13 +386,6 @@ final class CompileFlow {
     return Optional.empty();
   }
 
-  private static RemoteResult decode(byte[] entry) throws com.google.protobuf.InvalidProtocolBufferException {
-    CompileResult r = CompileResult.parseFrom(entry);
-    Map<String, byte[]> files = new java.util.LinkedHashMap<>();
-    r.getFilesList().forEach(f -> files.put(f.getSuffix(), f.getDataZstd().toByteArray()));
-    return new RemoteResult(r.getExitCode(), r.getStdout().toByteArray(), r.getStderr().toByteArray(), files, RemoteResult.FROM_CACHE);
-  }
-
   private Future<Buffer> outcome(LocalTask t, RemoteResult res) {
     LocalReason redo = CleanResult.redoLocally(res.exitCode(), res.stderr().length == 0, cfg.exactDiagnostics());
     if (t.decision.family() == dev.vxcc.daemon.args.CompilerFamily.GCC
@@ -388,13 +393,15 @@ final class CompileFlow {
       redo = LocalReason.MAIN_FILE_AS_HEADER;
     }
     if (redo != null) {
-      // Only clean results are cached, so this result was compiled remotely: the local run repeats it.
+      // Only clean results are cached, so this result was compiled remotely: the next run repeats it.
       stats.repeated(switch (redo) {
         case COMPILE_ERROR -> RepeatReason.COMPILE_ERROR;
         case MAIN_FILE_AS_HEADER -> RepeatReason.MAIN_FILE_AS_HEADER;
         default -> RepeatReason.REMOTE_DIAGNOSTICS;
       });
-      return Future.succeededFuture(local(t.pid, redo, Notes.diagnostic(res.stderr()), false));
+      LocalReason why = redo;
+      return vertx.executeBlocking(t.treeRecipe::get, false).map(tree -> tree.isPresent() ? redoAsTree(t, tree.get())
+          : local(t.pid, why, Notes.diagnostic(res.stderr()), false));
     }
     if (RemoteResult.FROM_CACHE.equals(res.servant())) {
       stats.cacheHits.incrementAndGet();
@@ -422,6 +429,27 @@ final class CompileFlow {
       stats.phases.since(PhaseTimes.Phase.WRITE, started);
       return directive;
     }, false);
+  }
+
+  /**
+   * A compile that printed on the preprocessed-text path runs again as a source tree, remotely,
+   * whose stderr is the compiler's own (snippets, carets, no spurious warnings) and is cached; the
+   * compile was remembered when its recipe was asked for, so next time it goes there at once. The wrapper first runs the tree's
+   * dependency pass, under a new task.
+   */
+  private Buffer redoAsTree(LocalTask t, Decision.Remote tree) {
+    stats.printingToTree.incrementAndGet();
+    // Started when the first task did: a file that changed since then is never recorded as what the tree read.
+    LocalTask nt = new LocalTask(tasks.newId(), t.owner, t.compiler, t.compilerDigest, tree, t.disallowCacheFill, t.createdAt);
+    nt.cacheRead = t.cacheRead;
+    nt.sourceDateEpoch = t.sourceDateEpoch;
+    nt.locale = t.locale;
+    nt.baseDir = t.baseDir;
+    nt.direct = t.direct;
+    tasks.add(nt);
+    stats.preprocessorRuns.incrementAndGet();
+    nt.preprocessSentNanos = stats.phases.now();
+    return Directives.preprocess(nt.id, argv(t.compiler, tree.preprocessArgs()), quota.tryAcquire(t.pid, true));
   }
 
   private Buffer remoteFailure(LocalTask t, Throwable err) {

@@ -27,7 +27,9 @@ final class DirectManifests {
   /** Stands for the base dir in stored paths and dependency files. */
   static final String BASE_MARK = "\0BASE\0";
   private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
-  private static final Pattern RESULT_KEY = Pattern.compile(Pattern.quote(TaskKeyBuilder.CACHE_KEY_PREFIX) + "[0-9a-f]{64}");
+  /** Results of the preprocessed-text path and of source trees. */
+  private static final Pattern RESULT_KEY = Pattern.compile("(?:" + Pattern.quote(TaskKeyBuilder.CACHE_KEY_PREFIX) + "|"
+      + Pattern.quote(dev.vxcc.daemon.identity.TreeKey.CACHE_PREFIX) + ")[0-9a-f]{64}");
 
   private DirectManifests() {}
 

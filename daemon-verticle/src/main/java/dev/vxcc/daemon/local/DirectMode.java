@@ -10,6 +10,7 @@ import dev.vxcc.common.util.Zstd;
 import dev.vxcc.daemon.DaemonConstants;
 import dev.vxcc.daemon.ResultCache;
 import dev.vxcc.daemon.args.Decision;
+import dev.vxcc.daemon.identity.TreeKey;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -121,6 +122,9 @@ final class DirectMode {
     if (r.getExitCode() != 0) {
       return Optional.empty();
     }
+    if (e.getResultKey().startsWith(TreeKey.CACHE_PREFIX)) {
+      return treeAnswer(r, p, d);
+    }
     List<Directives.OutputFile> files = new ArrayList<>();
     String out = d.outputPath().toString();
     String suffix = d.outputSuffix();
@@ -139,6 +143,41 @@ final class DirectMode {
         return Optional.empty();
       }
       files.add(new Directives.OutputFile(p.dep().path().toString(), DirectManifests.depFileFor(e, p.baseDir())));
+    }
+    return Optional.of(Directives.result(0, r.getStdout().toByteArray(), r.getStderr().toByteArray(), files, "from the shared cache (direct)"));
+  }
+
+  /**
+   * A source tree's stored result names its files by absolute path: each must be one this
+   * invocation writes (another checkout's paths never are), and its dependency file is among them.
+   */
+  private Optional<Buffer> treeAnswer(CompileResult r, Probe p, Decision.Remote d) {
+    Set<String> allowed = new java.util.HashSet<>();
+    if (d.sourceTree()) {
+      allowed.addAll(d.extraOutputs());
+    } else {
+      String out = d.outputPath().toString();
+      String base = out.endsWith(d.outputSuffix()) ? out.substring(0, out.length() - d.outputSuffix().length()) : out;
+      allowed.add(out);
+      d.extraOutputs().forEach(x -> allowed.add(base + x));
+      if (p.dep().path() != null) {
+        allowed.add(p.dep().path().toString());
+      }
+    }
+    List<Directives.OutputFile> files = new ArrayList<>();
+    long left = maxResultBytes;
+    for (dev.vxcc.api.v1.OutputFile f : r.getFilesList()) {
+      if (!allowed.contains(f.getSuffix())) {
+        return Optional.empty();
+      }
+      byte[] data = Zstd.decompress(f.getDataZstd().toByteArray(), left);
+      left -= data.length;
+      files.add(new Directives.OutputFile(f.getSuffix(), data));
+    }
+    String out = d.outputPath().toString();
+    if (files.stream().noneMatch(x -> x.path().equals(out))
+        || p.dep().path() != null && files.stream().noneMatch(x -> x.path().equals(p.dep().path().toString()))) {
+      return Optional.empty();
     }
     return Optional.of(Directives.result(0, r.getStdout().toByteArray(), r.getStderr().toByteArray(), files, "from the shared cache (direct)"));
   }
@@ -208,7 +247,25 @@ final class DirectMode {
    * files then) or the source reads the clock.
    */
   void record(Probe p, long startedMillis, byte[] preprocessed, String resultKey, boolean portable) {
-    pool.executeBlocking(() -> entry(p, startedMillis, preprocessed, resultKey, portable), false)
+    save(p, () -> {
+      Optional<IncludeScan.Includes> scan = IncludeScan.scan(preprocessed, p.cwd());
+      return scan.isEmpty() ? Optional.empty() : entry(p, startedMillis, scan.get(), resultKey, portable, true);
+    });
+  }
+
+  /**
+   * After a successful source-tree compile: the files its dependency pass listed are exactly what
+   * it read. Its result names the user's paths, so the entry matches only in this checkout, and
+   * the result brings its own dependency file.
+   */
+  void recordTree(Probe p, long startedMillis, Path main, List<Path> read, String resultKey) {
+    Map<Path, Path> includer = new java.util.LinkedHashMap<>();
+    read.stream().filter(f -> !f.equals(main)).forEach(f -> includer.put(f, main));
+    save(p, () -> entry(p, startedMillis, new IncludeScan.Includes(main, includer), resultKey, false, false));
+  }
+
+  private void save(Probe p, java.util.concurrent.Callable<Optional<ManifestEntry>> entry) {
+    pool.executeBlocking(entry, false)
         .onSuccess(e -> {
           if (e.isPresent()) {
             cache.put(p.manifestKey(), DirectManifests.extend(p.manifest(), e.get()).toByteArray());
@@ -218,10 +275,11 @@ final class DirectMode {
         .onFailure(err -> LOG.debug("no manifest recorded: {}", err.toString()));
   }
 
-  private Optional<ManifestEntry> entry(Probe p, long started, byte[] preprocessed, String resultKey, boolean portable) throws IOException {
-    Optional<IncludeScan.Includes> scan = IncludeScan.scan(preprocessed, p.cwd());
+  private Optional<ManifestEntry> entry(Probe p, long started, IncludeScan.Includes scanned, String resultKey, boolean portable,
+      boolean depFromDisk) throws IOException {
+    Optional<IncludeScan.Includes> scan = Optional.of(scanned);
     // The source too: its digest in the key was taken before the preprocessor read it.
-    if (scan.isEmpty() || changedSince(scan.get().main(), started)) {
+    if (changedSince(scan.get().main(), started)) {
       return Optional.empty();
     }
     ManifestEntry.Builder b = ManifestEntry.newBuilder().setResultKey(resultKey).setBaseDir(portable ? "" : p.baseDir());
@@ -249,7 +307,7 @@ final class DirectMode {
       }
     }
     absent.forEach(a -> b.addAbsent(DirectManifests.file(a, "", p.baseDir())));
-    if (p.dep().path() != null) {
+    if (depFromDisk && p.dep().path() != null) {
       Path dep = p.access().readable(p.dep().path());
       byte[] content = Files.readAllBytes(dep);
       if (content.length == 0 || content.length > DaemonConstants.MANIFEST_MAX_BYTES / 4) {

@@ -14,6 +14,7 @@ final class LocalTask {
   /** The wrapper that asked, as the socket said: only it may submit, wait for or abandon this task. */
   final long pid;
   final int uid;
+  final PeerIdentity owner;
   final Path compiler;
   final String compilerDigest;
   final Decision.Remote decision;
@@ -35,11 +36,17 @@ final class LocalTask {
   long preprocessSentNanos;
   /** Direct mode's lookup, to record a manifest after a clean compile; null when off. */
   DirectMode.Probe direct;
+  /**
+   * The same invocation as a source tree, for redoing a preprocessed-text compile that printed
+   * something; empty when there is none (already a tree, or source trees off).
+   */
+  java.util.function.Supplier<java.util.Optional<Decision.Remote>> treeRecipe = java.util.Optional::empty;
   /** The task key does not depend on the checkout directory (set on a worker before use). */
   volatile boolean checkoutIndependent;
 
   LocalTask(String id, PeerIdentity owner, Path compiler, String compilerDigest, Decision.Remote decision, boolean disallowCacheFill, long createdAt) {
     this.id = id;
+    this.owner = owner;
     this.pid = owner.pid();
     this.uid = owner.uid();
     this.compiler = compiler;

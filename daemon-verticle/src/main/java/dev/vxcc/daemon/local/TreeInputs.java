@@ -3,6 +3,7 @@ package dev.vxcc.daemon.local;
 import dev.vxcc.common.util.FileDigestCache;
 import dev.vxcc.daemon.args.Decision;
 import dev.vxcc.daemon.args.MakeRule;
+import dev.vxcc.daemon.identity.TreeKey;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,7 +16,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -26,11 +26,8 @@ import java.util.TreeMap;
  * and hashed with the caller's permissions (as {@code /local/file_digest} does, through the same
  * digest cache), so the daemon never sends a file its caller could not read.
  *
- * <p>Its key (also the task digest, by which identical tasks share one remote run): SHA-256 over
- * the compiler's identity, the argument vector in order, the working directory, SOURCE_DATE_EPOCH,
- * the outputs, the locale and the sorted (path, content digest) list. Everything the servant's compile can see is in it:
- * the namespace holds only these files and the servant's system directories, whose files among
- * these must match by digest.
+ * <p>Its key ({@link TreeKey}) is also the task digest, by which identical tasks share one remote
+ * run, and the cache key of the result.
  */
 record TreeInputs(List<String> argv, String cwd, List<Input> files, List<String> outputs, List<String> locale, String key) {
   /** One file: as the compile names it, where it really is, and its content digest. */
@@ -47,22 +44,9 @@ record TreeInputs(List<String> argv, String cwd, List<Input> files, List<String>
         files.put(path, hash(access, cache, Path.of(path), maxFileBytes));
       }
     }
-    MessageDigest key = sha256();
-    List<String> parts = new ArrayList<>(List.of("vxcc-source-tree-1", compilerDigest, d.clientCwd(), sourceDateEpoch,
-        Integer.toString(d.remoteArgs().size())));
-    parts.addAll(d.remoteArgs());
-    parts.add(Integer.toString(d.extraOutputs().size()));
-    parts.addAll(d.extraOutputs());
-    parts.add(Integer.toString(locale.size()));
-    parts.addAll(locale);
-    files.values().forEach(f -> parts.addAll(List.of(f.path(), f.digest(), f.executable() ? "x" : "-")));
-    for (String p : parts) {
-      byte[] b = p.getBytes(StandardCharsets.UTF_8);
-      key.update(ByteBuffer.allocate(8).putLong(b.length).flip());
-      key.update(b);
-    }
-    return new TreeInputs(d.remoteArgs(), d.clientCwd(), List.copyOf(files.values()), d.extraOutputs(), List.copyOf(locale),
-        HexFormat.of().formatHex(key.digest()));
+    String key = TreeKey.of(compilerDigest, d.clientCwd(), sourceDateEpoch, d.remoteArgs(), d.extraOutputs(), locale,
+        files.values().stream().map(f -> new TreeKey.File(f.path(), f.digest(), f.executable())).toList());
+    return new TreeInputs(d.remoteArgs(), d.clientCwd(), List.copyOf(files.values()), d.extraOutputs(), List.copyOf(locale), key);
   }
 
   private static Input hash(FileAccess access, FileDigestCache cache, Path requested, long maxBytes) throws IOException {

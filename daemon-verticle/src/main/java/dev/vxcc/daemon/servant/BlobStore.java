@@ -88,6 +88,11 @@ final class BlobStore {
     return true;
   }
 
+  /** Where a stored blob lies, for reading only; empty when it is not stored. */
+  synchronized Optional<Path> path(String digest) {
+    return sizes.containsKey(digest) ? Optional.of(dir.resolve(digest)) : Optional.empty();
+  }
+
   /** Copies a blob to target (which must not exist); false when the blob is gone. */
   boolean copyTo(String digest, Path target) throws IOException {
     synchronized (this) {

@@ -65,9 +65,9 @@ public final class ExecutionEngine {
     }
   }
 
-  /** Told about every clean compile (exit 0, nothing printed): the shared cache's only writer. */
+  /** Told about every clean compile (exit 0, nothing printed; a source tree's may print): the shared cache's only writer. */
   public interface ResultListener {
-    /** @param source the text the compiler read, decompressed once for both (never written to) */
+    /** @param source the text the compiler read, decompressed once for both (never written to); null for a source tree */
     void compiled(ServantJob job, byte[] source, WaitTaskResponse result);
   }
 
@@ -214,7 +214,9 @@ public final class ExecutionEngine {
                 finish(cj, ar.succeeded() ? ar.result() : TaskResults.failure("outputs could not be collected"));
                 byte[] source = cj.source;
                 cj.source = null;
-                if (job.tree() == null && !job.disallowCacheFill() && TaskResults.clean(cj.result) && source != null) {
+                // A tree result is stored with its stderr: it is the user's own compile's (TreeResults).
+                boolean storable = job.tree() != null ? cj.result.getExitCode() == 0 : TaskResults.clean(cj.result) && source != null;
+                if (!job.disallowCacheFill() && storable) {
                   listener.compiled(job, source, cj.result);
                 }
               });

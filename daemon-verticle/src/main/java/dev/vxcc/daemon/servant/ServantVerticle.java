@@ -86,6 +86,7 @@ public final class ServantVerticle extends VerticleBase {
   private InPlaceServant inPlace;
   /** Null when this servant does not run source-tree tasks. */
   private BlobStore blobs;
+  private TreeResults treeResults;
   /** Clean results not stored because the delegate's key and ours disagreed. */
   private final java.util.concurrent.atomic.AtomicLong keyMismatches = new java.util.concurrent.atomic.AtomicLong();
 
@@ -188,7 +189,9 @@ public final class ServantVerticle extends VerticleBase {
     }
     try {
       blobs = new BlobStore(jobRoot.resolve("blobs"), DaemonConstants.SERVANT_BLOB_STORE_BYTES);
-      engine.enableSourceTree(blobs, new FileDigestCache());
+      FileDigestCache hostDigests = new FileDigestCache();
+      engine.enableSourceTree(blobs, hostDigests);
+      treeResults = new TreeResults(blobs, hostDigests, new ClockMacros(DaemonConstants.SERVANT_CLOCK_SCAN_ENTRIES));
     } catch (java.io.IOException e) {
       LOG.warn("source-tree tasks disabled on this servant: blob store: {}", e.toString());
     }
@@ -306,6 +309,20 @@ public final class ServantVerticle extends VerticleBase {
    */
   private void store(ServantJob job, byte[] source, WaitTaskResponse result) {
     long started = engine.phases().now();
+    if (job.tree() != null) {
+      TreeResults trees = treeResults;
+      vertx.executeBlocking(() -> trees == null ? null : trees.entry(job, result).orElse(null), false)
+          .onSuccess(e -> {
+            engine.phases().since(dev.vxcc.daemon.PhaseTimes.Phase.STORE, started);
+            if (e != null) {
+              cache.put(e.getKey(), e.getValue());
+            } else {
+              LOG.info("source tree {} ({}) not cached: a file it read names a clock macro, or is gone", job.taskDigest(), job.sourcePath());
+            }
+          })
+          .onFailure(e -> LOG.info("source tree {} ({}) not cached: {}", job.taskDigest(), job.sourcePath(), e.toString()));
+      return;
+    }
     vertx.executeBlocking(() -> {
       TaskKeyBuilder.StoreVerdict verdict = storeKey(job, source, result.getFilesList(),
           () -> Expansion.run(sandbox.prefix(), job.compiler(), job.args(), source, cfg.servant().maxSourceBytes()));

@@ -2,12 +2,14 @@ package dev.vxcc.daemon.local;
 
 import dev.vxcc.daemon.DaemonConstants;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxcc.common.bus.Grant;
 import dev.vxcc.common.util.FileDigestCache;
 import dev.vxcc.common.wire.Frames;
+import dev.vxcc.testkit.Toolchains;
 import dev.vxcc.daemon.identity.CompilerIdentity;
 import dev.vxcc.daemon.servant.ServantVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -253,8 +255,8 @@ class DelegateFlowVerticleTest {
   }
 
   @Test
-  void aCompileErrorIsNotRetriedButShownByALocalCompile() throws Exception {
-    Wrapper w = delegate();
+  void aCompileErrorIsNotRetriedButShownByALocalCompileWhenSourceTreesAreOff() throws Exception {
+    Wrapper w = delegate("t", new JsonObject().put("sourceTree", false), LEASE_AS_IN_PRODUCTION);
     scheduler.grantOn(a, b);
     cc.plan("fail");
 
@@ -268,6 +270,24 @@ class DelegateFlowVerticleTest {
     assertEquals(1, w.stats().getJsonObject("repeatedByReason").getLong("compile-error"));
     assertEquals(0, w.stats().getLong("repeatedAfterOurFailures"));
     awaitFreed(scheduler.grant(0).grantId());
+  }
+
+  @Test
+  void aCompileErrorIsRedoneAsASourceTreeNotOnThisMachine() throws Exception {
+    // The servants here run source trees (bwrap works), as their heartbeats say.
+    Toolchains.require(java.nio.file.Files.isExecutable(Path.of("/usr/bin/bwrap")), "/usr/bin/bwrap (Debian package bubblewrap)");
+    Wrapper w = delegate("tree", new JsonObject(), LEASE_AS_IN_PRODUCTION);
+    scheduler.grantOn(a, b);
+    cc.plan("fail");
+
+    String first = task("tree", req -> w.post("/local/compile", req));
+    Frames d = w.finish(first, source("brokenTree"));
+    assertEquals("preprocess", d.text("action"), () -> d.text("action") + " " + d.text("reason", ""));
+    assertTrue(d.texts("arg").contains("-M"), "the source tree's dependency pass: " + d.texts("arg"));
+    assertNotEquals(first, d.text("task"), "under a task of its own");
+    assertEquals(1, w.stats().getLong("printingToTree"));
+    assertEquals(1, w.stats().getJsonObject("repeatedByReason").getLong("compile-error"));
+    assertEquals(0, w.stats().getLong("local"), "nothing ran on this machine");
   }
 
   @Test

@@ -158,4 +158,10 @@ class DirectManifestsTest {
     assertThrows(IllegalArgumentException.class, () -> DirectManifests.parse(many.build().toByteArray()));
     assertEquals(entry(D1), DirectManifests.parse(Manifest.newBuilder().addEntries(entry(D1)).build().toByteArray()).getEntries(0));
   }
+
+  @Test
+  void anEntryMayLeadToASourceTreeResult() {
+    ManifestEntry tree = entry(D1).toBuilder().setResultKey("tree1-" + "c".repeat(64)).build();
+    assertEquals(tree, DirectManifests.parse(Manifest.newBuilder().addEntries(tree).build().toByteArray()).getEntries(0));
+  }
 }

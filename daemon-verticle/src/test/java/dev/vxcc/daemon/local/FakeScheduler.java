@@ -254,7 +254,8 @@ final class FakeScheduler extends VerticleBase {
     granted.forEach(g -> listed.add(g.location()));
     listed.removeAll(silenced);
     listed.forEach(s -> list.add(new JsonObject().put("location", s).put("maxTasks", 4)
-        .put("compilerDigests", new JsonArray().add(compilerDigest))));
+        .put("compilerDigests", new JsonArray().add(compilerDigest))
+        .put("capabilities", new JsonArray(lastBeat.containsKey(s) ? lastBeat.get(s).capabilities() : List.of()))));
     List<RunningTask> running = new ArrayList<>();
     if (shareRunning) {
       lastBeat.values().forEach(hb -> running.addAll(hb.runningTasks()));
