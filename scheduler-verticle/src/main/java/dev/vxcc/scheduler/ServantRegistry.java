@@ -18,32 +18,58 @@ import java.util.function.Predicate;
  */
 final class ServantRegistry {
   private final Map<String, Servant> servants = new LinkedHashMap<>();
+  /** Sums over every registered servant, as the view would report them. */
+  record Totals(int servants, long capacity, long running) {}
+
   private final ServantIndex index;
+  private final long minMemoryBytes;
   private long registrations;
+  /**
+   * Kept in step with every change below, so that the meters sampled each sweep cost nothing per
+   * servant (a walk building the view was the one cost of a sweep that grew with the cluster).
+   */
+  private long capacityTotal;
+  private long runningTotal;
 
   /** @param minMemoryBytes the servant memory floor the policy applies (scheduler.servantMinMemoryBytes) */
   ServantRegistry(long minMemoryBytes) {
+    this.minMemoryBytes = minMemoryBytes;
     this.index = new ServantIndex(minMemoryBytes);
   }
 
   /** Records a heartbeat; returns the entry, created on first sight. */
   Servant update(ServantHeartbeat hb, int maxTasks, String notAcceptingReason, Instant expiresAt) {
-    Servant s = servants.computeIfAbsent(hb.servantId(), id -> new Servant(id, registrations++));
+    Servant s = servants.get(hb.servantId());
+    if (s == null) {
+      s = new Servant(hb.servantId(), registrations++);
+      servants.put(s.id(), s);
+    } else {
+      uncount(s);
+    }
     s.update(hb, maxTasks, notAcceptingReason, expiresAt);
+    count(s);
     index.refresh(s);
     return s;
   }
 
   /** Counts one more task granted on {@code s}. */
   void assigned(Servant s) {
+    uncount(s);
     s.assigned();
+    count(s);
     index.refresh(s);
   }
 
   /** Counts one task of {@code s} as gone. */
   void released(Servant s) {
+    uncount(s);
     s.released();
+    count(s);
     index.refresh(s);
+  }
+
+  Totals totals() {
+    return new Totals(servants.size(), capacityTotal, runningTotal);
   }
 
   ServantIndex index() {
@@ -85,10 +111,21 @@ final class ServantRegistry {
       if (gone.test(s)) {
         out.add(s);
         it.remove();
+        uncount(s);
         index.remove(s);
       }
     }
     return out;
+  }
+
+  private void count(Servant s) {
+    capacityTotal += s.capacity(minMemoryBytes);
+    runningTotal += s.running();
+  }
+
+  private void uncount(Servant s) {
+    capacityTotal -= s.capacity(minMemoryBytes);
+    runningTotal -= s.running();
   }
 
   int size() {

@@ -281,6 +281,11 @@ public final class TaskDispatcher {
     return new ClusterView(summaries, running, user ? tokens.active() : "", warmingUp());
   }
 
+  /** Servants, their capacity and their running grants, summed as in the view but without building it. */
+  ServantRegistry.Totals totals() {
+    return servants.totals();
+  }
+
   public int pendingWaiters() {
     return waiters.size();
   }

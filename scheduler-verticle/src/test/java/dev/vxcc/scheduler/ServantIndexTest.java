@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The index picks exactly the servant the scan it replaced ({@link ScanningPolicy}) picks, through random
  * heartbeats, grants, frees, expiries, zombies, compiler sets, versions, loads, memory, hosts, servants
- * reported unreachable and requests that exclude servants. Few
+ * reported unreachable and requests that exclude servants; and that the registry's running totals (the
+ * meters') equal the sums over the view. Few
  * servants, hosts and digests, so that ties, shared machines and full clusters come up often.
  */
 class ServantIndexTest {
@@ -160,8 +161,20 @@ class ServantIndexTest {
           case Suspect s -> d.unreachable(new UnreachableReport(Fixtures.USER, "s" + s.servant(), location(s.servant()), "fuzz"));
           default -> { }
         }
+        assertEquals(totalsOfView(d, sc.minMemoryBytes()), d.totals(), "meters' totals after " + op);
       }
     });
+  }
+
+  /** What the meters summed before the registry kept totals: a walk over every servant, as the view does. */
+  private static ServantRegistry.Totals totalsOfView(TaskDispatcher d, long minMemoryBytes) {
+    long capacity = 0;
+    long running = 0;
+    for (Servant s : d.servants().all()) {
+      capacity += s.capacity(minMemoryBytes);
+      running += s.running();
+    }
+    return new ServantRegistry.Totals(d.servants().size(), capacity, running);
   }
 
   /** The index's pick for {@code a}, after checking it, and whether any servant is eligible, against the scan. */
