@@ -68,6 +68,11 @@ final class ServantIndex {
   private final Map<String, Set<Entry>> freeByHost = new HashMap<>();
   /** Accepting servants by location, to weigh a request's exclusions without a scan. */
   private final Map<String, Entry> byLocation = new HashMap<>();
+  /**
+   * Pools and entries the walks below have looked at, ever: what a choice costs beyond the sorted sets'
+   * O(log n), so that a test can show it does not grow with the cluster.
+   */
+  private long examined;
 
   ServantIndex(long minMemoryBytes) {
     this.minMemoryBytes = minMemoryBytes;
@@ -128,6 +133,10 @@ final class ServantIndex {
     }
   }
 
+  long examined() {
+    return examined;
+  }
+
   /** Whether any servant, busy or not, could ever run the compiler: if not, waiting is pointless. */
   boolean anyEligible(String compilerDigest, int minVersion) {
     NavigableMap<Integer, Pool> byVersion = pools.get(compilerDigest);
@@ -145,9 +154,11 @@ final class ServantIndex {
     }
     long eligible = 0;
     for (Pool p : byVersion.tailMap(minVersion, true).values()) {
+      examined++;
       eligible += p.accepting;
     }
     for (String location : excluded) {
+      examined++;
       Entry e = byLocation.get(location);
       if (e != null && e.heartbeat.version() >= minVersion && e.keys.contains(compilerDigest)) {
         eligible--;
@@ -172,7 +183,9 @@ final class ServantIndex {
     }
     Entry best = null;
     for (Pool p : byVersion.tailMap(minVersion, true).values()) {
+      examined++;
       for (Entry e : preferredOnly ? p.preferred : p.free) {
+        examined++;
         if (!e.host().equals(host) && !excluded.contains(e.location())) {
           best = best == null || BY_RANK.compare(e, best) < 0 ? e : best;
           break;
@@ -193,6 +206,7 @@ final class ServantIndex {
   Optional<Servant> bestOn(String compilerDigest, int minVersion, String host, Set<String> excluded) {
     Entry best = null;
     for (Entry e : freeByHost.getOrDefault(host, Set.of())) {
+      examined++;
       if (e.heartbeat.version() >= minVersion && e.keys.contains(compilerDigest)
           && !excluded.contains(e.location())
           && (best == null || BY_RANK.compare(e, best) < 0)) {
