@@ -27,7 +27,8 @@ final class ServantIndex {
    */
   private static final class Entry {
     final Servant servant;
-    final ServantHeartbeat heartbeat;
+    /** The servant's latest heartbeat; a newer one that files it the same way replaces it in place. */
+    ServantHeartbeat heartbeat;
     final ServantPolicy.Rank rank;
     final boolean free;
     final boolean preferred;
@@ -40,6 +41,14 @@ final class ServantIndex {
       this.free = free;
       this.preferred = preferred;
       this.keys = ServantPolicy.poolKeys(heartbeat);
+    }
+
+    /** Whether a servant now seen as {@code h} with this rank would be filed exactly where this entry is. */
+    boolean filedAlike(ServantHeartbeat h, ServantPolicy.Rank rank, boolean free, boolean preferred) {
+      return rank.equals(this.rank) && free == this.free && preferred == this.preferred
+          && h.version() == heartbeat.version() && h.host().equals(heartbeat.host())
+          && h.location().equals(heartbeat.location()) && h.compilerDigests().equals(heartbeat.compilerDigests())
+          && h.capabilities().equals(heartbeat.capabilities());
     }
 
     String host() {
@@ -80,12 +89,21 @@ final class ServantIndex {
 
   /** Files the servant again after anything the policy looks at may have changed. */
   void refresh(Servant s) {
-    remove(s);
     if (!ServantPolicy.accepting(s)) {
+      remove(s);
       return;
     }
+    ServantPolicy.Rank rank = ServantPolicy.rank(s, minMemoryBytes);
     boolean free = ServantPolicy.free(s, minMemoryBytes);
-    Entry e = new Entry(s, ServantPolicy.rank(s, minMemoryBytes), free, free && ServantPolicy.preferred(s));
+    boolean preferred = free && ServantPolicy.preferred(s);
+    Entry old = entries.get(s.id());
+    if (old != null && old.filedAlike(s.heartbeat(), rank, free, preferred)) {
+      // Most heartbeats change nothing the policy looks at: the servant stays where it is filed.
+      old.heartbeat = s.heartbeat();
+      return;
+    }
+    remove(s);
+    Entry e = new Entry(s, rank, free, preferred);
     entries.put(s.id(), e);
     byLocation.put(e.location(), e);
     List<String> digests = e.keys;
