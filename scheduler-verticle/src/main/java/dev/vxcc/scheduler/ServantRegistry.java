@@ -30,6 +30,8 @@ final class ServantRegistry {
    */
   private long capacityTotal;
   private long runningTotal;
+  /** Servants that joined or left, ever: lets a cached view notice that it misses one. */
+  private long joinsAndLeaves;
 
   /** @param minMemoryBytes the servant memory floor the policy applies (scheduler.servantMinMemoryBytes) */
   ServantRegistry(long minMemoryBytes) {
@@ -43,6 +45,7 @@ final class ServantRegistry {
     if (s == null) {
       s = new Servant(hb.servantId(), registrations++);
       servants.put(s.id(), s);
+      joinsAndLeaves++;
     } else {
       uncount(s);
     }
@@ -66,6 +69,10 @@ final class ServantRegistry {
     s.released();
     count(s);
     index.refresh(s);
+  }
+
+  long joinsAndLeaves() {
+    return joinsAndLeaves;
   }
 
   Totals totals() {
@@ -111,6 +118,7 @@ final class ServantRegistry {
       if (gone.test(s)) {
         out.add(s);
         it.remove();
+        joinsAndLeaves++;
         uncount(s);
         index.remove(s);
       }

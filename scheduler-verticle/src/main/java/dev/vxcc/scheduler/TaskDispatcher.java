@@ -286,6 +286,11 @@ public final class TaskDispatcher {
     return servants.totals();
   }
 
+  /** Changes whenever a servant joins or leaves. */
+  long membership() {
+    return servants.joinsAndLeaves();
+  }
+
   public int pendingWaiters() {
     return waiters.size();
   }
