@@ -17,10 +17,10 @@ import java.util.function.Predicate;
  * index stays in step. Not thread-safe.
  */
 final class ServantRegistry {
-  private final Map<String, Servant> servants = new LinkedHashMap<>();
   /** Sums over every registered servant, as the view would report them. */
   record Totals(int servants, long capacity, long running) {}
 
+  private final Map<String, Servant> servants = new LinkedHashMap<>();
   private final ServantIndex index;
   private final long minMemoryBytes;
   private long registrations;
