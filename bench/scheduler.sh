@@ -43,6 +43,8 @@ for n in $servants_list; do
     "TaskDispatcher on 1 thread, $seconds s after ${warmup} s warm-up; 256 grants held; grant $(get grant_us "$f") us, free $(get free_us "$f") us, heartbeat $(get heartbeat_us "$f") us (wall); $(get heartbeats_per_s "$f") heartbeats/s"
   bench_row scheduler "direct: thread CPU per pair, $n servants" "$(get cpu_us_per_pair_incl_heartbeats "$f")" us 1 "" "-" \
     "ThreadMXBean CPU incl. heartbeats, sweep, keep-alive; thread got $(get thread_cpu_share "$f") of a core (shared machine); GC $(get gc_ms "$f") ms"
+  bench_row scheduler "direct: cluster view built+encoded, $n servants" "$(get view_ms "$f")" ms 1 "" "-" \
+    "TaskDispatcher.view + JSON encode, $(get view_bytes "$f") bytes; every delegate fetches it once a second (ClusterViewKeeper), on the loop that grants"
   f=bus-$n
   bench_row scheduler "event bus: grant+free pairs/s, $n servants" "$(get pairs_per_s "$f")" "/s" 1 "" "-" \
     "SchedulerVerticle on a local event bus, JSON bodies, 64 client loops; $(get heartbeats_per_s "$f") heartbeats/s; process CPU $(get process_cpu_share "$f") cores; failures $(get failures "$f")"

@@ -46,6 +46,12 @@ public record SchedulerConfig(
    * servant offers: two and a half servant heartbeat periods (1 s), so one lost heartbeat is tolerated.
    */
   public static final long WARMUP_MS = 2_500;
+  /**
+   * How old a cluster view served on the bus may be: delegates poll it once a second, so a fifth of
+   * that keeps their picture as fresh while the scheduler builds it a few times a second, not once per
+   * delegate.
+   */
+  public static final long VIEW_MAX_AGE_MS = 200;
 
   public SchedulerConfig {
     userTokens = Set.copyOf(userTokens);

@@ -2,7 +2,6 @@ package dev.vxcc.scheduler;
 
 import dev.vxcc.common.metrics.MeterSet;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.json.JsonObject;
 
 /**
  * The scheduler's Prometheus meters. Its state belongs to its event loop and a scrape runs on another
@@ -27,18 +26,10 @@ final class SchedulerMeters implements AutoCloseable {
 
   /** On the scheduler's event loop. */
   void sample(TaskDispatcher dispatcher) {
-    long cap = 0;
-    long run = 0;
-    int n = 0;
-    for (Object o : dispatcher.view().servants()) {
-      JsonObject s = (JsonObject) o;
-      cap += s.getInteger("capacity", 0);
-      run += s.getInteger("running", 0);
-      n++;
-    }
-    servants = n;
-    capacity = cap;
-    running = run;
+    ServantRegistry.Totals t = dispatcher.totals();
+    servants = t.servants();
+    capacity = t.capacity();
+    running = t.running();
     waiters = dispatcher.pendingWaiters();
     grants = dispatcher.liveGrants();
   }

@@ -133,7 +133,8 @@ public final class SchedulerVerticle extends VerticleBase {
       d.unreachable(r);
       return new JsonObject();
     });
-    consume(Addresses.SCHEDULER_VIEW, body -> body, body -> d.view(body.getString("token", "")).toJson());
+    ViewCache views = new ViewCache(config, clock, d);
+    consume(Addresses.SCHEDULER_VIEW, body -> body, body -> views.view(body.getString("token", "")));
     consumers.add(vertx.eventBus().consumer(Addresses.SCHEDULER_GRANT, this::onGrant));
     // The sweep only walks in-memory maps, so it cannot overrun its period.
     sweepTimer = vertx.setPeriodic(config.sweepIntervalMs(), id -> {

@@ -27,7 +27,8 @@ final class ServantIndex {
    */
   private static final class Entry {
     final Servant servant;
-    final ServantHeartbeat heartbeat;
+    /** The servant's latest heartbeat; a newer one that files it the same way replaces it in place. */
+    ServantHeartbeat heartbeat;
     final ServantPolicy.Rank rank;
     final boolean free;
     final boolean preferred;
@@ -40,6 +41,14 @@ final class ServantIndex {
       this.free = free;
       this.preferred = preferred;
       this.keys = ServantPolicy.poolKeys(heartbeat);
+    }
+
+    /** Whether a servant now seen as {@code h} with this rank would be filed exactly where this entry is. */
+    boolean filedAlike(ServantHeartbeat h, ServantPolicy.Rank rank, boolean free, boolean preferred) {
+      return rank.equals(this.rank) && free == this.free && preferred == this.preferred
+          && h.version() == heartbeat.version() && h.host().equals(heartbeat.host())
+          && h.location().equals(heartbeat.location()) && h.compilerDigests().equals(heartbeat.compilerDigests())
+          && h.capabilities().equals(heartbeat.capabilities());
     }
 
     String host() {
@@ -68,6 +77,11 @@ final class ServantIndex {
   private final Map<String, Set<Entry>> freeByHost = new HashMap<>();
   /** Accepting servants by location, to weigh a request's exclusions without a scan. */
   private final Map<String, Entry> byLocation = new HashMap<>();
+  /**
+   * Pools and entries the walks below have looked at, ever: what a choice costs beyond the sorted sets'
+   * O(log n), so that a test can show it does not grow with the cluster.
+   */
+  private long examined;
 
   ServantIndex(long minMemoryBytes) {
     this.minMemoryBytes = minMemoryBytes;
@@ -75,12 +89,21 @@ final class ServantIndex {
 
   /** Files the servant again after anything the policy looks at may have changed. */
   void refresh(Servant s) {
-    remove(s);
     if (!ServantPolicy.accepting(s)) {
+      remove(s);
       return;
     }
+    ServantPolicy.Rank rank = ServantPolicy.rank(s, minMemoryBytes);
     boolean free = ServantPolicy.free(s, minMemoryBytes);
-    Entry e = new Entry(s, ServantPolicy.rank(s, minMemoryBytes), free, free && ServantPolicy.preferred(s));
+    boolean preferred = free && ServantPolicy.preferred(s);
+    Entry old = entries.get(s.id());
+    if (old != null && old.filedAlike(s.heartbeat(), rank, free, preferred)) {
+      // Most heartbeats change nothing the policy looks at: the servant stays where it is filed.
+      old.heartbeat = s.heartbeat();
+      return;
+    }
+    remove(s);
+    Entry e = new Entry(s, rank, free, preferred);
     entries.put(s.id(), e);
     byLocation.put(e.location(), e);
     List<String> digests = e.keys;
@@ -128,6 +151,10 @@ final class ServantIndex {
     }
   }
 
+  long examined() {
+    return examined;
+  }
+
   /** Whether any servant, busy or not, could ever run the compiler: if not, waiting is pointless. */
   boolean anyEligible(String compilerDigest, int minVersion) {
     NavigableMap<Integer, Pool> byVersion = pools.get(compilerDigest);
@@ -145,9 +172,11 @@ final class ServantIndex {
     }
     long eligible = 0;
     for (Pool p : byVersion.tailMap(minVersion, true).values()) {
+      examined++;
       eligible += p.accepting;
     }
     for (String location : excluded) {
+      examined++;
       Entry e = byLocation.get(location);
       if (e != null && e.heartbeat.version() >= minVersion && e.keys.contains(compilerDigest)) {
         eligible--;
@@ -172,7 +201,9 @@ final class ServantIndex {
     }
     Entry best = null;
     for (Pool p : byVersion.tailMap(minVersion, true).values()) {
+      examined++;
       for (Entry e : preferredOnly ? p.preferred : p.free) {
+        examined++;
         if (!e.host().equals(host) && !excluded.contains(e.location())) {
           best = best == null || BY_RANK.compare(e, best) < 0 ? e : best;
           break;
@@ -193,6 +224,7 @@ final class ServantIndex {
   Optional<Servant> bestOn(String compilerDigest, int minVersion, String host, Set<String> excluded) {
     Entry best = null;
     for (Entry e : freeByHost.getOrDefault(host, Set.of())) {
+      examined++;
       if (e.heartbeat.version() >= minVersion && e.keys.contains(compilerDigest)
           && !excluded.contains(e.location())
           && (best == null || BY_RANK.compare(e, best) < 0)) {

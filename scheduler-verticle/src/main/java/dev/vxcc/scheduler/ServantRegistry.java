@@ -17,33 +17,66 @@ import java.util.function.Predicate;
  * index stays in step. Not thread-safe.
  */
 final class ServantRegistry {
+  /** Sums over every registered servant, as the view would report them. */
+  record Totals(int servants, long capacity, long running) {}
+
   private final Map<String, Servant> servants = new LinkedHashMap<>();
   private final ServantIndex index;
+  private final long minMemoryBytes;
   private long registrations;
+  /**
+   * Kept in step with every change below, so that the meters sampled each sweep cost nothing per
+   * servant (a walk building the view was the one cost of a sweep that grew with the cluster).
+   */
+  private long capacityTotal;
+  private long runningTotal;
+  /** Servants that joined or left, ever: lets a cached view notice that it misses one. */
+  private long joinsAndLeaves;
 
   /** @param minMemoryBytes the servant memory floor the policy applies (scheduler.servantMinMemoryBytes) */
   ServantRegistry(long minMemoryBytes) {
+    this.minMemoryBytes = minMemoryBytes;
     this.index = new ServantIndex(minMemoryBytes);
   }
 
   /** Records a heartbeat; returns the entry, created on first sight. */
   Servant update(ServantHeartbeat hb, int maxTasks, String notAcceptingReason, Instant expiresAt) {
-    Servant s = servants.computeIfAbsent(hb.servantId(), id -> new Servant(id, registrations++));
+    Servant s = servants.get(hb.servantId());
+    if (s == null) {
+      s = new Servant(hb.servantId(), registrations++);
+      servants.put(s.id(), s);
+      joinsAndLeaves++;
+    } else {
+      uncount(s);
+    }
     s.update(hb, maxTasks, notAcceptingReason, expiresAt);
+    count(s);
     index.refresh(s);
     return s;
   }
 
   /** Counts one more task granted on {@code s}. */
   void assigned(Servant s) {
+    uncount(s);
     s.assigned();
+    count(s);
     index.refresh(s);
   }
 
   /** Counts one task of {@code s} as gone. */
   void released(Servant s) {
+    uncount(s);
     s.released();
+    count(s);
     index.refresh(s);
+  }
+
+  long joinsAndLeaves() {
+    return joinsAndLeaves;
+  }
+
+  Totals totals() {
+    return new Totals(servants.size(), capacityTotal, runningTotal);
   }
 
   ServantIndex index() {
@@ -85,10 +118,22 @@ final class ServantRegistry {
       if (gone.test(s)) {
         out.add(s);
         it.remove();
+        joinsAndLeaves++;
+        uncount(s);
         index.remove(s);
       }
     }
     return out;
+  }
+
+  private void count(Servant s) {
+    capacityTotal += s.capacity(minMemoryBytes);
+    runningTotal += s.running();
+  }
+
+  private void uncount(Servant s) {
+    capacityTotal -= s.capacity(minMemoryBytes);
+    runningTotal -= s.running();
   }
 
   int size() {

@@ -38,6 +38,7 @@ public final class TaskDispatcher {
   private final InstantSource clock;
   private final ServantRegistry servants;
   private final GrantLeases leases;
+  private final TaskReconciler reconciler;
   private final GrantWaiters waiters = new GrantWaiters();
   private final TokenRotation tokens;
   /**
@@ -76,6 +77,7 @@ public final class TaskDispatcher {
     this.servants = new ServantRegistry(config.servantMinMemoryBytes());
     this.tokens = new TokenRotation(clock, Duration.ofMillis(config.tokenRotationMs()), random);
     this.leases = new GrantLeases(firstGrantId);
+    this.reconciler = new TaskReconciler(servants, leases);
     this.warmUntil = clock.instant().plus(warmup);
     this.warm = warmup.isZero();
   }
@@ -104,29 +106,7 @@ public final class TaskDispatcher {
     if (!known) {
       log.info("Servant {} joined at {} ({} CPUs, maxTasks {})", s.id(), hb.location(), hb.numProcessors(), maxTasks);
     }
-
-    if (!known) {
-      adopt(s, hb, now);
-    }
-    Set<Long> reported = new HashSet<>();
-    hb.runningTasks().forEach(t -> reported.add(t.grantId()));
-    for (GrantLeases.Lease zombie : leases.zombiesOf(s.id())) {
-      // The servant no longer holds it, so the slot the zombie kept occupied is really free now.
-      if (!reported.contains(zombie.grantId)) {
-        release(leases.remove(zombie.grantId));
-      }
-    }
-    List<Long> expired = new ArrayList<>();
-    List<RunningTask> kept = new ArrayList<>();
-    for (RunningTask t : hb.runningTasks()) {
-      GrantLeases.Lease l = leases.get(t.grantId());
-      if (l == null || l.zombie || !l.servantId.equals(s.id())) {
-        expired.add(t.grantId());
-      } else {
-        kept.add(t);
-      }
-    }
-    s.reportedTasks(kept);
+    List<Long> expired = reconciler.reconcile(s, hb, !known, now);
     // A new servant, lower load or freed zombies can all make room; waking is cheap when nobody waits.
     wakeWaiters();
     return new HeartbeatReply(expired, tokens.acceptable());
@@ -200,7 +180,7 @@ public final class TaskDispatcher {
       }
       GrantLeases.Lease l = leases.remove(id);
       if (l != null) {
-        release(l);
+        reconciler.release(l);
         any = true;
       }
     }
@@ -301,6 +281,16 @@ public final class TaskDispatcher {
     return new ClusterView(summaries, running, user ? tokens.active() : "", warmingUp());
   }
 
+  /** Servants, their capacity and their running grants, summed as in the view but without building it. */
+  ServantRegistry.Totals totals() {
+    return servants.totals();
+  }
+
+  /** Changes whenever a servant joins or leaves. */
+  long membership() {
+    return servants.joinsAndLeaves();
+  }
+
   public int pendingWaiters() {
     return waiters.size();
   }
@@ -371,26 +361,6 @@ public final class TaskDispatcher {
     completions.forEach(Runnable::run);
   }
 
-  /**
-   * On a servant's first heartbeat to this instance, its tasks under grants of a predecessor scheduler
-   * are taken over rather than killed: the work is good and its delegate is waiting for it. The adopted
-   * lease lasts {@link SchedulerConfig#ADOPTED_LEASE_MS} unless the delegate renews (and so claims) it;
-   * ids this instance issued and no longer knows are stale and are still reported back for killing.
-   */
-  private void adopt(Servant s, ServantHeartbeat hb, Instant now) {
-    int adopted = 0;
-    for (RunningTask t : hb.runningTasks()) {
-      if (leases.fromPredecessor(t.grantId()) && leases.get(t.grantId()) == null) {
-        leases.adopt(t.grantId(), s.id(), now.plusMillis(SchedulerConfig.ADOPTED_LEASE_MS));
-        servants.assigned(s);
-        adopted++;
-      }
-    }
-    if (adopted > 0) {
-      log.info("Adopted {} running tasks of servant {} granted by an earlier scheduler", adopted, s.id());
-    }
-  }
-
   /** A compiler nobody reported yet, while heartbeats may still be arriving: worth waiting for. */
   private boolean waitsOutWarmup(SchedulerException e) {
     return e.code() == FailureCodes.ENVIRONMENT_NOT_AVAILABLE && warmingUp();
@@ -399,13 +369,6 @@ public final class TaskDispatcher {
   /** Whether servants may still be missing because their first heartbeat to us is yet to come. */
   public boolean warmingUp() {
     return !warm && clock.instant().isBefore(warmUntil);
-  }
-
-  private void release(GrantLeases.Lease l) {
-    Servant s = servants.get(l.servantId);
-    if (s != null) {
-      servants.released(s);
-    }
   }
 
   private void checkUserToken(String token) {

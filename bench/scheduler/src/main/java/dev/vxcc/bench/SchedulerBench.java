@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@code direct}: one thread drives {@link TaskDispatcher} as the verticle would (it must be used
  * from one thread): heartbeats paced at SERVANTS per second, each reporting the grants its servant
  * holds; grant requests (immediate 1) kept at INFLIGHT outstanding grants, the oldest freed as each new
- * one arrives; a sweep and a keep-alive of every held grant once a second.
+ * one arrives; a sweep and a keep-alive of every held grant once a second. Then the cluster view's
+ * cost, built and encoded as each delegate fetches it every second.
  *
  * <p>{@code bus}: the real {@link SchedulerVerticle} on a local (non-clustered) Vert.x event bus, with
  * JSON encoding as in production; CLIENTS concurrent loops of grant request then free, while a
@@ -121,6 +122,26 @@ public final class SchedulerBench {
     System.out.printf("cpu_us_per_pair_incl_heartbeats=%.2f%n", cpu / 1e3 / Math.max(p.pairs, 1));
     System.out.printf("gc_ms=%d%n", gcMillis() - gc0);
     System.out.println("live_grants=" + d.liveGrants());
+    view(d);
+  }
+
+  /**
+   * The cluster view as a delegate gets it over a clustered bus (built, then encoded): every delegate
+   * asks for it once a second, so the scheduler pays this per delegate per second, on the loop that
+   * also grants.
+   */
+  private static void view(TaskDispatcher d) {
+    int bytes = 0;
+    for (int i = 0; i < 5; i++) {
+      bytes = d.view(TOKEN).toJson().toBuffer().length();
+    }
+    int n = 20;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      bytes = d.view(TOKEN).toJson().toBuffer().length();
+    }
+    System.out.printf("view_ms=%.2f%n", (System.nanoTime() - t0) / 1e6 / n);
+    System.out.println("view_bytes=" + bytes);
   }
 
   private static void run(TaskDispatcher d, List<RunningTask>[] held, Map<String, Integer> index, int slots,
