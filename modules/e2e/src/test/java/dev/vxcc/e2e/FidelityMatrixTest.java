@@ -78,13 +78,16 @@ class FidelityMatrixTest {
       new Config("gcc", "-O2 -g -fdebug-prefix-map=ROOT=."),
       new Config("gcc", "-g -O2 -Wall -Wextra -Wpedantic"),
       new Config("gcc", "-g3 -O2"),
-      new Config("gcc", "-g -O2 -gsplit-dwarf"),
       new Config("clang", "-O2"),
       new Config("clang", "-g -O0"),
       new Config("clang", "-g -O2"),
       new Config("clang", "-g3 -O2"),
       new Config("clang", "-O2 -g -fdebug-prefix-map=ROOT=."),
       new Config("clang", "-g -O2 -gdwarf-4"),
+      // No gcc -gsplit-dwarf row: gcc 12 draws the DWO id afresh on each run for most of ninja's
+      // units (measured: two local compiles of src/build.cc differ in those 8 bytes of the .o and
+      // the .dwo), so no build, local or remote, can match another byte for byte; servant
+      // SourceTreeTest checks gcc's split DWARF up to that id.
       new Config("clang", "-g -O2 -gsplit-dwarf"));
 
   /** The rows leveldb builds on CI; all with -Dvxcc.matrix.full=true. */
