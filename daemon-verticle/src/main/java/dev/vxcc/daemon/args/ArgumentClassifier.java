@@ -40,7 +40,11 @@ public final class ArgumentClassifier {
             if (!invocation.distributable()) {
                 return invocation.notDistributable();
             }
-            Decision d = RecipeBuilder.build(invocation, DebugInfoPolicy.evaluate(invocation));
+            Decision.Local splitDwarf = SplitDwarf.refusal(invocation);
+            if (splitDwarf != null && splitDwarf.reason() != LocalReason.SPLIT_DWARF) {
+                return splitDwarf;
+            }
+            Decision d = splitDwarf != null ? splitDwarf : RecipeBuilder.build(invocation, DebugInfoPolicy.evaluate(invocation));
             if (sourceTree && d instanceof Decision.Local l && SourceTreeRecipe.UPGRADED.contains(l.reason())) {
                 return SourceTreeRecipe.build(invocation);
             }

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * Whether a compile that asks for debug info can still produce, remotely, the same object as a
  * local compile, and how: -g levels, DWARF version, macro info, recorded switches and the paths
- * debug info names. Split DWARF never gets here (the option table keeps it local). Pure: reads
+ * debug info names. Split DWARF never gets here ({@link SplitDwarf} refuses it first). Pure: reads
  * only the parsed invocation.
  */
 public final class DebugInfoPolicy {

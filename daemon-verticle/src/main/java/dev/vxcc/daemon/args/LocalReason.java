@@ -24,7 +24,7 @@ public enum LocalReason {
     PROFILE_DATA("profile-data", "profile-guided optimisation reads or instruments profile files"),
     COVERAGE("coverage", "coverage instrumentation embeds local paths and writes .gcno files"),
     SAVE_TEMPS("save-temps", "-save-temps writes intermediate files"),
-    SPLIT_DWARF("split-dwarf", "-gsplit-dwarf writes a .dwo file referenced by path"),
+    SPLIT_DWARF("split-dwarf", "-gsplit-dwarf writes a .dwo file next to the object: only a source tree (daemon.sourceTree) ships it back"),
     PLUGIN_OR_SPECS("plugin-or-specs", "compiler plugin or specs file on the local machine"),
     COMPILER_WRAPPER_OPTION("compiler-wrapper-option", "-wrapper, -B, toolchain or resource directory changes which programs run"),
     LOCAL_FILE_INPUT("local-file-input", "the compiler proper reads a local file (ignore lists, xray lists, ...)"),

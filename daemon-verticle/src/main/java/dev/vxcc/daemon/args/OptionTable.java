@@ -50,6 +50,11 @@ public final class OptionTable {
         DEBUG,
         /** -arch: kept, but more than one means a universal binary. */
         ARCH,
+        /**
+         * -gsplit-dwarf family: writes a .dwo the preprocessed-text recipes cannot bring back, so
+         * only a source tree takes it ({@link SplitDwarf}); a servant refuses it in any other task.
+         */
+        SPLIT_DWARF,
         /** Cannot be distributed at all. */
         LOCAL
     }
@@ -210,8 +215,8 @@ public final class OptionTable {
         }
         local("-save-temps", Arity.JOINED, LocalReason.SAVE_TEMPS);
         local("--save-temps", Arity.JOINED, LocalReason.SAVE_TEMPS);
-        local("-gsplit-dwarf", Arity.JOINED, LocalReason.SPLIT_DWARF);
-        local("-fsplit-dwarf-inlining", Arity.FLAG, LocalReason.SPLIT_DWARF);
+        spec("-gsplit-dwarf", Arity.JOINED, Role.SPLIT_DWARF, LocalReason.SPLIT_DWARF, false, null, null);
+        spec("-fsplit-dwarf-inlining", Arity.FLAG, Role.SPLIT_DWARF, LocalReason.SPLIT_DWARF, false, null, null);
         local("-fplugin", Arity.JOINED, LocalReason.PLUGIN_OR_SPECS);
         local("-fpass-plugin=", Arity.JOINED, LocalReason.PLUGIN_OR_SPECS);
         local("-specs=", Arity.JOINED, LocalReason.PLUGIN_OR_SPECS);

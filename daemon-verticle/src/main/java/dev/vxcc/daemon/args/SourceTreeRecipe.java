@@ -11,12 +11,13 @@ import java.util.Set;
  * dependency-only pass of the user's own preprocessor flags (-M to stdout: the list of every file
  * the compile reads), and the servant runs the user's argument vector unchanged in the user's
  * directory against those files at the same absolute paths. Used for exactly the compiles whose
- * debug info the preprocessed-text recipes cannot reproduce (see {@link #UPGRADED}).
+ * debug info the preprocessed-text recipes cannot reproduce (see {@link #UPGRADED}), split DWARF
+ * included: its .dwo is one more listed output, at the path {@link SplitDwarf} derives.
  */
 public final class SourceTreeRecipe {
     /** The debug-info refusals a source tree removes: paths, checksums, macros and switches are all the user's. */
     public static final Set<LocalReason> UPGRADED = Set.of(LocalReason.DEBUG_INFO_RECORDS_SWITCHES, LocalReason.DEBUG_MACRO_INFO,
-            LocalReason.DEBUG_INFO_CHECKSUMS, LocalReason.DEBUG_INFO_PATHS);
+            LocalReason.DEBUG_INFO_CHECKSUMS, LocalReason.DEBUG_INFO_PATHS, LocalReason.SPLIT_DWARF);
 
     private SourceTreeRecipe() {
     }
@@ -60,7 +61,7 @@ public final class SourceTreeRecipe {
                     depFile = m.value();
                 }
             } else if (role != OptionTable.Role.OUTPUT && role != OptionTable.Role.COMPILE_MODE
-                    && role != OptionTable.Role.ASSEMBLE_MODE) {
+                    && role != OptionTable.Role.ASSEMBLE_MODE && role != OptionTable.Role.SPLIT_DWARF) {
                 deps.add(String.join("\u0000", m.tokens()));
             }
         }
@@ -79,6 +80,7 @@ public final class SourceTreeRecipe {
         for (String suffix : inv.extraOutputs()) {
             outputs.add(base + suffix);
         }
+        SplitDwarf.dwoFile(inv).ifPresent(dwo -> outputs.add(dwo.toString()));
         return new Decision.Remote(inv.family(), inv.language(), inv.source(), outputPath, outputSuffix, depArgs, List.of(),
                 argv, List.of(), List.copyOf(outputs), Decision.InputMode.SOURCE_TREE, inv.source(), cwd.toString());
     }

@@ -86,7 +86,7 @@ public final class ServantArgsPolicy {
     switch (spec.role()) {
       case COMPILE, DEBUG, ARCH, COMPILE_MODE, ASSEMBLE_MODE, MACRO -> { }
       default -> {
-        return spec.role() == OptionTable.Role.LOCAL && spec.localReason() != null
+        return spec.localReason() != null
             ? spec.localReason().code()
             : spec.role().name().toLowerCase(java.util.Locale.ROOT) + " option";
       }

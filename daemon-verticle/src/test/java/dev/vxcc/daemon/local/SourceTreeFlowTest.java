@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * (debug-info-records-switches), through the real delegate and a real servant with
  * daemon.sourceTree on: the wrapper runs the dependency-only pass it is told to, the servant
  * compiles the user's argv at the user's paths, and the object, .d, stderr and exit code the
- * wrapper is handed equal a local compile's; a compile error comes back exactly too.
+ * wrapper is handed equal a local compile's; a compile error comes back exactly too. The same for a
+ * gcc -gsplit-dwarf compile, whose .dwo comes back as well.
  */
 class SourceTreeFlowTest {
   private static final Path GXX = Path.of("/usr/bin/g++");
@@ -142,9 +144,26 @@ class SourceTreeFlowTest {
 
   @Test
   void aPrefixMappedDebugCompileRunsRemotelyAndMatchesLocal() throws Exception {
+    compareThroughTheDaemon(this::argv, unit -> List.of(unit + ".o", unit + ".d"));
+  }
+
+  /** The .dwo comes back too and lands where gcc writes it, next to the object in another directory. */
+  @Test
+  void aSplitDwarfCompileRunsRemotelyAndItsDwoMatchesLocal() throws Exception {
+    Files.createDirectories(proj.resolve("build/obj"));
+    compareThroughTheDaemon(unit -> List.of("-g", "-O2", "-gsplit-dwarf", "-I" + proj.resolve("include"), "-MD",
+        "-o", "obj/" + unit + ".o", "-c", proj.resolve("src/" + unit + ".cc").toString()),
+        unit -> List.of("obj/" + unit + ".o", "obj/" + unit + ".d", "obj/" + unit + ".dwo"));
+  }
+
+  /** outputs: every file the compile of a unit may write, relative to the build directory. */
+  private void compareThroughTheDaemon(Function<String, List<String>> argv, Function<String, List<String>> outputs) throws Exception {
     for (String unit : List.of("warn", "broken")) {
-      Local expected = local(argv(unit), List.of(unit + ".o", unit + ".d"));
-      Frames r = viaDaemon(argv(unit));
+      Local expected = local(argv.apply(unit), outputs.apply(unit));
+      if (unit.equals("warn")) {
+        assertEquals(outputs.apply(unit).size(), expected.files().size(), "the local compile wrote " + expected.files().keySet());
+      }
+      Frames r = viaDaemon(argv.apply(unit));
       assertEquals("result", r.text("action"), () -> "not a result: " + r.text("reason", ""));
       assertEquals(expected.exit(), r.number("exit"), unit);
       assertEquals(expected.stderr(), new String(r.bytes("stderr"), StandardCharsets.UTF_8), unit);

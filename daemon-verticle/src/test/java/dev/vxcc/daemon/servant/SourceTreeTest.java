@@ -36,6 +36,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -227,6 +228,9 @@ class SourceTreeTest {
       "clang++|-g -O2",
       "clang++|-g -O2 -gdwarf-4",
       "clang++|-g -O2 -gsplit-dwarf",
+      "clang++|-g -O2 -gsplit-dwarf -gdwarf-4",
+      "g++|-g -O2 -gsplit-dwarf",
+      "g++|-g -O2 -gsplit-dwarf -gdwarf-4",
       "clang++|-O2 -g -fdebug-prefix-map=ROOT=."})
   void remoteCompileEqualsLocal(String row) throws Exception {
     String name = row.substring(0, row.indexOf('|'));
@@ -238,6 +242,8 @@ class SourceTreeTest {
     Map<String, List<String>> argvs = new LinkedHashMap<>();
     Map<String, List<String>> outs = new LinkedHashMap<>();
     Map<String, Result> locals = new LinkedHashMap<>();
+    Map<String, Result> again = new LinkedHashMap<>();
+    boolean gccSplit = name.equals("g++") && flags.contains("-gsplit-dwarf");
     for (String unit : List.of("util", "warn", "broken")) {
       List<String> argv = new ArrayList<>(flags);
       // As CMake passes them: absolute include directory and source, object below the build directory.
@@ -254,6 +260,9 @@ class SourceTreeTest {
     for (String unit : argvs.keySet()) {
       files.put(unit, deps(compiler, argvs.get(unit)));
       locals.put(unit, local(compiler, argvs.get(unit), outs.get(unit)));
+      if (gccSplit) {
+        again.put(unit, local(compiler, argvs.get(unit), outs.get(unit)));
+      }
     }
     assertEquals(0, locals.get("util").exit());
     assertTrue(locals.get("warn").stderr().contains("warning"), locals.get("warn").stderr());
@@ -270,11 +279,39 @@ class SourceTreeTest {
         assertEquals(local.stdout(), remote.stdout(), unit);
         assertEquals(local.files().keySet(), remote.files().keySet(), unit);
         for (String f : local.files().keySet()) {
-          assertArrayEquals(local.files().get(f), remote.files().get(f), unit + ": " + f + " differs");
+          byte[] l = local.files().get(f);
+          byte[] r = remote.files().get(f);
+          if (gccSplit && !Arrays.equals(l, r)) {
+            onlyTheDwoIdDiffers(l, again.get(unit).files().get(f), r, unit + ": " + f);
+          } else {
+            assertArrayEquals(l, r, unit + ": " + f + " differs");
+          }
         }
       }
     } finally {
       Files.move(away, root);
+    }
+  }
+
+  /**
+   * gcc 12 draws the DWO id (8 bytes, in the skeleton and in the .dwo) afresh on every run for some
+   * C++ TUs, measured on a function that falls off its end at -O1 and up (warn.cc here): two local
+   * compiles differ there and nowhere else, so the remote one may differ from the local one only
+   * there as well. Everything else must be identical.
+   */
+  private static void onlyTheDwoIdDiffers(byte[] local, byte[] localAgain, byte[] remote, String what) {
+    assertEquals(local.length, remote.length, what + ": length");
+    assertEquals(local.length, localAgain.length, what + ": length of a second local compile");
+    int first = Arrays.mismatch(local, localAgain);
+    assertTrue(first >= 0, what + " differs though two local compiles agree");
+    int last = first;
+    for (int i = first; i < local.length; i++) {
+      last = local[i] != localAgain[i] ? i : last;
+    }
+    assertTrue(last - first < 8, what + ": two local compiles differ beyond an 8-byte id, at " + first + " and " + last);
+    // Some bytes of two random ids may agree: any 8-byte window holding every local difference.
+    for (int i = 0; i < local.length; i++) {
+      assertTrue(local[i] == remote[i] || i > last - 8 && i < first + 8, what + ": differs from the local compile outside the DWO id, at " + i);
     }
   }
 

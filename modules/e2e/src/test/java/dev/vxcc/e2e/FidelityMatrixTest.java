@@ -84,6 +84,10 @@ class FidelityMatrixTest {
       new Config("clang", "-g3 -O2"),
       new Config("clang", "-O2 -g -fdebug-prefix-map=ROOT=."),
       new Config("clang", "-g -O2 -gdwarf-4"),
+      // No gcc -gsplit-dwarf row: gcc 12 draws the DWO id afresh on each run for most of ninja's
+      // units (measured: two local compiles of src/build.cc differ in those 8 bytes of the .o and
+      // the .dwo), so no build, local or remote, can match another byte for byte; servant
+      // SourceTreeTest checks gcc's split DWARF up to that id.
       new Config("clang", "-g -O2 -gsplit-dwarf"));
 
   /** The rows leveldb builds on CI; all with -Dvxcc.matrix.full=true. */
@@ -222,15 +226,14 @@ class FidelityMatrixTest {
    * Rows that do not reach the bar yet, each for a reason the table shows (measured 2026-11-30):
    * on the small project, a TU that prints a warning on the preprocessed-text path (no -g, plain
    * gcc -g, clang -gdwarf-4) is redone locally for its source snippets, gcc -g's anonymous-namespace
-   * TU is redone as main-file-as-header, and clang -gsplit-dwarf stays local on the delegate. They
-   * stay in the table and fail with -Dvxcc.matrix.strict=true; everything else must pass the bar.
+   * TU is redone as main-file-as-header. They stay in the table and fail with
+   * -Dvxcc.matrix.strict=true; everything else must pass the bar (-gsplit-dwarf too, as a source tree).
    */
   static boolean openGap(Row r) {
     if (Boolean.getBoolean("vxcc.matrix.strict")) {
       return false;
     }
-    return r.project.equals("diag") && (r.flags.equals("-O2") || r.flags.equals("-g") || r.flags.contains("-gdwarf-4"))
-        || r.flags.contains("-gsplit-dwarf");
+    return r.project.equals("diag") && (r.flags.equals("-O2") || r.flags.equals("-g") || r.flags.contains("-gdwarf-4"));
   }
 
   /** One configuration: a local build with the real compiler, then one through vxcc, at the same path. */
