@@ -47,6 +47,7 @@ final class DirectMode {
   private final InstantSource clock;
   private final WorkerExecutor pool;
   private final long maxResultBytes;
+  private final AbsentPaths absent;
 
   DirectMode(Vertx vertx, ResultCache cache, FileDigestCache digests, DelegateStats stats, InstantSource clock, long maxResultBytes) {
     this.vertx = vertx;
@@ -55,6 +56,7 @@ final class DirectMode {
     this.stats = stats;
     this.clock = clock;
     this.maxResultBytes = maxResultBytes;
+    this.absent = new AbsentPaths(clock);
     this.pool = vertx.createSharedWorkerExecutor(DaemonConstants.DIRECT_POOL, DaemonConstants.DIRECT_THREADS);
   }
 
@@ -155,6 +157,7 @@ final class DirectMode {
   }
 
   private DirectManifests.Files files(FileAccess access) {
+    AbsentPaths.View places = absent.view();
     return new DirectManifests.Files() {
       @Override
       public String digest(Path p) throws IOException {
@@ -163,7 +166,7 @@ final class DirectMode {
 
       @Override
       public boolean present(Path p) {
-        return !Files.notExists(p);
+        return places.present(p);
       }
     };
   }
