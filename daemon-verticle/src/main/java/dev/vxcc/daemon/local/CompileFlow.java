@@ -123,11 +123,16 @@ final class CompileFlow {
   /** A direct-mode hit answers at once; anything else preprocesses as before, remembering what to record. */
   private Future<Buffer> directFirst(PeerIdentity caller, Frames f, Verdict.Remote r, LocalTask t) {
     // A source tree's result is never cached, so no manifest could lead to it.
-    Future<DirectMode.Lookup> lookup = t.disallowCacheFill || "0".equals(r.env().get("VXCC_DIRECT"))
-        || r.decision().inputMode() == Decision.InputMode.SOURCE_TREE
+    boolean skip = t.disallowCacheFill || "0".equals(r.env().get("VXCC_DIRECT"))
+        || r.decision().inputMode() == Decision.InputMode.SOURCE_TREE;
+    long lookupStarted = stats.phases.now();
+    Future<DirectMode.Lookup> lookup = skip
         ? Future.succeededFuture(DirectMode.Lookup.OFF)
         : direct.lookup(caller, r.compilerDigest(), r.decision(), f.texts("arg"), Path.of(f.text("cwd")), r.env(), t.baseDir, t.cacheRead);
     return lookup.map(l -> {
+      if (!skip) {
+        stats.phases.since(PhaseTimes.Phase.DIRECT_LOOKUP, lookupStarted);
+      }
       if (l.hit().isPresent()) {
         stats.directHits.incrementAndGet();
         stats.cacheHits.incrementAndGet();
