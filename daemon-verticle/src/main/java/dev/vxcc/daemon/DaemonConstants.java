@@ -143,6 +143,6 @@ public final class DaemonConstants {
   public static final int DIRECT_THREADS = 2;
   /** Directories whose missing names direct mode remembers (local/AbsentPaths); all forgotten when full. */
   public static final int ABSENT_DIRS_KEPT = 4_096;
-  /** Missing names remembered per directory: more are checked on every hit. */
-  public static final int ABSENT_NAMES_PER_DIR = 16_384;
+  /** Missing names direct mode remembers in all (some 100 bytes each); all forgotten when full. */
+  public static final int ABSENT_NAMES_KEPT = 200_000;
 }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Direct mode's check that the places where a new header could shadow an old one are still empty,
@@ -33,6 +34,8 @@ final class AbsentPaths {
   private record Dir(Snapshot snapshot, Set<String> missing) {}
 
   private final ConcurrentHashMap<Path, Dir> dirs = new ConcurrentHashMap<>();
+  /** Names remembered in all directories (a little more after a race with a clear: only forgets sooner). */
+  private final AtomicInteger names = new AtomicInteger();
   private final InstantSource clock;
 
   AbsentPaths(InstantSource clock) {
@@ -108,12 +111,21 @@ final class AbsentPaths {
     if (clock.millis() - newest <= DaemonConstants.DIRECT_FRESH_FILE_MS) {
       return;
     }
-    if (dirs.size() >= DaemonConstants.ABSENT_DIRS_KEPT) {
+    if (dirs.size() >= DaemonConstants.ABSENT_DIRS_KEPT || names.get() >= DaemonConstants.ABSENT_NAMES_KEPT) {
       dirs.clear();
+      names.set(0);
     }
-    Dir d = dirs.compute(dir, (k, old) -> old != null && old.snapshot().equals(snap) ? old : new Dir(snap, ConcurrentHashMap.newKeySet()));
-    if (d.missing().size() < DaemonConstants.ABSENT_NAMES_PER_DIR) {
-      d.missing().add(name);
+    Dir d = dirs.compute(dir, (k, old) -> {
+      if (old != null && old.snapshot().equals(snap)) {
+        return old;
+      }
+      if (old != null) {
+        names.addAndGet(-old.missing().size());
+      }
+      return new Dir(snap, ConcurrentHashMap.newKeySet());
+    });
+    if (d.missing().add(name)) {
+      names.incrementAndGet();
     }
   }
 
