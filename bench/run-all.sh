@@ -7,9 +7,10 @@
 #           JVMs; scheduler 3 s per point; real build 1 round
 #   --full  (~30 min): per-task 10 rounds; scale 2,000 tasks x 1 s over 256 slots on 8 servant JVMs,
 #           2 rounds; scheduler 10 s per point; real build 3 rounds
-#   --with-cache: measure vxcc cache hits even if auto-detection finds no cache-hit counter
+#   --with-cache: measure vxcc cache hits even if auto-detection finds no cache-hit counter, and run
+#           bench/cache.sh (vxcc's cache vs ccache side by side, issue 13's targets)
 # Sections: per-task overhead + cache (pertask.sh), CPU per remote task vs distcc (cpu.sh), orchestration at scale (scale.sh), the
-# scheduler alone (scheduler.sh), a real build (build.sh), one machine vs plain make (onemachine.sh). Each runs separately; a section that
+# scheduler alone (scheduler.sh), a real build (build.sh), one machine vs plain make (onemachine.sh), the cache vs ccache (cache.sh). Each runs separately; a section that
 # fails is reported as failed and the suite goes on.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,6 +54,8 @@ section scale scale.sh "${scale[@]}"
 section scheduler scheduler.sh "${sched[@]}"
 section build build.sh "${build[@]}" "${cache_flag[@]}"
 section one-machine onemachine.sh "${build[@]}"
+# Issue 13's rows vs ccache (one TU, warm rebuilds from two checkouts, a warning TU): only with the cache.
+if [ ${#cache_flag[@]} -gt 0 ]; then section cache-vs-ccache cache.sh "${build[@]}"; fi
 
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)

@@ -18,6 +18,7 @@ RATIO_HEAD = {
     "scale": "efficiency = ideal / wall",
     "scheduler": "",
     "build": "wall ratio to plain make (median of per-round ratios)",
+    "cache-vs-ccache": "vxcc / ccache (median of per-round ratios)",
 }
 out = [f"# {title}", ""]
 out += [f"- {m}" for m in meta]

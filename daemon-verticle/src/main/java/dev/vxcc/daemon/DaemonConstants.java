@@ -145,4 +145,8 @@ public final class DaemonConstants {
   public static final long DIRECT_LOOKUP_TIMEOUT_MS = 1_200;
   public static final String DIRECT_POOL = "vxcc-direct";
   public static final int DIRECT_THREADS = 2;
+  /** Directories whose missing names direct mode remembers (local/AbsentPaths); all forgotten when full. */
+  public static final int ABSENT_DIRS_KEPT = 4_096;
+  /** Missing names direct mode remembers in all (some 100 bytes each); all forgotten when full. */
+  public static final int ABSENT_NAMES_KEPT = 200_000;
 }

@@ -22,6 +22,8 @@ public final class PhaseTimes {
     QUOTA_WAIT("quota-wait", "wrapper waiting for a local slot"),
     /** Delegate: {@code /local/compile} until its directive (argument classification, compiler identity). */
     CLASSIFY("classify", "classify the command line"),
+    /** Delegate: direct mode's lookup (manifest get, include and shadowing checks, result get), hit or not. */
+    DIRECT_LOOKUP("direct-lookup", "direct mode: manifest, include checks, result"),
     /** Delegate: the preprocess directive until the wrapper submits the text (the shim's preprocessor run and upload). */
     PREPROCESS("preprocess", "shim preprocessing, directive to submit"),
     /** Delegate: task digest and compression of the preprocessed text. */
@@ -64,7 +66,7 @@ public final class PhaseTimes {
   }
 
   /** The phases a delegate records, in the order a task passes them. */
-  public static final List<Phase> DELEGATE = List.of(Phase.QUOTA_WAIT, Phase.CLASSIFY, Phase.PREPROCESS, Phase.KEY,
+  public static final List<Phase> DELEGATE = List.of(Phase.QUOTA_WAIT, Phase.CLASSIFY, Phase.DIRECT_LOOKUP, Phase.PREPROCESS, Phase.KEY,
       Phase.CACHE_LOOKUP, Phase.GRANT_WAIT, Phase.UPLOAD, Phase.SERVANT_QUEUE, Phase.COMPILE, Phase.DOWNLOAD, Phase.WRITE,
       Phase.SUBMIT_TO_RESULT);
   /** The phases a servant records. */

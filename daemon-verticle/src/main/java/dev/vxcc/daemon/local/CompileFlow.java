@@ -166,10 +166,15 @@ final class CompileFlow {
 
   /** A direct-mode hit answers at once; anything else preprocesses as before, remembering what to record. */
   private Future<Buffer> directFirst(PeerIdentity caller, Frames f, Verdict.Remote r, LocalTask t) {
-    Future<DirectMode.Lookup> lookup = t.disallowCacheFill || "0".equals(r.env().get("VXCC_DIRECT"))
+    boolean skip = t.disallowCacheFill || "0".equals(r.env().get("VXCC_DIRECT"));
+    long lookupStarted = stats.phases.now();
+    Future<DirectMode.Lookup> lookup = skip
         ? Future.succeededFuture(DirectMode.Lookup.OFF)
         : direct.lookup(caller, r.compilerDigest(), t.decision, f.texts("arg"), Path.of(f.text("cwd")), r.env(), t.baseDir, t.cacheRead);
     return lookup.map(l -> {
+      if (!skip) {
+        stats.phases.since(PhaseTimes.Phase.DIRECT_LOOKUP, lookupStarted);
+      }
       if (l.hit().isPresent()) {
         stats.directHits.incrementAndGet();
         stats.cacheHits.incrementAndGet();

@@ -135,8 +135,30 @@ final class DirectManifests {
     if (p.isEmpty() || p.indexOf('\0') >= 0) {
       return true;
     }
-    return f.getBaseRelative() ? p.startsWith("/") || !Path.of(p).normalize().toString().equals(p) || p.startsWith("..")
-        : !p.startsWith("/") || !Path.of(p).normalize().toString().equals(p);
+    return f.getBaseRelative() ? p.startsWith("/") || !normalised(p) || p.startsWith("..") : !p.startsWith("/") || !normalised(p);
+  }
+
+  /**
+   * Whether the path is spelled as {@code Path.of(p).normalize()} would spell it: no empty, "." or
+   * ".." part and no trailing slash (nor a leading "..", which that keeps). On strings, because a manifest holds thousands of paths and
+   * every hit validates them all.
+   */
+  static boolean normalised(String p) {
+    if (p.equals("/")) {
+      return true;
+    }
+    int from = p.startsWith("/") ? 1 : 0;
+    while (true) {
+      int end = p.indexOf('/', from);
+      int len = (end < 0 ? p.length() : end) - from;
+      if (len == 0 || len == 1 && p.charAt(from) == '.' || len == 2 && p.charAt(from) == '.' && p.charAt(from + 1) == '.') {
+        return false;
+      }
+      if (end < 0) {
+        return true;
+      }
+      from = end + 1;
+    }
   }
 
   static Path resolve(IncludedFile f, String baseDir) {

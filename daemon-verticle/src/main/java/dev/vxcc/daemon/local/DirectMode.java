@@ -48,6 +48,7 @@ final class DirectMode {
   private final InstantSource clock;
   private final WorkerExecutor pool;
   private final long maxResultBytes;
+  private final AbsentPaths absent;
 
   DirectMode(Vertx vertx, ResultCache cache, FileDigestCache digests, DelegateStats stats, InstantSource clock, long maxResultBytes) {
     this.vertx = vertx;
@@ -56,6 +57,7 @@ final class DirectMode {
     this.stats = stats;
     this.clock = clock;
     this.maxResultBytes = maxResultBytes;
+    this.absent = new AbsentPaths(clock);
     this.pool = vertx.createSharedWorkerExecutor(DaemonConstants.DIRECT_POOL, DaemonConstants.DIRECT_THREADS);
   }
 
@@ -194,6 +196,7 @@ final class DirectMode {
   }
 
   private DirectManifests.Files files(FileAccess access) {
+    AbsentPaths.View places = absent.view();
     return new DirectManifests.Files() {
       @Override
       public String digest(Path p) throws IOException {
@@ -202,7 +205,7 @@ final class DirectMode {
 
       @Override
       public boolean present(Path p) {
-        return !Files.notExists(p);
+        return places.present(p);
       }
     };
   }

@@ -164,4 +164,29 @@ class DirectManifestsTest {
     ManifestEntry tree = entry(D1).toBuilder().setResultKey("tree1-" + "c".repeat(64)).build();
     assertEquals(tree, DirectManifests.parse(Manifest.newBuilder().addEntries(tree).build().toByteArray()).getEntries(0));
   }
+
+  /**
+   * The fast spelling check agrees with the path library's normal form on every tricky spelling,
+   * except that a relative path may not climb out with a leading "..", which the normal form keeps.
+   */
+  @Test
+  void normalisedSpellingIsThePathLibrarysNormalForm() {
+    List<String> parts = List.of("a", ".", "..", "", "...", ".h", "b.h", "..h");
+    List<String> spellings = new java.util.ArrayList<>(List.of("/", "//", "/a/", "a/", "./a", "/./a", "/a/.", "a/..", "/..", ".."));
+    for (String x : parts) {
+      for (String y : parts) {
+        for (String z : parts) {
+          spellings.add(x + "/" + y + "/" + z);
+          spellings.add("/" + x + "/" + y);
+          spellings.add(x + "/" + y);
+        }
+      }
+    }
+    for (String s : spellings) {
+      if (!s.isEmpty()) {
+        boolean climbs = s.equals("..") || s.startsWith("../");
+        assertEquals(Path.of(s).normalize().toString().equals(s) && !climbs, DirectManifests.normalised(s), s);
+      }
+    }
+  }
 }

@@ -83,18 +83,26 @@ class CacheBuildTest {
   }
 
   static Build cleanBuild(Path src, Path build, Map<String, String> extraEnv) throws Exception {
+    return cleanBuild(src, build, extraEnv, List.of(), "libninja", 8);
+  }
+
+  /** A clean build of one CMake target with make -jJOBS; its objects are those under CMakeFiles/TARGET.dir. */
+  static Build cleanBuild(Path src, Path build, Map<String, String> extraEnv, List<String> cmakeArgs, String target, int jobs)
+      throws Exception {
     Commands.run(work, Map.of(), 60, List.of("rm", "-rf", build.toString())).orFail("rm");
     Map<String, String> env = E2e.env(links, submitter.localApi());
     env.putAll(extraEnv);
-    Commands.run(work, env, 300, List.of("cmake", "-S", src.toString(), "-B", build.toString(), "-DCMAKE_BUILD_TYPE=None",
-        "-DCMAKE_CXX_FLAGS=-O2 -DNDEBUG", "-DCMAKE_CXX_COMPILER=" + links.resolve("g++"))).orFail("cmake");
+    List<String> cmake = new java.util.ArrayList<>(List.of("cmake", "-S", src.toString(), "-B", build.toString(), "-DCMAKE_BUILD_TYPE=None",
+        "-DCMAKE_CXX_FLAGS=-O2 -DNDEBUG", "-DCMAKE_CXX_COMPILER=" + links.resolve("g++")));
+    cmake.addAll(cmakeArgs);
+    Commands.run(work, env, 300, cmake).orFail("cmake");
     long remote = counter("remote");
     long hits = counter("cacheHits");
     long preprocessed = counter("preprocessorRuns");
     long direct = counter("directHits");
-    Commands.run(build, env, 900, List.of("make", "-j8", "libninja")).orFail("make libninja through vxcc");
-    Map<String, byte[]> objects = E2e.objects(build.resolve("CMakeFiles/libninja.dir"));
-    assertTrue(objects.size() >= 20, "libninja has dozens of objects: " + objects.keySet());
+    Commands.run(build, env, 900, List.of("make", "-j" + jobs, target)).orFail("make " + target + " through vxcc");
+    Map<String, byte[]> objects = E2e.objects(build.resolve("CMakeFiles/" + target + ".dir"));
+    assertTrue(objects.size() >= 20, target + " has dozens of objects: " + objects.keySet());
     return new Build(objects, counter("remote") - remote, counter("cacheHits") - hits,
         counter("preprocessorRuns") - preprocessed, counter("directHits") - direct);
   }
@@ -409,5 +417,31 @@ class CacheBuildTest {
       assertArrayEquals(Files.readAllBytes(dir.resolve(u + ".ref.o")), Files.readAllBytes(dir.resolve(u + ".o")), u);
     }
     assertEquals(units.size(), counter("cacheHits") - hits, "the servant stored them in the moved cache: " + stats().encodePrettily());
+  }
+
+  /**
+   * Issue 13 on a second real project: Debian's leveldb library rebuilt from a clean build
+   * directory runs no preprocessor at all, and every object is the one a local build makes (all
+   * three builds in the same directory, so that no path differs).
+   */
+  @Test
+  @Order(11)
+  void aCleanRebuildOfLeveldbRunsNoPreprocessorAndMatchesALocalBuild() throws Exception {
+    Path leveldb = Sources.debian("leveldb");
+    Path build = work.resolve("leveldb-build");
+    List<String> cmake = List.of("-DLEVELDB_BUILD_TESTS=OFF", "-DLEVELDB_BUILD_BENCHMARKS=OFF");
+    Build local = cleanBuild(leveldb, build, Map.of("VXCC_DISABLE", "1"), cmake, "leveldb", 8);
+    // As many jobs as the servant has slots: on a loaded machine a compile that waits too long for
+    // a slot compiles locally, and stores nothing for the rebuild to find.
+    Build first = cleanBuild(leveldb, build, Map.of(), cmake, "leveldb", 4);
+    assertEquals(local.objects().size(), first.remote(), "every object compiled remotely (and stored): " + stats().encodePrettily());
+    E2e.assertIdentical(local.objects(), first.objects(), "leveldb through vxcc vs a local build");
+    awaitBloomRefreshAfter(System.currentTimeMillis());
+
+    Build second = cleanBuild(leveldb, build, Map.of(), cmake, "leveldb", 8);
+    assertEquals(0, second.preprocessed(), "no preprocessor ran: " + stats().encodePrettily());
+    assertEquals(local.objects().size(), second.direct(), "every object a direct hit: " + stats().encodePrettily());
+    assertEquals(0, second.remote(), "nothing compiled again");
+    E2e.assertIdentical(local.objects(), second.objects(), "leveldb rebuilt from the cache vs a local build");
   }
 }
