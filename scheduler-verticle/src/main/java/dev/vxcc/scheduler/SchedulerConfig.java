@@ -46,6 +46,13 @@ public record SchedulerConfig(
    * servant offers: two and a half servant heartbeat periods (1 s), so one lost heartbeat is tolerated.
    */
   public static final long WARMUP_MS = 2_500;
+  /**
+   * How long a servant dropped because its cluster node left may come back with its grants (see
+   * DepartedServants), and how long a compiler only it offered is waited for instead of refused: as
+   * long as the warm-up, for the same reason. A servant that really died costs its compiler's
+   * requests at most this much before they compile locally.
+   */
+  public static final long REJOIN_GRACE_MS = WARMUP_MS;
 
   public SchedulerConfig {
     userTokens = Set.copyOf(userTokens);

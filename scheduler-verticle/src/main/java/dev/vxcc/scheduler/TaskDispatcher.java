@@ -39,6 +39,7 @@ public final class TaskDispatcher {
   private final ServantRegistry servants;
   private final GrantLeases leases;
   private final GrantWaiters waiters = new GrantWaiters();
+  private final DepartedServants departed = new DepartedServants();
   private final TokenRotation tokens;
   /**
    * Until then the servant registry may still be filling from heartbeats (a scheduler that just started
@@ -107,6 +108,7 @@ public final class TaskDispatcher {
 
     if (!known) {
       adopt(s, hb, now);
+      readopt(s, hb, now);
     }
     Set<Long> reported = new HashSet<>();
     hb.runningTasks().forEach(t -> reported.add(t.grantId()));
@@ -221,13 +223,14 @@ public final class TaskDispatcher {
     }
     List<Servant> gone = servants.removeExpired(now);
     gone.forEach(s -> log.info("Servant {} at {} expired or left", s.id(), s.heartbeat().location()));
+    boolean graceEnded = departed.expire(now);
     int orphans = leases.removeOrphans(servants).size();
     int zombies = leases.zombifyExpired(now);
     if (orphans > 0 || zombies > 0) {
       log.debug("Sweep: {} grants freed with their servant, {} grants became zombies", orphans, zombies);
     }
     expireWaiters();
-    if (!gone.isEmpty() || warmedUp) {
+    if (!gone.isEmpty() || warmedUp || graceEnded) {
       // Waiters for a compiler that just vanished from the cluster (or that nobody reported during the
       // warm-up) should learn it now, not at their deadline.
       wakeWaiters();
@@ -259,7 +262,11 @@ public final class TaskDispatcher {
       return;
     }
     gone.forEach(s -> log.info("Servant {} at {} left with its cluster node {}", s.id(), s.heartbeat().location(), nodeId));
-    leases.removeOrphans(servants);
+    List<GrantLeases.Lease> orphans = leases.removeOrphans(servants);
+    Instant until = clock.instant().plusMillis(SchedulerConfig.REJOIN_GRACE_MS);
+    for (Servant s : gone) {
+      departed.left(s.id(), orphans.stream().filter(l -> l.servantId.equals(s.id())).toList(), until);
+    }
     wakeWaiters();
   }
 
@@ -391,14 +398,40 @@ public final class TaskDispatcher {
     }
   }
 
+  /**
+   * A servant dropped with its cluster node that heartbeats again within the grace was a false alarm
+   * (a split on a loaded machine): the grants it still runs tasks for are its again, so neither the
+   * work nor the delegates waiting for it are lost.
+   */
+  private void readopt(Servant s, ServantHeartbeat hb, Instant now) {
+    Set<Long> running = new HashSet<>();
+    hb.runningTasks().forEach(t -> running.add(t.grantId()));
+    int back = 0;
+    for (GrantLeases.Lease l : departed.returned(s.id(), now)) {
+      if (running.contains(l.grantId)) {
+        leases.restore(l);
+        servants.assigned(s);
+        back++;
+      }
+    }
+    if (back > 0) {
+      log.info("Servant {} is back within {} ms of leaving with its node: its {} running tasks keep their grants",
+          s.id(), SchedulerConfig.REJOIN_GRACE_MS, back);
+    }
+  }
+
   /** A compiler nobody reported yet, while heartbeats may still be arriving: worth waiting for. */
   private boolean waitsOutWarmup(SchedulerException e) {
     return e.code() == FailureCodes.ENVIRONMENT_NOT_AVAILABLE && warmingUp();
   }
 
-  /** Whether servants may still be missing because their first heartbeat to us is yet to come. */
+  /**
+   * Whether servants may still be missing because their first heartbeat to us is yet to come, or
+   * because one that left with its node may be back with its next heartbeat.
+   */
   public boolean warmingUp() {
-    return !warm && clock.instant().isBefore(warmUntil);
+    Instant now = clock.instant();
+    return (!warm && now.isBefore(warmUntil)) || departed.inGrace(now);
   }
 
   private void release(GrantLeases.Lease l) {
