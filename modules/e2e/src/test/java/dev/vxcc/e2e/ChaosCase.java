@@ -58,11 +58,19 @@ final class ChaosCase {
   private final ChaosProject project;
   private final Path work;
   private final boolean standby;
+  private final boolean lite;
 
-  ChaosCase(ChaosProject project, Path work, boolean standby) {
+  ChaosCase(ChaosProject project, Path work, boolean standby, boolean lite) {
     this.project = project;
     this.work = work;
     this.standby = standby;
+    this.lite = lite;
+  }
+
+  /** A daemon node, as a lite member when the suite runs daemons the way the README deploys them. */
+  private NodeProcess daemon(LoopbackCluster cluster, String host, int slots) throws java.io.IOException {
+    JsonObject c = LoopbackCluster.config(host, slots);
+    return lite ? cluster.startLiteMember("daemon", c) : cluster.start("daemon", c);
   }
 
   Row run(Fault fault) throws Exception {
@@ -98,9 +106,9 @@ final class ChaosCase {
       schedulers.add(cluster.start("scheduler", LoopbackCluster.config("sched-standby", 0)));
     }
     NodeProcess cache = cluster.start("cache", LoopbackCluster.cacheConfig(store, 64L << 20));
-    NodeProcess client = cluster.start("daemon", LoopbackCluster.config("client", 0));
-    NodeProcess victim = cluster.start("daemon", LoopbackCluster.config("servant-1", 2));
-    NodeProcess other = cluster.start("daemon", LoopbackCluster.config("servant-2", 2));
+    NodeProcess client = daemon(cluster, "client", 0);
+    NodeProcess victim = daemon(cluster, "servant-1", 2);
+    NodeProcess other = daemon(cluster, "servant-2", 2);
     E2e.awaitServantAt(client.localApi(), victim.info("serving"));
     E2e.awaitServantAt(client.localApi(), other.info("serving"));
 
