@@ -9,6 +9,7 @@
 # Usage: bench/cluster-size.sh [--nodes N] [--idle SEC] [--mode lite|full|both]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+command_line="bench/cluster-size.sh $*"
 . "$root/bench/lib/common.sh"
 . "$root/bench/lib/cluster.sh"
 nodes=30 idle=30 mode=both
@@ -73,10 +74,12 @@ run_mode() {
 
 {
   echo "# bench/cluster-size.sh nodes=$nodes idle=${idle}s $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg) cores: $(nproc)"
+  echo "# command: $command_line (at $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown))"
 } | tee "$out"
 case $mode in
   both) run_mode full; run_mode lite ;;
   lite|full) run_mode "$mode" ;;
   *) echo "--mode must be lite, full or both" >&2; exit 2 ;;
 esac
+echo "# done $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out"
 echo "results: $out" >&2

@@ -85,6 +85,18 @@ final class GrantLeases {
     return l;
   }
 
+  /**
+   * Puts back a lease dropped with its servant when that servant comes back (see {@link DepartedServants}):
+   * ids are never issued twice, so nobody else can hold it meanwhile. A zombie comes back live; the
+   * next sweep makes it a zombie again if its time is up.
+   */
+  void restore(Lease l) {
+    l.zombie = false;
+    if (leases.putIfAbsent(l.grantId, l) == null && l.holder != null) {
+      perToken.merge(l.holder.token(), 1, Integer::sum);
+    }
+  }
+
   Lease issue(String servantId, GrantHolder holder, Instant expiresAt) {
     Lease l = new Lease(nextId++, servantId, holder, expiresAt);
     leases.put(l.grantId, l);

@@ -52,6 +52,13 @@ public record SchedulerConfig(
    * delegate.
    */
   public static final long VIEW_MAX_AGE_MS = 200;
+  /**
+   * How long a servant dropped because its cluster node left may come back with its grants (see
+   * DepartedServants), and how long a compiler only it offered is waited for instead of refused: as
+   * long as the warm-up, for the same reason. A servant that really died costs its compiler's
+   * requests at most this much before they compile locally.
+   */
+  public static final long REJOIN_GRACE_MS = WARMUP_MS;
 
   public SchedulerConfig {
     userTokens = Set.copyOf(userTokens);

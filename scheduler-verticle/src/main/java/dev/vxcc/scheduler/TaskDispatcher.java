@@ -40,6 +40,7 @@ public final class TaskDispatcher {
   private final GrantLeases leases;
   private final TaskReconciler reconciler;
   private final GrantWaiters waiters = new GrantWaiters();
+  private final DepartedServants departed = new DepartedServants();
   private final TokenRotation tokens;
   /**
    * Until then the servant registry may still be filling from heartbeats (a scheduler that just started
@@ -77,7 +78,7 @@ public final class TaskDispatcher {
     this.servants = new ServantRegistry(config.servantMinMemoryBytes());
     this.tokens = new TokenRotation(clock, Duration.ofMillis(config.tokenRotationMs()), random);
     this.leases = new GrantLeases(firstGrantId);
-    this.reconciler = new TaskReconciler(servants, leases);
+    this.reconciler = new TaskReconciler(servants, leases, departed);
     this.warmUntil = clock.instant().plus(warmup);
     this.warm = warmup.isZero();
   }
@@ -201,13 +202,14 @@ public final class TaskDispatcher {
     }
     List<Servant> gone = servants.removeExpired(now);
     gone.forEach(s -> log.info("Servant {} at {} expired or left", s.id(), s.heartbeat().location()));
+    boolean graceEnded = departed.expire(now);
     int orphans = leases.removeOrphans(servants).size();
     int zombies = leases.zombifyExpired(now);
     if (orphans > 0 || zombies > 0) {
       log.debug("Sweep: {} grants freed with their servant, {} grants became zombies", orphans, zombies);
     }
     expireWaiters();
-    if (!gone.isEmpty() || warmedUp) {
+    if (!gone.isEmpty() || warmedUp || graceEnded) {
       // Waiters for a compiler that just vanished from the cluster (or that nobody reported during the
       // warm-up) should learn it now, not at their deadline.
       wakeWaiters();
@@ -239,7 +241,11 @@ public final class TaskDispatcher {
       return;
     }
     gone.forEach(s -> log.info("Servant {} at {} left with its cluster node {}", s.id(), s.heartbeat().location(), nodeId));
-    leases.removeOrphans(servants);
+    List<GrantLeases.Lease> orphans = leases.removeOrphans(servants);
+    Instant until = clock.instant().plusMillis(SchedulerConfig.REJOIN_GRACE_MS);
+    for (Servant s : gone) {
+      departed.left(s.id(), orphans.stream().filter(l -> l.servantId.equals(s.id())).toList(), until);
+    }
     wakeWaiters();
   }
 
@@ -366,9 +372,13 @@ public final class TaskDispatcher {
     return e.code() == FailureCodes.ENVIRONMENT_NOT_AVAILABLE && warmingUp();
   }
 
-  /** Whether servants may still be missing because their first heartbeat to us is yet to come. */
+  /**
+   * Whether servants may still be missing because their first heartbeat to us is yet to come, or
+   * because one that left with its node may be back with its next heartbeat.
+   */
   public boolean warmingUp() {
-    return !warm && clock.instant().isBefore(warmUntil);
+    Instant now = clock.instant();
+    return (!warm && now.isBefore(warmUntil)) || departed.inGrace(now);
   }
 
   private void checkUserToken(String token) {

@@ -21,10 +21,12 @@ final class TaskReconciler {
 
   private final ServantRegistry servants;
   private final GrantLeases leases;
+  private final DepartedServants departed;
 
-  TaskReconciler(ServantRegistry servants, GrantLeases leases) {
+  TaskReconciler(ServantRegistry servants, GrantLeases leases, DepartedServants departed) {
     this.servants = servants;
     this.leases = leases;
+    this.departed = departed;
   }
 
   /**
@@ -34,6 +36,7 @@ final class TaskReconciler {
   List<Long> reconcile(Servant s, ServantHeartbeat hb, boolean firstSight, Instant now) {
     if (firstSight) {
       adopt(s, hb, now);
+      readopt(s, hb, now);
     }
     Set<Long> reported = new HashSet<>();
     hb.runningTasks().forEach(t -> reported.add(t.grantId()));
@@ -82,6 +85,28 @@ final class TaskReconciler {
     }
     if (adopted > 0) {
       log.info("Adopted {} running tasks of servant {} granted by an earlier scheduler", adopted, s.id());
+    }
+  }
+
+  /**
+   * A servant dropped with its cluster node that heartbeats again within the grace was a false alarm
+   * (a split on a loaded machine): the grants it still runs tasks for are its again, so neither the
+   * work nor the delegates waiting for it are lost.
+   */
+  private void readopt(Servant s, ServantHeartbeat hb, Instant now) {
+    Set<Long> running = new HashSet<>();
+    hb.runningTasks().forEach(t -> running.add(t.grantId()));
+    int back = 0;
+    for (GrantLeases.Lease l : departed.returned(s.id(), now)) {
+      if (running.contains(l.grantId)) {
+        leases.restore(l);
+        servants.assigned(s);
+        back++;
+      }
+    }
+    if (back > 0) {
+      log.info("Servant {} is back within {} ms of leaving with its node: its {} running tasks keep their grants",
+          s.id(), SchedulerConfig.REJOIN_GRACE_MS, back);
     }
   }
 }

@@ -49,20 +49,32 @@ final class ChaosCase {
   static final long STOP_MS = 40_000;
   static final long PARTITION_MS = 20_000;
   static final long SCHEDULER_KILL_PERIOD_MS = 20_000;
+  /**
+   * After a partition heals, reconnect attempts must have stopped by then: the README's bound for a
+   * consistent view (max.no.heartbeat 8 s + merge every 5 s + the merge) with room for a loaded machine.
+   */
+  static final long HEAL_BOUND_MS = 30_000;
 
   private final ChaosProject project;
   private final Path work;
   private final boolean standby;
+  private final boolean lite;
 
-  ChaosCase(ChaosProject project, Path work, boolean standby) {
+  ChaosCase(ChaosProject project, Path work, boolean standby, boolean lite) {
     this.project = project;
     this.work = work;
     this.standby = standby;
+    this.lite = lite;
+  }
+
+  /** A daemon node, as a lite member when the suite runs daemons the way the README deploys them. */
+  private NodeProcess daemon(LoopbackCluster cluster, String host, int slots) throws java.io.IOException {
+    JsonObject c = LoopbackCluster.config(host, slots);
+    return lite ? cluster.startLiteMember("daemon", c) : cluster.start("daemon", c);
   }
 
   Row run(Fault fault) throws Exception {
     String unavailable = switch (fault) {
-      case SCHEDULER_KILL -> standby ? null : "no standby scheduler configured (run with -Dvxcc.chaos.standby=true once failover is merged)";
       case PARTITION -> ChaosFaults.partitionUnavailable();
       default -> null;
     };
@@ -89,13 +101,14 @@ final class ChaosCase {
   private Row run(Fault fault, Path dir, Path store, LoopbackCluster cluster) throws Exception {
     List<NodeProcess> schedulers = new ArrayList<>();
     schedulers.add(cluster.start("scheduler", LoopbackCluster.config("sched", 0)));
-    if (standby) {
+    // Killing the only scheduler tests nothing but the fall-back: that case always gets a standby.
+    if (standby || fault == Fault.SCHEDULER_KILL) {
       schedulers.add(cluster.start("scheduler", LoopbackCluster.config("sched-standby", 0)));
     }
     NodeProcess cache = cluster.start("cache", LoopbackCluster.cacheConfig(store, 64L << 20));
-    NodeProcess client = cluster.start("daemon", LoopbackCluster.config("client", 0));
-    NodeProcess victim = cluster.start("daemon", LoopbackCluster.config("servant-1", 2));
-    NodeProcess other = cluster.start("daemon", LoopbackCluster.config("servant-2", 2));
+    NodeProcess client = daemon(cluster, "client", 0);
+    NodeProcess victim = daemon(cluster, "servant-1", 2);
+    NodeProcess other = daemon(cluster, "servant-2", 2);
     E2e.awaitServantAt(client.localApi(), victim.info("serving"));
     E2e.awaitServantAt(client.localApi(), other.info("serving"));
 
@@ -111,6 +124,7 @@ final class ChaosCase {
       notes.add("the build ended before the fault could be injected");
     }
     ChaosFaults.Partition partition = null;
+    long healedAt = 0;
     try {
       if (injected) {
         switch (fault) {
@@ -121,15 +135,23 @@ final class ChaosCase {
             ChaosFaults.signal(victim, "CONT");
           }
           case SCHEDULER_KILL -> {
+            List<NodeProcess> every = new ArrayList<>(schedulers);
+            List<Long> kills = new ArrayList<>();
             while (!make.awaitExit(SCHEDULER_KILL_PERIOD_MS)) {
+              // The oldest is the active one: each replacement starts as a standby behind the others.
               NodeProcess active = schedulers.removeFirst();
+              kills.add(System.currentTimeMillis());
               active.kill();
-              schedulers.add(cluster.start("scheduler", LoopbackCluster.config("sched-" + schedulers.size(), 0)));
+              NodeProcess next = cluster.start("scheduler", LoopbackCluster.config("sched-" + every.size(), 0));
+              schedulers.add(next);
+              every.add(next);
             }
+            List<Long> took = ChaosChecks.failovers(kills, ChaosChecks.times(every, ChaosChecks.TOOK_OVER));
+            notes.add(kills.size() + " kills; failover ms " + took);
           }
           case CACHE_KILL -> {
             cache.kill();
-            cluster.start("cache", LoopbackCluster.cacheConfig(store, 64L << 20));
+            cache = cluster.start("cache", LoopbackCluster.cacheConfig(store, 64L << 20));
           }
           case DAEMON_KILL -> client.kill();
           case PARTITION -> {
@@ -141,12 +163,25 @@ final class ChaosCase {
             notes.add(partition.ports() + " ports cut");
             partition.close();
             partition = null;
+            long healed = System.currentTimeMillis();
+            E2e.awaitServantAt(client.localApi(), victim.info("serving"));
+            notes.add(String.format(java.util.Locale.ROOT, "servant back in the client's view %.1f s after healing",
+                (System.currentTimeMillis() - healed) / 1000.0));
+            healedAt = healed;
           }
           default -> { }
         }
       }
       Commands.Result r = make.await(1800);
       long millis = (System.nanoTime() - started) / 1_000_000;
+      if (healedAt > 0) {
+        List<Long> reconnects = ChaosChecks.times(cluster.nodes(), ChaosChecks.RECONNECT_FAILED);
+        notes.add(ChaosChecks.after(reconnects, healedAt) + " failed event-bus reconnects after healing, "
+            + ChaosChecks.after(reconnects, healedAt + HEAL_BOUND_MS) + " of them later than " + HEAL_BOUND_MS / 1000 + " s");
+      }
+      if ((fault == Fault.CACHE_DISK_FULL || fault == Fault.CACHE_KILL) && !cache.alive()) {
+        return new Row(fault, "FAIL: the cache node died", millis, new JsonObject(), NodeProcess.tail(cache.log()));
+      }
       JsonObject stats = client.alive() ? E2e.stats(client.localApi()) : new JsonObject();
       if (r.exit() != 0) {
         return new Row(fault, "FAIL: build exit " + r.exit(), millis, stats, tail(r.stderr()));

@@ -32,21 +32,22 @@ class ChaosTest {
     String flags = System.getProperty("vxcc.chaos.flags", "-O0 -DNDEBUG");
     int jobs = Integer.getInteger("vxcc.chaos.jobs", 8);
     ChaosProject project = ChaosProject.ninja(work, flags, jobs);
-    ChaosCase runner = new ChaosCase(project, work, Boolean.getBoolean("vxcc.chaos.standby"));
+    boolean lite = Boolean.getBoolean("vxcc.chaos.lite");
+    ChaosCase runner = new ChaosCase(project, work, Boolean.getBoolean("vxcc.chaos.standby"), lite);
 
     List<ChaosCase.Row> rows = new ArrayList<>();
     List<ChaosCase.Fault> faults = new ArrayList<>(List.of(ChaosCase.Fault.NONE));
     faults.addAll(selected(System.getProperty("vxcc.chaos.cases", SHORT)));
+    Path out = Path.of(System.getProperty("vxcc.chaos.out", work.resolve("chaos.md").toString()));
+    Files.createDirectories(out.toAbsolutePath().getParent());
     for (ChaosCase.Fault f : faults) {
       rows.add(runCase(runner, f));
-      // Each row as soon as it is known: a long run that dies later still leaves what it measured.
-      System.out.println("chaos row: " + table(rows, project, flags, jobs).lines().reduce((a, b) -> b).orElse(""));
+      // The table as soon as each row is known (surefire buffers stdout until the end): a long run
+      // that is stopped or dies later still leaves what it measured.
+      Files.writeString(out, table(rows, project, flags, jobs));
     }
     String table = table(rows, project, flags, jobs);
     System.out.println(table);
-    Path out = Path.of(System.getProperty("vxcc.chaos.out", work.resolve("chaos.md").toString()));
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(out, table);
 
     List<String> failed = rows.stream().filter(r -> r.failed() || r.outcome().equals("INVALID"))
         .map(r -> r.fault().what + ": " + r.outcome() + " " + r.note()).toList();
@@ -75,7 +76,8 @@ class ChaosTest {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "# vxcc chaos suite: ninja-build (%s, make -j%d, %d objects; local make -j2 %.1f s)%n%n",
         flags, jobs, project.expected().size(), project.localMillis() / 1000.0));
-    sb.append("Loopback cluster of separate JVMs: scheduler, cache node, client daemon (serves nothing), two servants (2 slots each).\n");
+    sb.append("Loopback cluster of separate JVMs: scheduler, cache node, client daemon (serves nothing), two servants (2 slots each)")
+        .append(Boolean.getBoolean("vxcc.chaos.lite") ? "; daemons are Hazelcast lite members" : "").append(".\n");
     sb.append("Times on a loaded machine are indications only.\n\n");
     sb.append("| fault | outcome | build s | vs fault-free | remote | local (reasons) | retried | hedged (won) | note |\n");
     sb.append("|---|---|---|---|---|---|---|---|---|\n");

@@ -28,6 +28,7 @@ public final class LoopbackCluster implements AutoCloseable {
   private final ClusterCa ca = ClusterCa.create("vxcc test cluster CA", Duration.ofDays(1));
   private Path sockets;
   private boolean watching;
+  private boolean lite;
 
   public LoopbackCluster(Path dist, Path logs, int maxNodes) throws IOException {
     this.dist = dist;
@@ -76,6 +77,19 @@ public final class LoopbackCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * As {@link #start}, as a Hazelcast lite member ({@code -lite-member}): how daemon-only nodes are
+   * meant to run, owning no partitions.
+   */
+  public NodeProcess startLiteMember(String roles, JsonObject config) throws IOException {
+    lite = true;
+    try {
+      return startWithEnv(roles, config, Map.of());
+    } finally {
+      lite = false;
+    }
+  }
+
   /** The configuration file of node {@code index} started with {@link #startWatchingConf}. */
   public Path confFile(int index) {
     return logs.resolve("node-" + index + ".json");
@@ -110,6 +124,9 @@ public final class LoopbackCluster implements AutoCloseable {
         "-admin-socket", adminSocket(index).toString()));
     if (watching) {
       args.add("-watch-conf");
+    }
+    if (lite) {
+      args.add("-lite-member");
     }
     NodeProcess n = NodeProcess.start(dist, logs.resolve("node-" + index + "-" + roles.replace(',', '+') + ".log"), args, env);
     nodes.add(n);
