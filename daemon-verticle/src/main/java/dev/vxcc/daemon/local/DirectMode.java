@@ -228,6 +228,7 @@ final class DirectMode {
     Set<Path> searched = searchDirs(scan.get());
     searched.addAll(p.includeDirs());
     Set<Path> absent = new LinkedHashSet<>();
+    AbsentPaths paths = new AbsentPaths();
     for (Map.Entry<Path, Path> inc : scan.get().includer().entrySet()) {
       Path file = inc.getKey();
       if (changedSince(file, started)) {
@@ -238,7 +239,7 @@ final class DirectMode {
       dirs.add(inc.getValue().getParent());
       for (String name : names(file)) {
         for (Path dir : dirs) {
-          Path missing = firstMissing(dir, name);
+          Path missing = paths.firstMissing(dir, name);
           if (missing != null) {
             absent.add(missing);
           }
@@ -310,18 +311,6 @@ final class DirectMode {
       }
     }
     return dirs;
-  }
-
-  /** The shallowest missing path between dir and dir/name (a missing directory stands for all below it). */
-  private static Path firstMissing(Path dir, String name) {
-    Path p = dir;
-    for (Path part : Path.of(name)) {
-      p = p.resolve(part);
-      if (Files.notExists(p, LinkOption.NOFOLLOW_LINKS)) {
-        return p.normalize();
-      }
-    }
-    return null;
   }
 
   /** How an #include may have spelled the file: its last one or two path components. */
