@@ -235,14 +235,15 @@ final class DirectMode {
         return Optional.empty();
       }
       b.addIncludes(DirectManifests.file(file, digest(p.access(), file), p.baseDir()));
-      Set<Path> dirs = new LinkedHashSet<>(searched);
-      dirs.add(inc.getValue().getParent());
+      // The searched directories, then the includer's own if it is not one of them (no copy per include).
+      Path own = inc.getValue().getParent();
+      boolean ownSearched = own == null || searched.contains(own);
       for (String name : names(file)) {
-        for (Path dir : dirs) {
-          Path missing = paths.firstMissing(dir, name);
-          if (missing != null) {
-            absent.add(missing);
-          }
+        for (Path dir : searched) {
+          addMissing(absent, paths, dir, name);
+        }
+        if (!ownSearched) {
+          addMissing(absent, paths, own, name);
         }
       }
       if (absent.size() + b.getIncludesCount() > DaemonConstants.MANIFEST_MAX_PATHS) {
@@ -260,6 +261,13 @@ final class DirectMode {
     }
     ManifestEntry e = b.build();
     return e.getSerializedSize() > DaemonConstants.MANIFEST_MAX_BYTES / 2 ? Optional.empty() : Optional.of(e);
+  }
+
+  private static void addMissing(Set<Path> absent, AbsentPaths paths, Path dir, String name) {
+    Path missing = paths.firstMissing(dir, name);
+    if (missing != null) {
+      absent.add(missing);
+    }
   }
 
   /**
