@@ -289,20 +289,22 @@ final class DirectMode {
     Set<Path> searched = searchDirs(scan.get());
     searched.addAll(p.includeDirs());
     Set<Path> absent = new LinkedHashSet<>();
+    DirectoryListings paths = new DirectoryListings();
     for (Map.Entry<Path, Path> inc : scan.get().includer().entrySet()) {
       Path file = inc.getKey();
       if (changedSince(file, started)) {
         return Optional.empty();
       }
       b.addIncludes(DirectManifests.file(file, digest(p.access(), file), p.baseDir()));
-      Set<Path> dirs = new LinkedHashSet<>(searched);
-      dirs.add(inc.getValue().getParent());
+      // The searched directories, then the includer's own if it is not one of them (no copy per include).
+      Path own = inc.getValue().getParent();
+      boolean ownSearched = own == null || searched.contains(own);
       for (String name : names(file)) {
-        for (Path dir : dirs) {
-          Path missing = firstMissing(dir, name);
-          if (missing != null) {
-            absent.add(missing);
-          }
+        for (Path dir : searched) {
+          addMissing(absent, paths, dir, name);
+        }
+        if (!ownSearched) {
+          addMissing(absent, paths, own, name);
         }
       }
       if (absent.size() + b.getIncludesCount() > DaemonConstants.MANIFEST_MAX_PATHS) {
@@ -320,6 +322,13 @@ final class DirectMode {
     }
     ManifestEntry e = b.build();
     return e.getSerializedSize() > DaemonConstants.MANIFEST_MAX_BYTES / 2 ? Optional.empty() : Optional.of(e);
+  }
+
+  private static void addMissing(Set<Path> absent, DirectoryListings paths, Path dir, String name) {
+    Path missing = paths.firstMissing(dir, name);
+    if (missing != null) {
+      absent.add(missing);
+    }
   }
 
   /**
@@ -373,18 +382,6 @@ final class DirectMode {
     return dirs;
   }
 
-  /** The shallowest missing path between dir and dir/name (a missing directory stands for all below it). */
-  private static Path firstMissing(Path dir, String name) {
-    Path p = dir;
-    for (Path part : Path.of(name)) {
-      p = p.resolve(part);
-      if (Files.notExists(p, LinkOption.NOFOLLOW_LINKS)) {
-        return p.normalize();
-      }
-    }
-    return null;
-  }
-
   /** How an #include may have spelled the file: its last one or two path components. */
   private static List<String> names(Path file) {
     List<String> names = new ArrayList<>();
@@ -397,9 +394,10 @@ final class DirectMode {
 
   static boolean changedSince(Path file, long started) {
     try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      long mtime = a.lastModifiedTime().toMillis();
-      long ctime = ((FileTime) Files.getAttribute(file, "unix:ctime")).toMillis();
+      // One stat for both times: this runs for every header of every recorded compile.
+      Map<String, Object> a = Files.readAttributes(file, "unix:lastModifiedTime,ctime");
+      long mtime = ((FileTime) a.get("lastModifiedTime")).toMillis();
+      long ctime = ((FileTime) a.get("ctime")).toMillis();
       // A file system with whole-second times may show a change during the compile's first
       // second as older than the compile: there, that whole second counts as "during".
       long margin = mtime % 1000 == 0 && ctime % 1000 == 0 ? 1_000 : 0;

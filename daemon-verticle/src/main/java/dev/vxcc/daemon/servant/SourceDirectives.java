@@ -1,8 +1,9 @@
 package dev.vxcc.daemon.servant;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Refuses sources whose preprocessor directives would make the servant's compiler read files:
@@ -26,10 +27,15 @@ public final class SourceDirectives {
 
   /** @return why the source is refused, or null when no directive can open a file */
   public static String problem(byte[] text) {
+    return problemOver(text, SourceDirectives::splice, SourceDirectives::replaceTrigraphs);
+  }
+
+  /** {@link #problem} with the copying steps given (tests compare them with earlier versions). */
+  static String problemOver(byte[] text, UnaryOperator<byte[]> splice, UnaryOperator<byte[]> replaceTrigraphs) {
     boolean trigraphs = containsTrigraph(text);
     boolean raw = contains(text, "R\"");
     for (int t = 0; t <= (trigraphs ? 1 : 0); t++) {
-      byte[] logical = splice(t == 1 ? replaceTrigraphs(text) : text);
+      byte[] logical = splice.apply(t == 1 ? replaceTrigraphs.apply(text) : text);
       for (int r = 0; r <= (raw ? 1 : 0); r++) {
         String p = scan(logical, r == 1);
         if (p != null) {
@@ -41,23 +47,37 @@ public final class SourceDirectives {
     return contains(text, "pch_preprocess") ? "the source mentions pch_preprocess" : null;
   }
 
-  /** Phase 2: backslash, optional blanks (gcc accepts them with a warning), newline. */
+  /**
+   * Phase 2: backslash, optional blanks (gcc accepts them with a warning), newline. The text itself
+   * when nothing is spliced (no copy of megabytes); otherwise the runs between splices are copied whole.
+   */
   static byte[] splice(byte[] in) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);
+    byte[] out = null;
+    int o = 0;
+    int copied = 0;
     for (int i = 0; i < in.length; i++) {
-      if (in[i] == '\\') {
-        int j = i + 1;
-        while (j < in.length && (in[j] == ' ' || in[j] == '\t' || in[j] == '\f' || in[j] == 0x0b || in[j] == '\r')) {
-          j++;
-        }
-        if (j < in.length && in[j] == '\n') {
-          i = j;
-          continue;
-        }
+      if (in[i] != '\\') {
+        continue;
       }
-      out.write(in[i]);
+      int j = i + 1;
+      while (j < in.length && (in[j] == ' ' || in[j] == '\t' || in[j] == '\f' || in[j] == 0x0b || in[j] == '\r')) {
+        j++;
+      }
+      if (j < in.length && in[j] == '\n') {
+        if (out == null) {
+          out = new byte[in.length];
+        }
+        System.arraycopy(in, copied, out, o, i - copied);
+        o += i - copied;
+        copied = j + 1;
+        i = j;
+      }
     }
-    return out.toByteArray();
+    if (out == null) {
+      return in;
+    }
+    System.arraycopy(in, copied, out, o, in.length - copied);
+    return Arrays.copyOf(out, o + in.length - copied);
   }
 
   private static String scan(byte[] s, boolean rawStrings) {
@@ -174,17 +194,18 @@ public final class SourceDirectives {
   }
 
   static byte[] replaceTrigraphs(byte[] in) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);
+    byte[] out = new byte[in.length];
+    int o = 0;
     for (int i = 0; i < in.length; i++) {
       int k = i + 2 < in.length && in[i] == '?' && in[i + 1] == '?' ? "=/'()!<>-".indexOf(in[i + 2]) : -1;
       if (k >= 0) {
-        out.write("#\\^[]|{}~".charAt(k));
+        out[o++] = (byte) "#\\^[]|{}~".charAt(k);
         i += 2;
       } else {
-        out.write(in[i]);
+        out[o++] = in[i];
       }
     }
-    return out.toByteArray();
+    return Arrays.copyOf(out, o);
   }
 
   private static boolean contains(byte[] s, String needle) {
@@ -193,9 +214,13 @@ public final class SourceDirectives {
 
   private static int indexOf(byte[] s, String needle, int from) {
     byte[] n = needle.getBytes(StandardCharsets.ISO_8859_1);
+    byte first = n[0];
     outer:
-    for (int i = Math.max(0, from); i + n.length <= s.length; i++) {
-      for (int k = 0; k < n.length; k++) {
+    for (int i = Math.max(0, from), last = s.length - n.length; i <= last; i++) {
+      if (s[i] != first) {
+        continue;
+      }
+      for (int k = 1; k < n.length; k++) {
         if (s[i + k] != n[k]) {
           continue outer;
         }
