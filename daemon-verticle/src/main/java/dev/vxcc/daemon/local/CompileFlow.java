@@ -3,14 +3,12 @@ package dev.vxcc.daemon.local;
 import dev.vxcc.common.util.FileDigestCache;
 import dev.vxcc.common.util.Zstd;
 import dev.vxcc.common.wire.Frames;
-import dev.vxcc.api.v1.CompileResult;
 import dev.vxcc.daemon.DaemonConfig;
 import dev.vxcc.daemon.CleanResult;
 import dev.vxcc.daemon.DaemonConstants;
 import dev.vxcc.daemon.PhaseTimes;
 import dev.vxcc.daemon.ResultCache;
 import dev.vxcc.daemon.args.ArgumentClassifier;
-import dev.vxcc.daemon.args.CacheMissReason;
 import dev.vxcc.daemon.args.Decision;
 import dev.vxcc.daemon.args.LocalReason;
 import dev.vxcc.daemon.identity.TaskKeyBuilder;
@@ -25,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -56,7 +53,8 @@ final class CompileFlow {
   private final TrustedCompilers trustedCompilers = TrustedCompilers.forThisProcess();
   private final DirectMode direct;
   private final TreeFlow trees;
-  private final PrintingCompiles printing = new PrintingCompiles(DaemonConstants.PRINTING_COMPILES_ENTRIES);
+  private final TreeRouting routing;
+  private final TextJobs jobs;
 
   CompileFlow(Vertx vertx, DaemonConfig cfg, LocalQuota quota, DistributedTaskRunner runner, DelegateStats stats,
       FileDigestCache digests, Supplier<Set<String>> clusterCompilers, ResultCache cache, TaskTable tasks, WorkerExecutor probes) {
@@ -73,6 +71,8 @@ final class CompileFlow {
     this.clusterCompilers = clusterCompilers;
     this.direct = new DirectMode(vertx, cache, digests, stats, () -> java.time.Instant.ofEpochMilli(tasks.now()), cfg.servant().maxResultBytes());
     this.trees = new TreeFlow(vertx, cfg, runner, stats, digests, cache, direct);
+    this.routing = new TreeRouting(vertx, cfg, clusterCompilers);
+    this.jobs = new TextJobs(vertx, identities, cache, stats);
   }
 
   dev.vxcc.daemon.identity.CompilerIdentity identities() {
@@ -109,14 +109,14 @@ final class CompileFlow {
     return decide(caller, f).compose(v -> switch (v) {
       case Verdict.Refused r -> Future.succeededFuture(Directives.fail(r.why()));
       case Verdict.Local l -> Future.succeededFuture(local(pid, l.reason(), l.lightweight()));
-      case Verdict.Remote r -> treeIfKnownToPrint(r, f).compose(tree -> {
+      case Verdict.Remote r -> routing.ifKnownToPrint(r, f).compose(tree -> {
         String cacheControl = r.env().getOrDefault("VXCC_CACHE_CONTROL", "1");
         LocalTask t = new LocalTask(tasks.newId(), caller, r.compiler(), r.compilerDigest(), tree.orElse(r.decision()),
             "0".equals(cacheControl), tasks.now());
         if (tree.isPresent()) {
           stats.printingToTree.incrementAndGet();
         } else {
-          t.treeRecipe = treeRecipe(r, f);
+          t.treeRecipe = routing.recipe(r, f);
         }
         // 0: neither read nor fill; 2: fill only (refresh entries without trusting them).
         t.cacheRead = "1".equals(cacheControl);
@@ -127,41 +127,6 @@ final class CompileFlow {
         return directFirst(caller, f, r, t);
       });
     });
-  }
-
-  /**
-   * The invocation as a source tree, for redoing it when it prints: blocking (it parses the
-   * arguments again), so only ever called on a worker. Asking for it marks the compile as one
-   * that prints, so that next time it goes there at once.
-   */
-  private java.util.function.Supplier<Optional<Decision.Remote>> treeRecipe(Verdict.Remote r, Frames f) {
-    if (!treesFor(r)) {
-      return Optional::empty;
-    }
-    String tool = f.text("tool", r.compiler().getFileName().toString());
-    List<String> args = f.texts("arg");
-    String cwdText = f.text("cwd");
-    Path cwd = Path.of(cwdText);
-    return () -> {
-      printing.remember(r.compilerDigest(), cwdText, args);
-      return ArgumentClassifier.sourceTreeRecipe(tool, r.compiler(), args, cwd);
-    };
-  }
-
-  /** Whether this compile could be redone as a source tree: source mode on, and a servant that runs them with its compiler. */
-  private boolean treesFor(Verdict.Remote r) {
-    Set<String> available = clusterCompilers.get();
-    return cfg.sourceTree() && !r.decision().sourceTree() && available != null
-        && available.contains(ClusterViewKeeper.sourceTreeKey(r.compilerDigest()));
-  }
-
-  /** A compile this daemon saw print on the preprocessed-text path goes straight to a source tree. */
-  private Future<Optional<Decision.Remote>> treeIfKnownToPrint(Verdict.Remote r, Frames f) {
-    if (!treesFor(r) || !printing.printed(r.compilerDigest(), f.text("cwd"), f.texts("arg"))) {
-      return Future.succeededFuture(Optional.empty());
-    }
-    return vertx.executeBlocking(() -> ArgumentClassifier.sourceTreeRecipe(f.text("tool", r.compiler().getFileName().toString()),
-        r.compiler(), f.texts("arg"), Path.of(f.text("cwd"))), false);
   }
 
   /** A direct-mode hit answers at once; anything else preprocesses as before, remembering what to record. */
@@ -303,13 +268,13 @@ final class CompileFlow {
     List<String> remoteArgs = t.preprocessAttempt == 0 ? t.decision.remoteArgs() : t.decision.fallbackRemoteArgs();
     t.directive = Promise.promise();
     vertx.executeBlocking(() -> {
-          RemoteJob job = job(t, remoteArgs, source);
+          RemoteJob job = jobs.job(t, remoteArgs, source);
           stats.phases.since(PhaseTimes.Phase.KEY, submitted);
           return job;
         }, false)
         .compose(job -> job == null
             ? Future.succeededFuture(local(t.pid, LocalReason.BASE_FILE_MACRO, false))
-            : fromCache(t, job).compose(hit -> hit.isPresent()
+            : jobs.fromCache(t, job).compose(hit -> hit.isPresent()
                 ? Future.succeededFuture(hit.get())
                 : runner.run(job, t.cancel))
                 .compose(res -> {
@@ -339,56 +304,6 @@ final class CompileFlow {
         && CleanResult.clean(res.exitCode(), res.stderr().length == 0)) {
       direct.record(t.direct, t.createdAt, source, TaskKeyBuilder.cacheKey(job.taskDigest()), t.checkoutIndependent || t.baseDir.isEmpty());
     }
-  }
-
-  /** Worker: digest and compress; null when the source cannot be compiled remotely. */
-  private RemoteJob job(LocalTask t, List<String> remoteArgs, byte[] source) {
-    // Everything that decides the object: compiler, arguments (in order), preprocessed source,
-    // with checkout and compiler prefixes replaced where the object provably cannot show them.
-    String baseDir = t.baseDir;
-    Path prefix = null;
-    if (!baseDir.isEmpty()) {
-      try {
-        prefix = identities.of(t.compiler).prefix();
-      } catch (java.io.IOException e) {
-        // The compiler changed since compile(): its paths simply stay in the key.
-      }
-    }
-    boolean firstRecipe = t.preprocessAttempt == 0;
-    TaskKeyBuilder.Request key = TaskKeyBuilder.delegateRequest(t.decision, firstRecipe, t.compilerDigest, prefix, source, baseDir,
-        t.sourceDateEpoch, () -> dev.vxcc.daemon.identity.Expansion.run(t.compiler, remoteArgs, source));
-    if (!(TaskKeyBuilder.build(key) instanceof TaskKeyBuilder.Keyed k)) {
-      return null;
-    }
-    t.checkoutIndependent = k.checkoutIndependent();
-    TaskKeyBuilder.FileInput in = key.fileInput();
-    return new RemoteJob(t.compilerDigest, remoteArgs, Zstd.compress(source), k.taskDigest(), t.decision.sourcePath(),
-        t.decision.outputSuffix(), t.disallowCacheFill,
-        in != null ? Decision.InputMode.FILE_AS_SOURCE : Decision.InputMode.STDIN,
-        in != null ? in.path() : "", in != null ? in.clientCwd() : "", k.sourceDateEpoch(), k.cacheable(),
-        baseDir, prefix == null ? "" : prefix.toString(), key.family(), key.sideOutputs());
-  }
-
-  /** A cached result for this task, unless the wrapper's environment said not to read the cache. */
-  private Future<Optional<RemoteResult>> fromCache(LocalTask t, RemoteJob job) {
-    if (!t.cacheRead || !job.cacheable()) {
-      return Future.succeededFuture(miss(t, t.cacheRead ? CacheMissReason.READS_CLOCK : CacheMissReason.NOT_READ));
-    }
-    long started = stats.phases.now();
-    return cache.get(TaskKeyBuilder.cacheKey(job.taskDigest()))
-        .onComplete(ar -> stats.phases.since(PhaseTimes.Phase.CACHE_LOOKUP, started))
-        .compose(entry -> entry.isEmpty() ? Future.succeededFuture(miss(t, CacheMissReason.NO_ENTRY))
-            : vertx.executeBlocking(() -> Optional.of(TreeFlow.decode(entry.get())), false))
-        .otherwise(err -> {
-          LOG.info("ignoring an unreadable cache entry for {}: {}", t.decision.sourcePath(), err.getMessage());
-          return miss(t, CacheMissReason.UNREADABLE_ENTRY);
-        });
-  }
-
-  private Optional<RemoteResult> miss(LocalTask t, CacheMissReason why) {
-    stats.cacheMiss(why);
-    LOG.debug("task {} ({}): cache miss ({})", t.id, t.decision.sourcePath(), why.code());
-    return Optional.empty();
   }
 
   private Future<Buffer> outcome(LocalTask t, RemoteResult res) {
