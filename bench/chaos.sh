@@ -19,7 +19,7 @@
 # bench/results/<UTC stamp>-chaos.md. Needs root (iptables, mount); installs iptables if missing.
 # --standby gives every case a second scheduler; --lite runs the daemons as Hazelcast lite members.
 # Usage: bench/chaos.sh [--cases a,b,...|all] [--standby] [--lite] [--flags "-O2 -DNDEBUG"] [--jobs N]
-#   default: all cases, -O0 -DNDEBUG, make -j8. CI runs the short set (servant-kill,servant-stop).
+#   default: all cases, -O0 -DNDEBUG, make -j8, with a fault-free build first to time them against. CI runs servant-kill only, no fault-free build.
 # Builds in the reactor (never installs); one Maven process; log in target/bench/chaos/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

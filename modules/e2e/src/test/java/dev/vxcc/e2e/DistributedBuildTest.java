@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A scheduler and two daemons, each its own JVM started through bin/vxcc-node -cluster on
  * loopback; a real project (Debian's ninja-build) built through the native wrapper with make -j8.
+ * Debug builds (-g, prefix maps, -g3, clang's DWARF 5) of real projects are FidelityMatrixTest's.
  */
 // The order only puts the long build first; the tests share nothing but the cluster.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -124,31 +125,6 @@ class DistributedBuildTest {
     assertTrue(direct.stderr().contains("unused"), direct.stderr());
     assertEquals(direct.stderr(), viaVxcc.stderr());
     assertArrayEquals(Files.readAllBytes(dir.resolve("direct.o")), Files.readAllBytes(dir.resolve("vxcc.o")));
-  }
-
-  /** gcc -g: the servant compiles the source as a file in a directory mapped to ours. */
-  @Test
-  @Order(4)
-  @Timeout(value = 15, unit = TimeUnit.MINUTES)
-  void debugBuildThroughTheClusterIsByteIdentical() throws Exception {
-    Path src = Sources.debian("ninja-build");
-    // DW_AT_comp_dir is the build directory, so both builds must happen at the same path.
-    Path build = work.resolve("build-g");
-    List<String> cmake = List.of("cmake", "-S", src.toString(), "-B", build.toString(), "-DCMAKE_BUILD_TYPE=None",
-        "-DCMAKE_CXX_FLAGS=-O2 -g");
-    Commands.run(work, Map.of(), 300, concat(cmake, "-DCMAKE_CXX_COMPILER=/usr/bin/g++")).orFail("cmake (local)");
-    Commands.run(build, Map.of(), 1200, List.of("make", "-j2")).orFail("local build");
-    Map<String, byte[]> expected = E2e.objects(build);
-    Files.move(build, work.resolve("build-g-local"));
-
-    Map<String, String> env = E2e.env(symlinks, submitter.localApi());
-    Commands.run(work, env, 300, concat(cmake, "-DCMAKE_CXX_COMPILER=" + symlinks.resolve("g++"))).orFail("cmake (through vxcc)");
-    long remoteBefore = stats(submitter).getLong("remote");
-    Commands.run(build, env, 1200, List.of("make", "-j4")).orFail("build through vxcc");
-    E2e.assertIdentical(expected, E2e.objects(build), "-O2 -g build through the cluster vs a local one");
-    long remote = stats(submitter).getLong("remote") - remoteBefore;
-    assertTrue(remote >= expected.size() / 2, "most -g compiles should be remote, were " + remote + ": " + stats(submitter).encodePrettily());
-    runNinjaTests(build);
   }
 
   /**

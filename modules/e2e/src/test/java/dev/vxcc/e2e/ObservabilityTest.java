@@ -69,6 +69,9 @@ class ObservabilityTest {
     }
   }
 
+  /** ninja-build's ~30 objects at -O2 through two 2-slot servants: ~40 s on a quiet 2-core machine. */
+  private static final long BUILD_SECONDS = 600;
+
   @Test
   @Order(1)
   @Timeout(value = 15, unit = TimeUnit.MINUTES)
@@ -90,9 +93,11 @@ class ObservabilityTest {
     Commands.Async make = Commands.start(build, env, List.of("make", "-j8", "ninja"));
 
     // While it builds: the submitter's counters move, and the dashboard shows tasks on the servants.
+    // Bounded like the build: a build that stalls fails here with what the nodes were doing.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BUILD_SECONDS);
     boolean movedDuringBuild = false;
     boolean tasksShown = false;
-    while (make.alive()) {
+    while (make.alive() && System.nanoTime() < deadline) {
       Scrape now = Scrape.get(submitter.info("metrics"), "/metrics");
       movedDuringBuild |= now.sum("vxcc_daemon_tasks_total", "outcome=\"remote\"")
           > daemonBefore.sum("vxcc_daemon_tasks_total", "outcome=\"remote\"");
@@ -102,7 +107,14 @@ class ObservabilityTest {
       }
       Thread.sleep(250);
     }
-    make.await(1200).orFail("build through vxcc");
+    long left = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
+    if (!make.awaitExit(TimeUnit.SECONDS.toMillis(left))) {
+      make.kill();
+      throw new AssertionError("the build through vxcc did not end within " + BUILD_SECONDS + " s; the submitter's stats: "
+          + E2e.stats(submitter.localApi()).encode() + "\n" + cluster.nodes().stream()
+              .map(n -> n.log() + ":\n" + NodeProcess.tail(n.log())).reduce("", (a, b) -> a + "\n" + b));
+    }
+    make.await(60).orFail("build through vxcc");
     assertTrue(movedDuringBuild || Scrape.get(submitter.info("metrics"), "/metrics").sum("vxcc_daemon_tasks_total", "outcome=\"remote\"")
         > daemonBefore.sum("vxcc_daemon_tasks_total", "outcome=\"remote\""), "no remote compile counted on the submitter");
 
