@@ -57,7 +57,7 @@ final class TaskTable {
   void abandon(LocalTask t, String why) {
     tasks.remove(t.id);
     t.cancel.cancel(why);
-    LOG.info("task {} ({}) abandoned: {}", t.id, t.decision.sourcePath(), why);
+    LOG.info("task {} ({}) abandoned: {}", t.id, t.decision == null ? "-" : t.decision.sourcePath(), why);
   }
 
   /** The wrappers that own tasks, to check which are still alive. */
