@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.spi.cluster.ClusterManager;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes this node's scheduler either the cluster's active one or a standby (see
  * {@link SchedulerCandidates} for the rule and why). Wiring only: it renews this node's candidacy,
- * watches the member list, and calls back when the role changes. Confined to the verticle's context.
+ * watches the member list, stands by for a while after this process was frozen ({@link PauseFence}),
+ * and calls back when the role changes. Confined to the verticle's context.
  */
 final class ActiveStandby {
   private static final Logger log = LoggerFactory.getLogger(ActiveStandby.class);
@@ -25,7 +27,9 @@ final class ActiveStandby {
   private final String deploymentId;
   private final Runnable onActive;
   private final Runnable onStandby;
+  private final Runnable onFenced;
   private final List<Long> timers = new ArrayList<>();
+  private final PauseFence fence;
   private ClusterManager manager;
   private AsyncMap<String, String> candidatesMap;
   private Set<String> candidates = Set.of();
@@ -33,11 +37,14 @@ final class ActiveStandby {
   private boolean refreshing;
   private boolean stopped;
 
-  ActiveStandby(Vertx vertx, String deploymentId, Runnable onActive, Runnable onStandby) {
+  /** @param onFenced called instead of {@code onStandby} when the role is given up because this process was frozen */
+  ActiveStandby(Vertx vertx, InstantSource clock, String deploymentId, Runnable onActive, Runnable onStandby, Runnable onFenced) {
     this.vertx = vertx;
+    this.fence = new PauseFence(clock, SchedulerConfig.PAUSE_FENCE_AFTER_MS, SchedulerConfig.PAUSE_FENCE_MS);
     this.deploymentId = deploymentId;
     this.onActive = onActive;
     this.onStandby = onStandby;
+    this.onFenced = onFenced;
   }
 
   /** Not clustered: the only scheduler there is, active at once. Clustered: active once elected. */
@@ -81,6 +88,9 @@ final class ActiveStandby {
   }
 
   private Future<Void> renew() {
+    if (fence.fenced()) {
+      return Future.succeededFuture();
+    }
     return candidatesMap.put(self(), deploymentId, SchedulerCandidates.ENTRY_TTL_MS)
         .onFailure(e -> log.warn("Could not renew this node's scheduler candidacy: {}", e.getMessage()));
   }
@@ -111,6 +121,14 @@ final class ActiveStandby {
     if (stopped) {
       return;
     }
+    long paused = fence.tick();
+    if (paused > 0) {
+      // Withdrawn rather than only idle: while this node is still the oldest member in the others'
+      // list (a pause too short for them to drop it), a standby takes over only if it is no candidate.
+      log.warn("This node did not run for {} ms (frozen?): standing by, candidacy withdrawn, for {} s",
+          paused, SchedulerConfig.PAUSE_FENCE_MS / 1000);
+      candidatesMap.remove(self()).onFailure(e -> log.debug("Could not withdraw the candidacy: {}", e.getMessage()));
+    }
     decide(manager.getNodes());
     refresh();
   }
@@ -121,7 +139,7 @@ final class ActiveStandby {
     }
     Set<String> withSelf = new HashSet<>(candidates);
     withSelf.add(self());
-    switchTo(SchedulerCandidates.isActive(self(), members, withSelf));
+    switchTo(!fence.fenced() && SchedulerCandidates.isActive(self(), members, withSelf));
   }
 
   private void switchTo(boolean nowActive) {
@@ -134,7 +152,7 @@ final class ActiveStandby {
       onActive.run();
     } else {
       log.info("This scheduler is now a standby");
-      onStandby.run();
+      (fence.fenced() ? onFenced : onStandby).run();
     }
   }
 }

@@ -59,6 +59,17 @@ public record SchedulerConfig(
    * requests at most this much before they compile locally.
    */
   public static final long REJOIN_GRACE_MS = WARMUP_MS;
+  /**
+   * A scheduler whose role check did not run for this long was frozen (see PauseFence): below
+   * conf/cluster.xml's hazelcast.max.no.heartbeat.seconds (8 s), after which the cluster drops a
+   * silent member and a standby takes over, with room for the check's own jitter on a loaded machine.
+   */
+  public static final long PAUSE_FENCE_AFTER_MS = 6_000;
+  /**
+   * How long a scheduler that was frozen stays a standby, its candidacy withdrawn: past the bound in
+   * which the cluster heals after a frozen node resumes (8 s detection + 5 s merge period + the merge).
+   */
+  public static final long PAUSE_FENCE_MS = 30_000;
 
   public SchedulerConfig {
     userTokens = Set.copyOf(userTokens);

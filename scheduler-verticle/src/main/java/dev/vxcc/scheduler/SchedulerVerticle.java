@@ -94,7 +94,7 @@ public final class SchedulerVerticle extends VerticleBase {
     log.info("Scheduler starting: {} user tokens, {} servant tokens, min daemon version {}",
         config.userTokens().size(), config.servantTokens().size(), config.minDaemonVersion());
     meters = new SchedulerMeters(Meters.of(vertx));
-    role = new ActiveStandby(vertx, deploymentID(), this::activate, this::standBy);
+    role = new ActiveStandby(vertx, clock, deploymentID(), this::activate, this::standBy, this::fencedStandBy);
     // Hot redeploy: no new requests reach us and waiting delegates are told to ask again; the
     // successor's grant ids start above ours and it adopts our running tasks from heartbeats.
     Drain.register(vertx, deploymentID(), bound -> {
@@ -123,18 +123,18 @@ public final class SchedulerVerticle extends VerticleBase {
   private void activate() {
     TaskDispatcher d = new TaskDispatcher(config, clock, warmup);
     dispatcher = d;
-    consume(Addresses.SCHEDULER_HEARTBEAT, ServantHeartbeat::fromJson, hb -> d.heartbeat(hb).toJson());
-    consume(Addresses.SCHEDULER_KEEP_ALIVE, KeepAliveRequest::fromJson, r -> d.keepAlive(r).toJson());
-    consume(Addresses.SCHEDULER_FREE, FreeRequest::fromJson, r -> {
+    consume(d, Addresses.SCHEDULER_HEARTBEAT, ServantHeartbeat::fromJson, hb -> d.heartbeat(hb).toJson());
+    consume(d, Addresses.SCHEDULER_KEEP_ALIVE, KeepAliveRequest::fromJson, r -> d.keepAlive(r).toJson());
+    consume(d, Addresses.SCHEDULER_FREE, FreeRequest::fromJson, r -> {
       d.free(r);
       return new JsonObject();
     });
-    consume(Addresses.SCHEDULER_SERVANT_UNREACHABLE, UnreachableReport::fromJson, r -> {
+    consume(d, Addresses.SCHEDULER_SERVANT_UNREACHABLE, UnreachableReport::fromJson, r -> {
       d.unreachable(r);
       return new JsonObject();
     });
     ViewCache views = new ViewCache(config, clock, d);
-    consume(Addresses.SCHEDULER_VIEW, body -> body, body -> views.view(body.getString("token", "")));
+    consume(d, Addresses.SCHEDULER_VIEW, body -> body, body -> views.view(body.getString("token", "")));
     consumers.add(vertx.eventBus().consumer(Addresses.SCHEDULER_GRANT, this::onGrant));
     // The sweep only walks in-memory maps, so it cannot overrun its period.
     sweepTimer = vertx.setPeriodic(config.sweepIntervalMs(), id -> {
@@ -144,14 +144,37 @@ public final class SchedulerVerticle extends VerticleBase {
     });
   }
 
-  /** Stops serving: waiters are told to retry, which reaches whichever scheduler is active then. */
+  /** Stops serving, and stops receiving. */
   private void standBy() {
     if (dispatcher == null) {
       return;
     }
-    dispatcher.failAllWaiters(FailureCodes.NO_QUOTA, "scheduler is stopping; retry on another scheduler");
     consumers.forEach(MessageConsumer::unregister);
     consumers.clear();
+    idle();
+  }
+
+  /**
+   * Stands by after this process was frozen ({@link PauseFence}). The other nodes could not drop our
+   * event-bus subscriptions while we were silent (Vert.x's clean-up of a dropped member times out on
+   * the partitions it owned), so they go on routing scheduler requests here for a while, and a request
+   * to a consumer that is gone is dropped without an answer: its sender would wait out its timeout.
+   * The consumers stay for the fence, answering "retry" at once, which sends the sender on to the
+   * active scheduler.
+   */
+  private void fencedStandBy() {
+    if (dispatcher == null) {
+      return;
+    }
+    List<MessageConsumer<JsonObject>> answering = List.copyOf(consumers);
+    consumers.clear();
+    idle();
+    vertx.setTimer(SchedulerConfig.PAUSE_FENCE_MS, id -> answering.forEach(MessageConsumer::unregister));
+  }
+
+  /** Drops the serving state; waiters are told to retry, which reaches whichever scheduler is active then. */
+  private void idle() {
+    dispatcher.failAllWaiters(FailureCodes.NO_QUOTA, "scheduler is stopping; retry on another scheduler");
     vertx.cancelTimer(sweepTimer);
     if (waiterTimer != -1) {
       vertx.cancelTimer(waiterTimer);
@@ -180,9 +203,13 @@ public final class SchedulerVerticle extends VerticleBase {
     knownNodes = now;
   }
 
-  /** Registers a request/reply consumer whose logic answers synchronously. */
-  private <T> void consume(String address, Function<JsonObject, T> decode, Function<T, JsonObject> handle) {
+  /** Registers a request/reply consumer whose logic answers synchronously while {@code d} is the one serving. */
+  private <T> void consume(TaskDispatcher d, String address, Function<JsonObject, T> decode, Function<T, JsonObject> handle) {
     Handler<Message<JsonObject>> handler = msg -> {
+      if (dispatcher != d) {
+        msg.fail(FailureCodes.NO_QUOTA, "this scheduler is a standby; retry");
+        return;
+      }
       try {
         msg.reply(handle.apply(decode.apply(body(msg))));
       } catch (RuntimeException e) {

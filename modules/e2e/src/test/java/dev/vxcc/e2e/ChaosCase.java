@@ -24,6 +24,7 @@ final class ChaosCase {
     SERVANT_KILL("servant kill -9"),
     SERVANT_STOP("servant SIGSTOP 40 s"),
     SCHEDULER_KILL("active scheduler kill -9 every 20 s"),
+    SCHEDULER_STOP("active scheduler SIGSTOP 20 s"),
     CACHE_KILL("cache node kill -9, restarted"),
     DAEMON_KILL("client daemon kill -9"),
     PARTITION("servant partitioned 20 s (iptables), healed"),
@@ -49,6 +50,7 @@ final class ChaosCase {
   static final long STOP_MS = 40_000;
   static final long PARTITION_MS = 20_000;
   static final long SCHEDULER_KILL_PERIOD_MS = 20_000;
+  static final long SCHEDULER_STOP_MS = 20_000;
   /**
    * After a partition heals, reconnect attempts must have stopped by then: the README's bound for a
    * consistent view (max.no.heartbeat 8 s + merge every 5 s + the merge) with room for a loaded machine.
@@ -102,7 +104,7 @@ final class ChaosCase {
     List<NodeProcess> schedulers = new ArrayList<>();
     schedulers.add(cluster.start("scheduler", LoopbackCluster.config("sched", 0)));
     // Killing the only scheduler tests nothing but the fall-back: that case always gets a standby.
-    if (standby || fault == Fault.SCHEDULER_KILL) {
+    if (standby || fault == Fault.SCHEDULER_KILL || fault == Fault.SCHEDULER_STOP) {
       schedulers.add(cluster.start("scheduler", LoopbackCluster.config("sched-standby", 0)));
     }
     NodeProcess cache = cluster.start("cache", LoopbackCluster.cacheConfig(store, 64L << 20));
@@ -148,6 +150,16 @@ final class ChaosCase {
             }
             List<Long> took = ChaosChecks.failovers(kills, ChaosChecks.times(every, ChaosChecks.TOOK_OVER));
             notes.add(kills.size() + " kills; failover ms " + took);
+          }
+          case SCHEDULER_STOP -> {
+            // Silent: no connection closes, so only the missing heartbeats tell the standby.
+            NodeProcess active = schedulers.getFirst();
+            long stopped = System.currentTimeMillis();
+            ChaosFaults.signal(active, "STOP");
+            make.awaitExit(SCHEDULER_STOP_MS);
+            ChaosFaults.signal(active, "CONT");
+            List<Long> took = ChaosChecks.failovers(List.of(stopped), ChaosChecks.times(schedulers.subList(1, schedulers.size()), ChaosChecks.TOOK_OVER));
+            notes.add("standby active " + took.getFirst() + " ms after the SIGSTOP");
           }
           case CACHE_KILL -> {
             cache.kill();
