@@ -27,7 +27,6 @@ final class ActiveStandby {
   private final String deploymentId;
   private final Runnable onActive;
   private final Runnable onStandby;
-  private final Runnable onFenced;
   private final List<Long> timers = new ArrayList<>();
   private final PauseFence fence;
   private ClusterManager manager;
@@ -37,14 +36,12 @@ final class ActiveStandby {
   private boolean refreshing;
   private boolean stopped;
 
-  /** @param onFenced called instead of {@code onStandby} when the role is given up because this process was frozen */
-  ActiveStandby(Vertx vertx, InstantSource clock, String deploymentId, Runnable onActive, Runnable onStandby, Runnable onFenced) {
+  ActiveStandby(Vertx vertx, InstantSource clock, String deploymentId, Runnable onActive, Runnable onStandby) {
     this.vertx = vertx;
     this.fence = new PauseFence(clock, SchedulerConfig.PAUSE_FENCE_AFTER_MS, SchedulerConfig.PAUSE_FENCE_MS);
     this.deploymentId = deploymentId;
     this.onActive = onActive;
     this.onStandby = onStandby;
-    this.onFenced = onFenced;
   }
 
   /** Not clustered: the only scheduler there is, active at once. Clustered: active once elected. */
@@ -152,7 +149,7 @@ final class ActiveStandby {
       onActive.run();
     } else {
       log.info("This scheduler is now a standby");
-      (fence.fenced() ? onFenced : onStandby).run();
+      onStandby.run();
     }
   }
 }

@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private ActiveStandby role;
   private long sweepTimer = -1;
   private TaskDispatcher dispatcher;
+  private ViewCache views;
   private SchedulerMeters meters;
   private long waiterTimer = -1;
   private Instant waiterTimerAt;
@@ -94,13 +96,14 @@ public final class SchedulerVerticle extends VerticleBase {
     log.info("Scheduler starting: {} user tokens, {} servant tokens, min daemon version {}",
         config.userTokens().size(), config.servantTokens().size(), config.minDaemonVersion());
     meters = new SchedulerMeters(Meters.of(vertx));
-    role = new ActiveStandby(vertx, clock, deploymentID(), this::activate, this::standBy, this::fencedStandBy);
-    // Hot redeploy: no new requests reach us and waiting delegates are told to ask again; the
+    role = new ActiveStandby(vertx, clock, deploymentID(), this::activate, this::standBy);
+    // Hot redeploy: requests are answered NOT_ACTIVE and waiting delegates are told to ask again; the
     // successor's grant ids start above ours and it adopts our running tasks from heartbeats.
     Drain.register(vertx, deploymentID(), bound -> {
       standBy();
       return Future.succeededFuture();
     });
+    registerConsumers();
     return role.start().compose(v -> Future.all(consumers.stream().map(MessageConsumer::completion).toList()));
   }
 
@@ -123,19 +126,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private void activate() {
     TaskDispatcher d = new TaskDispatcher(config, clock, warmup);
     dispatcher = d;
-    consume(d, Addresses.SCHEDULER_HEARTBEAT, ServantHeartbeat::fromJson, hb -> d.heartbeat(hb).toJson());
-    consume(d, Addresses.SCHEDULER_KEEP_ALIVE, KeepAliveRequest::fromJson, r -> d.keepAlive(r).toJson());
-    consume(d, Addresses.SCHEDULER_FREE, FreeRequest::fromJson, r -> {
-      d.free(r);
-      return new JsonObject();
-    });
-    consume(d, Addresses.SCHEDULER_SERVANT_UNREACHABLE, UnreachableReport::fromJson, r -> {
-      d.unreachable(r);
-      return new JsonObject();
-    });
-    ViewCache views = new ViewCache(config, clock, d);
-    consume(d, Addresses.SCHEDULER_VIEW, body -> body, body -> views.view(body.getString("token", "")));
-    consumers.add(vertx.eventBus().consumer(Addresses.SCHEDULER_GRANT, this::onGrant));
+    views = new ViewCache(config, clock, d);
     // The sweep only walks in-memory maps, so it cannot overrun its period.
     sweepTimer = vertx.setPeriodic(config.sweepIntervalMs(), id -> {
       d.sweep();
@@ -144,43 +135,39 @@ public final class SchedulerVerticle extends VerticleBase {
     });
   }
 
-  /** Stops serving, and stops receiving. */
+  /**
+   * Every candidate answers on the scheduler's addresses from the start, a standby with NOT_ACTIVE
+   * (see {@link dev.vxcc.common.bus.SchedulerBus}): when the active one dies or freezes, senders
+   * already know the others, whatever state the cluster's subscription map is in then.
+   */
+  private void registerConsumers() {
+    consume(Addresses.SCHEDULER_HEARTBEAT, ServantHeartbeat::fromJson, (d, hb) -> d.heartbeat(hb).toJson());
+    consume(Addresses.SCHEDULER_KEEP_ALIVE, KeepAliveRequest::fromJson, (d, r) -> d.keepAlive(r).toJson());
+    consume(Addresses.SCHEDULER_FREE, FreeRequest::fromJson, (d, r) -> {
+      d.free(r);
+      return new JsonObject();
+    });
+    consume(Addresses.SCHEDULER_SERVANT_UNREACHABLE, UnreachableReport::fromJson, (d, r) -> {
+      d.unreachable(r);
+      return new JsonObject();
+    });
+    consume(Addresses.SCHEDULER_VIEW, body -> body, (d, body) -> views.view(body.getString("token", "")));
+    consumers.add(vertx.eventBus().consumer(Addresses.SCHEDULER_GRANT, this::onGrant));
+  }
+
+  /** Stops serving (the consumers stay, answering NOT_ACTIVE); waiters are told to retry, which reaches whichever scheduler is active then. */
   private void standBy() {
     if (dispatcher == null) {
       return;
     }
-    consumers.forEach(MessageConsumer::unregister);
-    consumers.clear();
-    idle();
-  }
-
-  /**
-   * Stands by after this process was frozen ({@link PauseFence}). The other nodes could not drop our
-   * event-bus subscriptions while we were silent (Vert.x's clean-up of a dropped member times out on
-   * the partitions it owned), so they go on routing scheduler requests here for a while, and a request
-   * to a consumer that is gone is dropped without an answer: its sender would wait out its timeout.
-   * The consumers stay for the fence, answering "retry" at once, which sends the sender on to the
-   * active scheduler.
-   */
-  private void fencedStandBy() {
-    if (dispatcher == null) {
-      return;
-    }
-    List<MessageConsumer<JsonObject>> answering = List.copyOf(consumers);
-    consumers.clear();
-    idle();
-    vertx.setTimer(SchedulerConfig.PAUSE_FENCE_MS, id -> answering.forEach(MessageConsumer::unregister));
-  }
-
-  /** Drops the serving state; waiters are told to retry, which reaches whichever scheduler is active then. */
-  private void idle() {
-    dispatcher.failAllWaiters(FailureCodes.NO_QUOTA, "scheduler is stopping; retry on another scheduler");
+    dispatcher.failAllWaiters(FailureCodes.NOT_ACTIVE, "scheduler is stopping; retry on another scheduler");
     vertx.cancelTimer(sweepTimer);
     if (waiterTimer != -1) {
       vertx.cancelTimer(waiterTimer);
       waiterTimer = -1;
     }
     dispatcher = null;
+    views = null;
     knownNodes = Set.of();
   }
 
@@ -203,15 +190,16 @@ public final class SchedulerVerticle extends VerticleBase {
     knownNodes = now;
   }
 
-  /** Registers a request/reply consumer whose logic answers synchronously while {@code d} is the one serving. */
-  private <T> void consume(TaskDispatcher d, String address, Function<JsonObject, T> decode, Function<T, JsonObject> handle) {
+  /** Registers a request/reply consumer whose logic answers synchronously with the dispatcher serving now. */
+  private <T> void consume(String address, Function<JsonObject, T> decode, BiFunction<TaskDispatcher, T, JsonObject> handle) {
     Handler<Message<JsonObject>> handler = msg -> {
-      if (dispatcher != d) {
-        msg.fail(FailureCodes.NO_QUOTA, "this scheduler is a standby; retry");
+      TaskDispatcher d = dispatcher;
+      if (d == null) {
+        msg.fail(FailureCodes.NOT_ACTIVE, "this scheduler is a standby; ask again");
         return;
       }
       try {
-        msg.reply(handle.apply(decode.apply(body(msg))));
+        msg.reply(handle.apply(d, decode.apply(body(msg))));
       } catch (RuntimeException e) {
         fail(msg, e);
       }
@@ -221,7 +209,7 @@ public final class SchedulerVerticle extends VerticleBase {
 
   private void onGrant(Message<JsonObject> msg) {
     if (dispatcher == null) {
-      msg.fail(FailureCodes.NO_QUOTA, "this scheduler is a standby; retry");
+      msg.fail(FailureCodes.NOT_ACTIVE, "this scheduler is a standby; ask again");
       return;
     }
     CompletableFuture<GrantReply> reply;

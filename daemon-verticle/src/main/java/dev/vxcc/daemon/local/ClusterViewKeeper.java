@@ -5,6 +5,7 @@ import static dev.vxcc.daemon.DaemonConstants.VIEW_STALE_MS;
 
 import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.ClusterView;
+import dev.vxcc.common.bus.SchedulerBus;
 import dev.vxcc.common.bus.ServantHeartbeat;
 import dev.vxcc.common.bus.JsonBody;
 import dev.vxcc.common.bus.RunningTask;
@@ -48,7 +49,7 @@ final class ClusterViewKeeper {
 
   /** Asks the scheduler for its view; never fails (a failure is kept as {@link #lastError()}). */
   Future<Void> refresh() {
-    return vertx.eventBus().request(Addresses.SCHEDULER_VIEW, new JsonObject().put("token", token),
+    return SchedulerBus.request(vertx, Addresses.SCHEDULER_VIEW, new JsonObject().put("token", token),
             new DeliveryOptions().setSendTimeout(VIEW_REQUEST_TIMEOUT_MS))
         .map(m -> ClusterView.fromJson(JsonBody.of(m)))
         .onSuccess(this::accept)

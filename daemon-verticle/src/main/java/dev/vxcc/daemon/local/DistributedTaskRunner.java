@@ -171,7 +171,7 @@ final class DistributedTaskRunner {
     String shape = ArgumentShape.of(job.args(), job.sourceZstd().length);
     long started = clock.millis();
     Stragglers.Watch watch = stragglers.watch(grant.location(),
-        hedging.deadline(started, durations.expected(job.compilerDigest(), shape)), w -> hedge(race, job, cancel, grant.location(), w));
+        hedging.deadline(started, durations.expected(job.compilerDigest(), shape)), () -> hedge(race, job, cancel, grant.location()));
     race.start(mine -> timed(onGrant(grant, job, cancel, mine), job, shape));
     return race.result().onComplete(ar -> stragglers.unwatch(watch));
   }
@@ -185,28 +185,22 @@ final class DistributedTaskRunner {
   /**
    * Duplicates a straggler on another servant. The slow one is penalised first, so that the grant
    * request names it for the scheduler to skip; a grant on it all the same is handed back unused.
-   * The duplicate's grant goes ahead of new tasks' (it is older work); when none comes, the watch is
-   * rearmed and the next tick asks again.
    */
-  private void hedge(HedgedRun race, RemoteJob job, Cancellation cancel, String slow, Stragglers.Watch watch) {
+  private void hedge(HedgedRun race, RemoteJob job, Cancellation cancel, String slow) {
     if (!race.open()) {
       return;
     }
+    LOG.info("task {} straggles on {}: duplicating it on another servant", job.taskDigest(), slow);
     penalties.penalise(slow);
+    stats.hedged.incrementAndGet();
     String shape = ArgumentShape.of(job.args(), job.sourceZstd().length);
     GrantKeeper k = keeper(job.compilerDigest(), job.tree() != null);
-    race.start(mine -> k.getFirst(HEDGE_GRANT_WAIT_MS).transform(ar -> {
-      if (ar.failed() || !race.open() || ar.result().location().equals(slow) || penalties.isPenalised(ar.result().location())) {
-        if (ar.succeeded()) {
-          k.free(ar.result().grantId());
-        }
-        stragglers.rearm(watch, clock.millis());
-        LOG.debug("task {} straggles on {}, no other servant free yet", job.taskDigest(), slow);
+    race.start(mine -> k.get(HEDGE_GRANT_WAIT_MS).compose(g -> {
+      if (!race.open() || g.location().equals(slow) || penalties.isPenalised(g.location())) {
+        k.free(g.grantId());
         return Future.failedFuture(new IllegalStateException("no other servant for the duplicate of a straggler"));
       }
-      LOG.info("task {} straggles on {}: duplicating it on {}", job.taskDigest(), slow, ar.result().location());
-      stats.hedged.incrementAndGet();
-      return timed(onGrant(ar.result(), job, cancel, mine), job, shape).onSuccess(r -> stats.hedgesWon.incrementAndGet());
+      return timed(onGrant(g, job, cancel, mine), job, shape).onSuccess(r -> stats.hedgesWon.incrementAndGet());
     }));
   }
 
@@ -261,7 +255,7 @@ final class DistributedTaskRunner {
   Future<Void> tick() {
     penalties.sweep();
     keepers.values().forEach(GrantKeeper::dropExpired);
-    stragglers.due(cluster::servantGone).forEach(w -> w.hedge.accept(w));
+    stragglers.due(cluster::servantGone).forEach(w -> w.hedge.run());
     return leases.renew();
   }
 

@@ -82,15 +82,6 @@ final class GrantKeeper {
   }
 
   Future<Grant> get(long timeoutMs) {
-    return get(timeoutMs, false);
-  }
-
-  /** Like {@link #get}, ahead of every waiter: for a straggler's duplicate, older work than theirs. */
-  Future<Grant> getFirst(long timeoutMs) {
-    return get(timeoutMs, true);
-  }
-
-  private Future<Grant> get(long timeoutMs, boolean first) {
     dropExpired();
     Held h = spare.pollFirst();
     if (h != null) {
@@ -98,11 +89,7 @@ final class GrantKeeper {
       return Future.succeededFuture(h.grant());
     }
     Promise<Grant> p = Promise.promise();
-    if (first) {
-      waiters.addFirst(p);
-    } else {
-      waiters.addLast(p);
-    }
+    waiters.addLast(p);
     long timer = vertx.setTimer(Math.max(1, timeoutMs), t -> {
       if (waiters.remove(p)) {
         p.tryFail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, FailureCodes.NO_QUOTA, "no free servant within " + timeoutMs + " ms"));

@@ -11,6 +11,7 @@ import dev.vxcc.common.bus.GrantRequest;
 import dev.vxcc.common.bus.JsonBody;
 import dev.vxcc.common.bus.KeepAliveReply;
 import dev.vxcc.common.bus.KeepAliveRequest;
+import dev.vxcc.common.bus.SchedulerBus;
 import dev.vxcc.common.bus.UnreachableReport;
 import dev.vxcc.daemon.DaemonConfig;
 import io.vertx.core.Future;
@@ -69,21 +70,21 @@ final class SchedulerLink {
     // Only servants that speak our protocol: an older one could mis-handle what we send.
     GrantRequest req = new GrantRequest(token, host, compilerDigest, immediate, prefetch, SCHEDULER_WAIT_MS, leaseMs,
         DaemonConfig.PROTOCOL_VERSION, requestorId, excluded, sourceTree);
-    return guarded(vertx.eventBus().request(Addresses.SCHEDULER_GRANT, req.toJson(),
+    return guarded(SchedulerBus.request(vertx, Addresses.SCHEDULER_GRANT, req.toJson(),
             new DeliveryOptions().setSendTimeout(SCHEDULER_WAIT_MS + SCHEDULER_CALL_TIMEOUT_MS)))
         .map(m -> GrantReply.fromJson(JsonBody.of(m)));
   }
 
   /** Renews the leases of {@code ids}; the reply says, in order, which are still ours. */
   Future<KeepAliveReply> keepAlive(List<Long> ids, long leaseMs) {
-    return guarded(vertx.eventBus().request(Addresses.SCHEDULER_KEEP_ALIVE, new KeepAliveRequest(token, ids, leaseMs, requestorId).toJson(),
+    return guarded(SchedulerBus.request(vertx, Addresses.SCHEDULER_KEEP_ALIVE, new KeepAliveRequest(token, ids, leaseMs, requestorId).toJson(),
             new DeliveryOptions().setSendTimeout(SCHEDULER_CALL_TIMEOUT_MS)))
         .map(m -> KeepAliveReply.fromJson(JsonBody.of(m)));
   }
 
   /** Best effort: a grant we fail to free lapses with its lease. */
   void free(long grantId) {
-    vertx.eventBus().request(Addresses.SCHEDULER_FREE, new FreeRequest(token, List.of(grantId), requestorId).toJson(),
+    SchedulerBus.request(vertx, Addresses.SCHEDULER_FREE, new FreeRequest(token, List.of(grantId), requestorId).toJson(),
             new DeliveryOptions().setSendTimeout(SCHEDULER_CALL_TIMEOUT_MS))
         .onFailure(e -> LOG.debug("freeing grant {} failed: {}", grantId, e.getMessage()));
   }
@@ -94,7 +95,7 @@ final class SchedulerLink {
    */
   void reportUnreachable(Grant grant, String reason) {
     UnreachableReport report = new UnreachableReport(token, grant.servantId(), grant.location(), reason);
-    vertx.eventBus().request(Addresses.SCHEDULER_SERVANT_UNREACHABLE, report.toJson(),
+    SchedulerBus.request(vertx, Addresses.SCHEDULER_SERVANT_UNREACHABLE, report.toJson(),
             new DeliveryOptions().setSendTimeout(SCHEDULER_CALL_TIMEOUT_MS))
         .onFailure(e -> LOG.debug("reporting {} unreachable failed: {}", grant.location(), e.getMessage()));
   }

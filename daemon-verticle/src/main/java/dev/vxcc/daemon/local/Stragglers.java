@@ -6,15 +6,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiPredicate;
-import java.util.function.Consumer;
 
 /**
  * Remote tasks being watched for straggling: each is due for a hedge once it runs past its
- * deadline, or at once when its servant is gone from the cluster view. Each is hedged at most once
- * (a hedge that found no servant to run on is {@link #rearm rearmed}, so a frozen servant's tasks
- * go elsewhere as soon as a slot frees up rather than when their calls time out), and at most
- * {@code maxHedging} hedges run at a time, so a cluster that is slow as a whole is not flooded with
- * duplicates. Confined to the delegate's event loop.
+ * deadline, or at once when its servant is gone from the cluster view. Each is hedged at most once,
+ * and at most {@code maxHedging} hedges run at a time, so a cluster that is slow as a whole is not
+ * flooded with duplicates. Confined to the delegate's event loop.
  */
 final class Stragglers {
   /** One task's first run on one servant. */
@@ -22,12 +19,10 @@ final class Stragglers {
     final String location;
     final long startedAt;
     final long deadline;
-    final Consumer<Watch> hedge;
+    final Runnable hedge;
     boolean hedged;
-    /** A rearmed watch is not due again before this (epoch millis). */
-    long notBefore;
 
-    private Watch(String location, long startedAt, long deadline, Consumer<Watch> hedge) {
+    private Watch(String location, long startedAt, long deadline, Runnable hedge) {
       this.location = location;
       this.startedAt = startedAt;
       this.deadline = deadline;
@@ -48,18 +43,10 @@ final class Stragglers {
    * @param deadline epoch millis past which the task is a straggler; {@link Long#MAX_VALUE} when
    *     nothing is known about how long it should take (then only a vanished servant hedges it)
    */
-  Watch watch(String location, long deadline, Consumer<Watch> hedge) {
+  Watch watch(String location, long deadline, Runnable hedge) {
     Watch w = new Watch(location, clock.millis(), deadline, hedge);
     watched.add(w);
     return w;
-  }
-
-  /** The hedge found no other servant: the task may be hedged again from {@code notBefore} on. */
-  void rearm(Watch w, long notBefore) {
-    if (watched.contains(w)) {
-      w.hedged = false;
-      w.notBefore = notBefore;
-    }
   }
 
   /** The task ended (either way): it no longer needs, nor counts against, a hedge. */
@@ -80,7 +67,7 @@ final class Stragglers {
       if (budget <= 0) {
         break;
       }
-      if (!w.hedged && now >= w.notBefore && (now >= w.deadline || gone.test(w.location, w.startedAt))) {
+      if (!w.hedged && (now >= w.deadline || gone.test(w.location, w.startedAt))) {
         w.hedged = true;
         out.add(w);
         budget--;

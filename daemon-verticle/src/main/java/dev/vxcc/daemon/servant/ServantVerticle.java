@@ -3,6 +3,7 @@ package dev.vxcc.daemon.servant;
 import dev.vxcc.common.NodeSecrets;
 import dev.vxcc.api.v1.ServantGrpcService;
 import dev.vxcc.common.NodeKeys;
+import dev.vxcc.common.bus.SchedulerBus;
 import dev.vxcc.common.ops.Drain;
 import dev.vxcc.common.metrics.Meters;
 import dev.vxcc.common.bus.Addresses;
@@ -225,7 +226,7 @@ public final class ServantVerticle extends VerticleBase {
   private Future<?> drain(long boundMs) {
     stopping = true;
     vertx.cancelTimer(heartbeatTimer);
-    Future<?> left = vertx.eventBus().request(Addresses.SCHEDULER_HEARTBEAT, beat(0).toJson(),
+    Future<?> left = SchedulerBus.request(vertx, Addresses.SCHEDULER_HEARTBEAT, beat(0).toJson(),
             new DeliveryOptions().setSendTimeout(DaemonConstants.SERVANT_LEAVE_TIMEOUT_MS))
         .recover(e -> Future.succeededFuture());
     return left.compose(v -> Drain.until(vertx, () -> engine.held() == 0, boundMs))
@@ -262,7 +263,7 @@ public final class ServantVerticle extends VerticleBase {
       schedulerWatch = new SchedulerWatch(vertx);
       schedulerWatch.start();
     }
-    schedulerWatch.guard(vertx.eventBus().request(Addresses.SCHEDULER_HEARTBEAT, beat(DaemonConstants.SERVANT_HEARTBEAT_LEASE_MS).toJson(),
+    schedulerWatch.guard(SchedulerBus.request(vertx, Addresses.SCHEDULER_HEARTBEAT, beat(DaemonConstants.SERVANT_HEARTBEAT_LEASE_MS).toJson(),
             new DeliveryOptions().setSendTimeout(DaemonConstants.SERVANT_HEARTBEAT_TIMEOUT_MS)))
         .onSuccess(m -> {
           HeartbeatReply r = HeartbeatReply.fromJson((JsonObject) m.body());
@@ -399,7 +400,7 @@ public final class ServantVerticle extends VerticleBase {
     Future<Void> cacheClosed = cache == null ? Future.succeededFuture() : cache.stop();
     // Tell the scheduler at once that we are gone, rather than letting our lease run out.
     Future<?> leaving = location == null ? Future.succeededFuture()
-        : vertx.eventBus().request(Addresses.SCHEDULER_HEARTBEAT, beat(0).toJson(),
+        : SchedulerBus.request(vertx, Addresses.SCHEDULER_HEARTBEAT, beat(0).toJson(),
                 new DeliveryOptions().setSendTimeout(DaemonConstants.SERVANT_LEAVE_TIMEOUT_MS))
             .recover(e -> Future.succeededFuture());
     Future<?> closed = Future.all(leaving, killed).compose(v -> server == null ? Future.succeededFuture() : server.close())

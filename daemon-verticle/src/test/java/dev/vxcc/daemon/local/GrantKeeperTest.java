@@ -147,23 +147,4 @@ class GrantKeeperTest {
           ctx.completeNow();
         }))));
   }
-
-  @Test
-  void aStragglersDuplicateIsGrantedBeforeTasksThatWereWaitingAlready(Vertx vertx, VertxTestContext ctx) {
-    // One slot per answer, so the order the keeper hands them out in shows.
-    vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_GRANT, m -> m.reply(new GrantReply(
-        List.of(new Grant(nextId.getAndIncrement(), "s", "127.0.0.1:1")), "serving-token").toJson()));
-    vertx.eventBus().<JsonObject>consumer(Addresses.SCHEDULER_FREE, m -> m.reply(new JsonObject()));
-    List<String> order = new CopyOnWriteArrayList<>();
-    vertx.runOnContext(v -> {
-      GrantKeeper k = keeper(vertx, "digest");
-      Future<Grant> a = k.get(5_000).onSuccess(g -> order.add("new task a"));
-      Future<Grant> b = k.get(5_000).onSuccess(g -> order.add("new task b"));
-      Future<Grant> dup = k.getFirst(5_000).onSuccess(g -> order.add("duplicate"));
-      Future.all(a, b, dup).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-        assertEquals(List.of("duplicate", "new task a", "new task b"), order);
-        ctx.completeNow();
-      })));
-    });
-  }
 }

@@ -64,8 +64,8 @@ class StragglerHedgingTest {
   @Test
   void aTaskIsDueOncePastItsDeadlineOrWhenItsServantIsGoneAndOnlyOnce() {
     Stragglers s = new Stragglers(clock, 8);
-    Stragglers.Watch late = s.watch("a:1", clock.millis() + 1_000, w -> {});
-    Stragglers.Watch unknown = s.watch("b:1", Long.MAX_VALUE, w -> {});
+    Stragglers.Watch late = s.watch("a:1", clock.millis() + 1_000, () -> {});
+    Stragglers.Watch unknown = s.watch("b:1", Long.MAX_VALUE, () -> {});
     assertEquals(List.of(), s.due((loc, since) -> false));
     clock.advanceMs(1_000);
     assertEquals(List.of(late), s.due((loc, since) -> false));
@@ -77,28 +77,11 @@ class StragglerHedgingTest {
   }
 
   @Test
-  void aHedgeThatFoundNoServantIsDueAgainFromWhenItWasRearmed() {
-    Stragglers s = new Stragglers(clock, 1);
-    Stragglers.Watch frozen = s.watch("a:1", clock.millis(), x -> {});
-    Stragglers.Watch other = s.watch("b:1", clock.millis(), x -> {});
-    assertEquals(List.of(frozen), s.due((loc, since) -> false));
-    s.rearm(frozen, clock.millis() + 1_000);
-    assertEquals(List.of(other), s.due((loc, since) -> false), "a rearmed watch gives its place in the budget back");
-    s.unwatch(other);
-    assertEquals(List.of(), s.due((loc, since) -> false), "not before its time");
-    clock.advanceMs(1_000);
-    assertEquals(List.of(frozen), s.due((loc, since) -> false));
-    s.unwatch(frozen);
-    s.rearm(frozen, 0);
-    assertEquals(List.of(), s.due((loc, since) -> false), "a finished task is never rearmed");
-  }
-
-  @Test
   void noMoreHedgesRunAtOnceThanTheBudget() {
     Stragglers s = new Stragglers(clock, 2);
     List<Stragglers.Watch> w = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      w.add(s.watch("a:" + i, 0, x -> {}));
+      w.add(s.watch("a:" + i, 0, () -> {}));
     }
     assertEquals(w.subList(0, 2), s.due((loc, since) -> false));
     assertEquals(List.of(), s.due((loc, since) -> false));

@@ -100,7 +100,13 @@ class FailureTest {
       assertTrue(Files.exists(started), "the remote compile never started: " + neverRemote + "\nsubmitter stats: "
           + E2e.stats(submitter.localApi()).encodePrettily() + "\nsubmitter log:\n" + NodeProcess.tail(submitter.log()));
       victim.kill();
-      Commands.Result r = build.await(120);
+      Commands.Result r;
+      try {
+        r = build.await(120);
+      } catch (AssertionError e) {
+        throw new AssertionError("the compile whose servant was killed never ended: " + e.getMessage()
+            + "\nsubmitter log:\n" + NodeProcess.tail(submitter.log()), e);
+      }
       r.orFail("compile whose servant was killed");
       Commands.run(work, Map.of(), 60, List.of("/usr/bin/g++", "-O2", "-c", source, "-o", "direct.o")).orFail("direct compile");
       assertArrayEquals(Files.readAllBytes(work.resolve("direct.o")), Files.readAllBytes(work.resolve("k.o")));

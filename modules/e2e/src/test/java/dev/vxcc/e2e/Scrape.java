@@ -10,7 +10,12 @@ import java.util.List;
 
 /** One GET of a node's observability server, and sums over the Prometheus text it answers. */
 record Scrape(int status, String body) {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1 only: by default the JDK client asks a plain-http server to upgrade to HTTP/2 (h2c), and
+  // a node's server that accepts the upgrade now and then answered frames the client could not parse
+  // ("Frame type(34) ... exceeds MAX_FRAME_SIZE"); the request then hung past its own timeout, which
+  // is what stalled this test on CI for its whole 15 minutes.
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   /** @param node host:port from the ready line's {@code metrics=} */
   static Scrape get(String node, String path) throws IOException, InterruptedException {

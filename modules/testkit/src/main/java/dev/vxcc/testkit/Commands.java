@@ -63,7 +63,9 @@ public final class Commands {
       try {
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
           Commands.killTree(process);
-          throw new AssertionError("timed out after " + timeoutSeconds + " s");
+          // What it printed so far (a wrapper at VXCC_LOG_LEVEL=debug says what it waits for).
+          throw new AssertionError("timed out after " + timeoutSeconds + " s; stdout:\n" + Result.tail(Files.readString(out, StandardCharsets.UTF_8))
+              + "\nstderr:\n" + Result.tail(Files.readString(err, StandardCharsets.UTF_8)));
         }
         return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
             Files.readString(err, StandardCharsets.UTF_8), (System.nanoTime() - started) / 1_000_000);

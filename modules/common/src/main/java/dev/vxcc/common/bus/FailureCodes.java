@@ -8,6 +8,8 @@ public final class FailureCodes {
   public static final int ACCESS_DENIED = 403;
   /** No servant in the cluster has the requested compiler. */
   public static final int ENVIRONMENT_NOT_AVAILABLE = 404;
+  /** A standby scheduler answered: ask again, which reaches the next registered scheduler (see SchedulerBus). */
+  public static final int NOT_ACTIVE = 421;
   public static final int VERSION_TOO_OLD = 426;
   /** The token already holds as many grants as the scheduler allows one token; free some first. */
   public static final int GRANT_LIMIT = 429;

@@ -4,6 +4,7 @@ import dev.vxcc.cache.client.CacheAddresses;
 import dev.vxcc.common.bus.Addresses;
 import dev.vxcc.common.bus.ClusterView;
 import dev.vxcc.common.bus.JsonBody;
+import dev.vxcc.common.bus.SchedulerBus;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -117,7 +118,7 @@ final class DashboardRoutes {
 
   private void refreshAndPush() {
     DeliveryOptions timeout = new DeliveryOptions().setSendTimeout(PUSH_MS);
-    vertx.eventBus().request(Addresses.SCHEDULER_VIEW, new JsonObject().put("token", viewToken), timeout)
+    SchedulerBus.request(vertx, Addresses.SCHEDULER_VIEW, new JsonObject().put("token", viewToken), timeout)
         .onSuccess(m -> model.view(ClusterView.fromJson(JsonBody.of(m))))
         .onFailure(e -> LOG.debug("dashboard: no scheduler view: {}", e.getMessage()))
         .eventually(() -> vertx.eventBus().<JsonObject>request(CacheAddresses.STATS, new JsonObject(), timeout)

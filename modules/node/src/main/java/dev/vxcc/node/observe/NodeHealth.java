@@ -2,6 +2,7 @@ package dev.vxcc.node.observe;
 
 import dev.vxcc.cache.client.CacheAddresses;
 import dev.vxcc.common.bus.Addresses;
+import dev.vxcc.common.bus.SchedulerBus;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -32,7 +33,8 @@ final class NodeHealth {
 
   private static void ask(Vertx vertx, String address, DeliveryOptions timeout, Promise<Status> p,
       java.util.function.Function<JsonObject, JsonObject> data) {
-    vertx.eventBus().<JsonObject>request(address, new JsonObject(), timeout).onComplete(
+    // Through SchedulerBus: a standby scheduler's NOT_ACTIVE means ask the next one (no other role sends it).
+    SchedulerBus.<JsonObject>request(vertx, address, new JsonObject(), timeout).onComplete(
         ok -> p.tryComplete(Status.OK(data.apply(ok.body() == null ? new JsonObject() : ok.body()))),
         err -> p.tryComplete(Status.KO(new JsonObject().put("error", String.valueOf(err.getMessage())))));
   }

@@ -6,6 +6,7 @@ import dev.vxcc.common.util.ListenFailure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -51,7 +52,9 @@ public final class ObservabilityVerticle extends VerticleBase {
       dashboard.mount(router);
     }
     String address = cfg.metricsHost() + ":" + cfg.metricsPort();
-    return vertx.createHttpServer().requestHandler(router).listen(cfg.metricsPort(), cfg.metricsHost())
+    // HTTP/1.1 only: scrapers, browsers and curl speak it, and a cleartext upgrade to HTTP/2 (which
+    // Java's HttpClient asks for by default) now and then left such a client stuck on frames it could not parse.
+    return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)).requestHandler(router).listen(cfg.metricsPort(), cfg.metricsHost())
         .recover(e -> Future.failedFuture(ListenFailure.of("metrics and health", address, "node.metricsPort", e)))
         .onSuccess(s -> {
           server = s;
