@@ -119,7 +119,10 @@ final class ActiveStandby {
       return;
     }
     long paused = fence.tick();
-    if (paused > 0) {
+    // A sole candidate has no rival that could have taken over while it slept: it keeps the role.
+    if (paused > 0 && candidates.stream().noneMatch(c -> !c.equals(self()))) {
+      fence.lift();
+    } else if (paused > 0) {
       // Withdrawn rather than only idle: while this node is still the oldest member in the others'
       // list (a pause too short for them to drop it), a standby takes over only if it is no candidate.
       log.warn("This node did not run for {} ms (frozen?): standing by, candidacy withdrawn, for {} s",

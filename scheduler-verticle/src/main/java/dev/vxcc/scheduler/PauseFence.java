@@ -40,6 +40,11 @@ final class PauseFence {
     return 0;
   }
 
+  /** Ends the fence at once: there was nobody the pause could have made way for. */
+  void lift() {
+    fencedUntil = Long.MIN_VALUE;
+  }
+
   /** Whether this node must not be (or become) the active scheduler now. */
   boolean fenced() {
     return clock.millis() < fencedUntil;

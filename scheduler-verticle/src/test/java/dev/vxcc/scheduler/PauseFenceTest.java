@@ -35,6 +35,15 @@ class PauseFenceTest {
     assertFalse(fence.fenced(), "free to take the role again once the cluster has had time to heal");
   }
 
+  @Test
+  void aLiftedFenceLetsTheNodeServeAtOnce() {
+    fence.tick();
+    clock.advanceMs(20_000);
+    fence.tick();
+    fence.lift();
+    assertFalse(fence.fenced(), "a sole scheduler candidate keeps serving after a pause");
+  }
+
   /** The role check's period passing, check after check. */
   private void checksFor(long ms) {
     for (long t = 0; t < ms; t += 200) {
