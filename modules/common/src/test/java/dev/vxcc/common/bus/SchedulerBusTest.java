@@ -25,11 +25,11 @@ class SchedulerBusTest {
   @Test
   void aStandbysAnswerSendsTheRequestOnToTheActiveScheduler() throws Exception {
     AtomicInteger standbyAsked = new AtomicInteger();
-    vertx.eventBus().consumer("sched", m -> {
+    register("sched", m -> {
       standbyAsked.incrementAndGet();
       m.fail(FailureCodes.NOT_ACTIVE, "standby");
-    }).completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    vertx.eventBus().consumer("sched", m -> m.reply("granted")).completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    });
+    register("sched", m -> m.reply("granted"));
     for (int i = 0; i < 10; i++) {
       assertEquals("granted", SchedulerBus.<String>request(vertx, "sched", "ask", timeout).toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.SECONDS).body());
@@ -40,16 +40,19 @@ class SchedulerBusTest {
   @Test
   void otherRefusalsAreNotRetriedAndOnlyStandbysGiveUpAfterTheBound() throws Exception {
     AtomicInteger asked = new AtomicInteger();
-    vertx.eventBus().consumer("busy", m -> {
+    register("busy", m -> {
       asked.incrementAndGet();
       m.fail(FailureCodes.NO_QUOTA, "every servant is busy");
-    }).completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    });
     assertEquals(FailureCodes.NO_QUOTA, failureCode("busy"));
     assertEquals(1, asked.get(), "a real answer is the answer");
 
-    vertx.eventBus().consumer("nobody-active", m -> m.fail(FailureCodes.NOT_ACTIVE, "standby"))
-        .completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    register("nobody-active", m -> m.fail(FailureCodes.NOT_ACTIVE, "standby"));
     assertEquals(FailureCodes.NOT_ACTIVE, failureCode("nobody-active"));
+  }
+
+  private void register(String address, io.vertx.core.Handler<io.vertx.core.eventbus.Message<Object>> handler) throws Exception {
+    vertx.eventBus().consumer(address, handler).completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   private int failureCode(String address) {
