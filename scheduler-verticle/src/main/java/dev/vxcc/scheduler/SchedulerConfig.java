@@ -70,6 +70,13 @@ public record SchedulerConfig(
    * which the cluster heals after a frozen node resumes (8 s detection + 5 s merge period + the merge).
    */
   public static final long PAUSE_FENCE_MS = 30_000;
+  /**
+   * A servant silent for this long, and for three of its usual heartbeat periods, is taken for frozen
+   * or cut off: no grants, and delegates duplicate its tasks elsewhere (it stays registered until its
+   * 10 s lease ends, and its next heartbeat clears the mark). Three missed 1 s heartbeats: one late
+   * heartbeat on a loaded machine is not enough.
+   */
+  public static final long SILENT_SERVANT_MS = 3_000;
 
   public SchedulerConfig {
     userTokens = Set.copyOf(userTokens);

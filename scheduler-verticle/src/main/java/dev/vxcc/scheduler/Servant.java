@@ -4,6 +4,7 @@ import dev.vxcc.common.bus.RunningTask;
 import dev.vxcc.common.bus.ServantHeartbeat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -25,10 +26,14 @@ final class Servant {
   private long everAssigned;
   private List<RunningTask> reportedTasks = List.of();
   /**
-   * A delegate could not reach it: no grants until its next heartbeat, which a live servant sends
-   * within its heartbeat period and a dead one never does. Bounded so, a report cannot evict for good.
+   * A delegate could not reach it, or it fell silent: no grants until its next heartbeat, which a live
+   * servant sends within its heartbeat period and a dead one never does. Bounded so, a report cannot
+   * evict for good.
    */
   private boolean suspect;
+  /** When its last heartbeat arrived, and the period its heartbeats have kept lately (see {@link #silent}). */
+  private Instant heardAt;
+  private long periodMs;
 
   Servant(String servantId, long registrationOrder) {
     this.servantId = servantId;
@@ -39,12 +44,33 @@ final class Servant {
    * @param maxTasks the servant's own limit after the scheduler's overrides (0 when leaving)
    * @param notAcceptingReason why maxTasks is 0, if the scheduler or the servant says so
    */
-  void update(ServantHeartbeat hb, int maxTasks, String notAcceptingReason, Instant expiresAt) {
+  void update(ServantHeartbeat hb, int maxTasks, String notAcceptingReason, Instant heardAt, Instant expiresAt) {
+    if (this.heardAt != null) {
+      long gap = Math.max(Duration.between(this.heardAt, heardAt).toMillis(), 0);
+      // Falls at once, rises slowly: one late heartbeat (its own freeze, say) must not make the next
+      // silence look normal for long.
+      periodMs = periodMs == 0 || gap < periodMs ? gap : (periodMs * 7 + gap) / 8;
+    }
+    this.heardAt = heardAt;
     this.heartbeat = hb;
     this.maxTasks = maxTasks;
     this.notAcceptingReason = notAcceptingReason;
     this.expiresAt = expiresAt;
     this.suspect = false;
+  }
+
+  /**
+   * Whether it has been silent for longer than a few of its own heartbeat periods (and at least
+   * {@code minSilenceMs}): a frozen or cut-off servant, whose tasks are better duplicated elsewhere
+   * than waited for until its lease runs out.
+   */
+  boolean silent(Instant now, long minSilenceMs) {
+    long limit = Math.max(minSilenceMs, 3 * periodMs);
+    return heardAt != null && Duration.between(heardAt, now).toMillis() > limit;
+  }
+
+  long silentForMs(Instant now) {
+    return heardAt == null ? 0 : Duration.between(heardAt, now).toMillis();
   }
 
   /** Only through {@link ServantRegistry#suspect}, which keeps the index in step. */

@@ -40,7 +40,7 @@ final class ServantRegistry {
   }
 
   /** Records a heartbeat; returns the entry, created on first sight. */
-  Servant update(ServantHeartbeat hb, int maxTasks, String notAcceptingReason, Instant expiresAt) {
+  Servant update(ServantHeartbeat hb, int maxTasks, String notAcceptingReason, Instant heardAt, Instant expiresAt) {
     Servant s = servants.get(hb.servantId());
     if (s == null) {
       s = new Servant(hb.servantId(), registrations++);
@@ -49,7 +49,7 @@ final class ServantRegistry {
     } else {
       uncount(s);
     }
-    s.update(hb, maxTasks, notAcceptingReason, expiresAt);
+    s.update(hb, maxTasks, notAcceptingReason, heardAt, expiresAt);
     count(s);
     index.refresh(s);
     return s;
@@ -99,6 +99,18 @@ final class ServantRegistry {
   void suspect(Servant s) {
     s.suspect();
     index.refresh(s);
+  }
+
+  /** Marks suspect, and returns, the servants not yet suspect that fell silent (see {@link Servant#silent}). */
+  List<Servant> suspectSilent(Instant now, long minSilenceMs) {
+    List<Servant> out = new ArrayList<>();
+    for (Servant s : servants.values()) {
+      if (!s.isSuspect() && s.maxTasks() > 0 && s.silent(now, minSilenceMs)) {
+        suspect(s);
+        out.add(s);
+      }
+    }
+    return out;
   }
 
   /** Drops servants whose lease has run out (a leaving servant's lease ends at once) and returns them. */

@@ -48,6 +48,7 @@ public final class TaskDispatcher {
    * sends the delegate to a local compile for a servant that will report within a heartbeat.
    */
   private final Instant warmUntil;
+  private Instant lastSweep;
   private boolean warm;
 
   /**
@@ -103,7 +104,7 @@ public final class TaskDispatcher {
     }
     Instant now = clock.instant();
     boolean known = servants.contains(hb.servantId());
-    Servant s = servants.update(hb, maxTasks, reason, now.plusMillis(hb.leaseMs()));
+    Servant s = servants.update(hb, maxTasks, reason, now, now.plusMillis(hb.leaseMs()));
     if (!known) {
       log.info("Servant {} joined at {} ({} CPUs, maxTasks {})", s.id(), hb.location(), hb.numProcessors(), maxTasks);
     }
@@ -202,6 +203,15 @@ public final class TaskDispatcher {
     }
     List<Servant> gone = servants.removeExpired(now);
     gone.forEach(s -> log.info("Servant {} at {} expired or left", s.id(), s.heartbeat().location()));
+    // After a late sweep the scheduler itself was stalled, and the heartbeats it did not read meanwhile
+    // are no servant's fault: judge silence again once they have been read.
+    boolean steady = lastSweep != null && Duration.between(lastSweep, now).toMillis() < SchedulerConfig.SILENT_SERVANT_MS;
+    lastSweep = now;
+    if (steady) {
+      servants.suspectSilent(now, SchedulerConfig.SILENT_SERVANT_MS).forEach(s -> log.info(
+          "Servant {} at {} silent for {} ms; no grants until its next heartbeat, its tasks are duplicated elsewhere",
+          s.id(), s.heartbeat().location(), s.silentForMs(now)));
+    }
     boolean graceEnded = departed.expire(now);
     int orphans = leases.removeOrphans(servants).size();
     int zombies = leases.zombifyExpired(now);

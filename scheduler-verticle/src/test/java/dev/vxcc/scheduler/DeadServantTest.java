@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** A servant that died must stop getting grants at once, not when its lease runs out. */
+/** A servant that died or froze must stop getting grants at once, not when its lease runs out. */
 class DeadServantTest {
   private final FakeClock clock = new FakeClock();
   private final TaskDispatcher dispatcher = new TaskDispatcher(Fixtures.config(), clock);
@@ -74,6 +74,72 @@ class DeadServantTest {
     dispatcher.unreachable(new UnreachableReport(Fixtures.USER, "nobody", "nobody:8335", "unknown"));
 
     assertEquals("a", servantOf(dispatcher.waitForGrants(request(1, 0, 0))));
+  }
+
+  /** Heartbeats of a and b once a second for a few seconds, with a sweep after each round. */
+  private void beatTogether(int seconds, String... ids) {
+    for (int i = 0; i < seconds; i++) {
+      for (String id : ids) {
+        dispatcher.heartbeat(servant(id).build());
+      }
+      dispatcher.sweep();
+      clock.advanceMs(1_000);
+    }
+  }
+
+  @Test
+  void aServantThatFellSilentIsSuspectWithinSecondsAndTrustedAgainAtItsNextHeartbeat() {
+    beatTogether(5, "a", "b");
+    // a froze (SIGSTOP): only b beats on. Its lease (10 s) has not run out, yet delegates should
+    // learn now that its tasks straggle, and nothing more should be granted there.
+    for (int i = 0; i < 4; i++) {
+      dispatcher.heartbeat(servant("b").build());
+      dispatcher.sweep();
+      clock.advanceMs(1_000);
+    }
+    dispatcher.sweep();
+    JsonObject a = dispatcher.view().servants().getJsonObject(0);
+    assertEquals("a", a.getString("servantId"));
+    assertTrue(a.getBoolean("suspect"), "silent for 4 heartbeat periods");
+    for (int i = 0; i < 3; i++) {
+      assertEquals("b", servantOf(dispatcher.waitForGrants(request(1, 0, 0))), "grant " + i);
+    }
+
+    dispatcher.heartbeat(servant("a").build());
+    assertFalse(dispatcher.view().servants().getJsonObject(0).getBoolean("suspect"), "resumed");
+  }
+
+  @Test
+  void aLateSweepBlamesNoServantForHeartbeatsTheSchedulerItselfDidNotRead() {
+    beatTogether(3, "a");
+    // The scheduler was stalled for 6 s (a GC pause, a loaded machine): its first sweep after that
+    // sees every servant silent, though the heartbeats are still waiting to be read.
+    clock.advanceMs(6_000);
+    dispatcher.sweep();
+    assertFalse(dispatcher.view().servants().getJsonObject(0).getBoolean("suspect"));
+    assertEquals("a", servantOf(dispatcher.waitForGrants(request(1, 0, 0))));
+  }
+
+  @Test
+  void aServantThatBeatsSlowlyIsJudgedByItsOwnPeriod() {
+    for (int i = 0; i < 4; i++) {
+      dispatcher.heartbeat(servant("a").build());
+      for (int s = 0; s < 2; s++) {
+        clock.advanceMs(1_000);
+        dispatcher.sweep();
+      }
+    }
+    // A heartbeat every 2 s (heartbeatMs 2000): 4 s of silence is two missed beats, not a freeze.
+    for (int s = 0; s < 2; s++) {
+      clock.advanceMs(1_000);
+      dispatcher.sweep();
+    }
+    assertFalse(dispatcher.view().servants().getJsonObject(0).getBoolean("suspect"));
+    for (int s = 0; s < 3; s++) {
+      clock.advanceMs(1_000);
+      dispatcher.sweep();
+    }
+    assertTrue(dispatcher.view().servants().getJsonObject(0).getBoolean("suspect"), "7 s: three periods missed");
   }
 
   @Test

@@ -91,7 +91,7 @@ class ServantIndexTest {
         }
         switch (op) {
           case Beat b -> {
-            registry.update(heartbeat(b, List.of()), b.maxTasks(), "", now.plusMillis(b.leaseMs()));
+            registry.update(heartbeat(b, List.of()), b.maxTasks(), "", now, now.plusMillis(b.leaseMs()));
             last.put(b.servant(), b);
           }
           case Ask a -> {

@@ -112,17 +112,17 @@ class ServantPolicyTest {
   @Test
   void capacityIsTheSmallerOfMaxTasksAndIdleCpus() {
     Servant s = new Servant("s", 0);
-    s.update(servant("s").cpus(16).maxTasks(8).load(10).build(), 8, "", clock.instant());
+    s.update(servant("s").cpus(16).maxTasks(8).load(10).build(), 8, "", clock.instant(), clock.instant());
     assertEquals(6, s.capacity(GIB), "foreign load of 10 leaves 6 idle CPUs");
 
     s.assigned();
     s.assigned();
     assertEquals(8, s.capacity(GIB), "our own 2 tasks are part of the load, so only 8 are foreign");
 
-    s.update(servant("s").cpus(16).maxTasks(8).load(20).build(), 8, "", clock.instant());
+    s.update(servant("s").cpus(16).maxTasks(8).load(20).build(), 8, "", clock.instant(), clock.instant());
     assertEquals(0, s.capacity(GIB), "a machine busier than its CPU count has no idle CPU");
 
-    s.update(servant("s").cpus(0).maxTasks(3).load(0).build(), 3, "", clock.instant());
+    s.update(servant("s").cpus(0).maxTasks(3).load(0).build(), 3, "", clock.instant(), clock.instant());
     assertEquals(3, s.capacity(GIB), "unknown CPU count falls back to maxTasks");
   }
 
