@@ -9,7 +9,10 @@
 #                     (this case always runs two schedulers; the note gives each failover's time,
 #                     kill to the standby's "now the active one" log line)
 #   cache-kill        kill -9 of the cache node, restarted on a new port
+#   cache-stop        SIGSTOP of the cache node for 20 s (SIGCONT after)
 #   daemon-kill       kill -9 of the client daemon (wrappers must compile locally)
+#   daemon-stop       SIGSTOP of the client daemon for 20 s: wrappers give up on it within their
+#                     own timeouts (2 s to take a compile, 15 s per long poll) and compile locally
 #   partition         every loopback port of a servant dropped with iptables for 20 s, then healed
 #                     (the note: time until it is back in the client's view, failed event-bus
 #                     reconnects after healing and later than 30 s after it)

@@ -26,7 +26,9 @@ final class ChaosCase {
     SCHEDULER_KILL("active scheduler kill -9 every 20 s"),
     SCHEDULER_STOP("active scheduler SIGSTOP 20 s"),
     CACHE_KILL("cache node kill -9, restarted"),
+    CACHE_STOP("cache node SIGSTOP 20 s"),
     DAEMON_KILL("client daemon kill -9"),
+    DAEMON_STOP("client daemon SIGSTOP 20 s"),
     PARTITION("servant partitioned 20 s (iptables), healed"),
     CACHE_DISK_FULL("cache store on a 1 MiB tmpfs");
 
@@ -51,6 +53,8 @@ final class ChaosCase {
   static final long PARTITION_MS = 20_000;
   static final long SCHEDULER_KILL_PERIOD_MS = 20_000;
   static final long SCHEDULER_STOP_MS = 20_000;
+  /** Long enough for Hazelcast to drop the frozen member (8 s) and for every wrapper's own timeout (15 s). */
+  static final long NODE_STOP_MS = 20_000;
   /**
    * After a partition heals, reconnect attempts must have stopped by then: the README's bound for a
    * consistent view (max.no.heartbeat 8 s + merge every 5 s + the merge) with room for a loaded machine.
@@ -165,7 +169,9 @@ final class ChaosCase {
             cache.kill();
             cache = cluster.start("cache", LoopbackCluster.cacheConfig(store, 64L << 20));
           }
+          case CACHE_STOP -> freeze(cache, make);
           case DAEMON_KILL -> client.kill();
+          case DAEMON_STOP -> freeze(client, make);
           case PARTITION -> {
             partition = new ChaosFaults.Partition(victim);
             long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PARTITION_MS);
@@ -211,6 +217,16 @@ final class ChaosCase {
       if (make.alive()) {
         make.kill();
       }
+    }
+  }
+
+  /** SIGSTOP for {@link #NODE_STOP_MS} or until the build ends, then SIGCONT. */
+  private static void freeze(NodeProcess node, Commands.Async make) throws Exception {
+    ChaosFaults.signal(node, "STOP");
+    try {
+      make.awaitExit(NODE_STOP_MS);
+    } finally {
+      ChaosFaults.signal(node, "CONT");
     }
   }
 
