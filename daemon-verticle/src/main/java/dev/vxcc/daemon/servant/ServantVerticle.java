@@ -11,20 +11,12 @@ import dev.vxcc.common.bus.FailureCodes;
 import dev.vxcc.common.bus.HeartbeatReply;
 import dev.vxcc.common.bus.ServantHeartbeat;
 import dev.vxcc.common.util.FileDigestCache;
-import dev.vxcc.api.v1.CompileResult;
-import dev.vxcc.api.v1.OutputFile;
-import dev.vxcc.api.v1.WaitTaskResponse;
-import dev.vxcc.common.util.Zstd;
 import dev.vxcc.common.util.PeriodicTask;
 import dev.vxcc.daemon.DaemonConfig;
 import dev.vxcc.daemon.DaemonConstants;
 import dev.vxcc.daemon.InPlaceServant;
 import dev.vxcc.daemon.ResultCache;
 import dev.vxcc.daemon.local.SchedulerWatch;
-import dev.vxcc.daemon.args.CompilerFamily;
-import dev.vxcc.daemon.identity.Expansion;
-import dev.vxcc.daemon.identity.TaskKey;
-import dev.vxcc.daemon.identity.TaskKeyBuilder;
 import dev.vxcc.common.util.ListenFailure;
 import io.vertx.core.Future;
 import io.vertx.core.internal.VertxInternal;
@@ -87,9 +79,8 @@ public final class ServantVerticle extends VerticleBase {
   private InPlaceServant inPlace;
   /** Null when this servant does not run source-tree tasks. */
   private BlobStore blobs;
-  private TreeResults treeResults;
-  /** Clean results not stored because the delegate's key and ours disagreed. */
-  private final java.util.concurrent.atomic.AtomicLong keyMismatches = new java.util.concurrent.atomic.AtomicLong();
+  private volatile TreeResults treeResults;
+  private CacheFill fill;
 
   public ServantVerticle() {
     this(InstantSource.system(), CompilerRegistry::searchDirs);
@@ -149,7 +140,8 @@ public final class ServantVerticle extends VerticleBase {
           }
           engine = new ExecutionEngine(vertx, jobRoot, maxTasks, load::availableMemory,
               cfg.minMemoryForNewTaskBytes(), cfg.taskTimeoutMs(), clock, sandbox, cfg.servant());
-          engine.onCleanResult(this::store);
+          fill = new CacheFill(vertx, cache, engine.phases(), sandbox.prefix(), cfg.servant().maxSourceBytes(), () -> treeResults);
+          engine.onCleanResult(fill::store);
           return vertx.executeBlocking(this::enableSourceTree, false).compose(v -> startServer());
         })
         .onSuccess(s -> {
@@ -303,68 +295,6 @@ public final class ServantVerticle extends VerticleBase {
     }
   }
 
-  /**
-   * A clean result goes to the shared cache under the key of what we actually compiled, built by
-   * the delegate's own code from our copy of the source: on any disagreement with the delegate's
-   * claim, nothing is stored.
-   */
-  private void store(ServantJob job, byte[] source, WaitTaskResponse result) {
-    long started = engine.phases().now();
-    if (job.tree() != null) {
-      TreeResults trees = treeResults;
-      vertx.executeBlocking(() -> trees == null ? null : trees.entry(job, result).orElse(null), false)
-          .onSuccess(e -> {
-            engine.phases().since(dev.vxcc.daemon.PhaseTimes.Phase.STORE, started);
-            if (e != null) {
-              cache.put(e.getKey(), e.getValue());
-            } else {
-              LOG.info("source tree {} ({}) not cached: a file it read names a clock macro, or is gone", job.taskDigest(), job.sourcePath());
-            }
-          })
-          .onFailure(e -> LOG.info("source tree {} ({}) not cached: {}", job.taskDigest(), job.sourcePath(), e.toString()));
-      return;
-    }
-    vertx.executeBlocking(() -> {
-      TaskKeyBuilder.StoreVerdict verdict = storeKey(job, source, result.getFilesList(),
-          () -> Expansion.run(sandbox.prefix(), job.compiler(), job.args(), source, cfg.servant().maxSourceBytes()));
-      if (!verdict.store()) {
-        keyMismatches.incrementAndGet();
-        LOG.info("task {} ({}) not cached: {}", job.taskDigest(), job.sourcePath(), verdict.mismatch());
-        return null;
-      }
-      CompileResult entry = CompileResult.newBuilder()
-          .setExitCode(result.getExitCode())
-          .setStdout(com.google.protobuf.ByteString.copyFrom(Zstd.decompress(result.getStdoutZstd().toByteArray())))
-          .addAllFiles(result.getFilesList())
-          .build();
-      return Map.entry(verdict.cacheKey(), entry.toByteArray());
-    }, false)
-        .onSuccess(e -> {
-          engine.phases().since(dev.vxcc.daemon.PhaseTimes.Phase.STORE, started);
-          if (e != null) {
-            cache.put(e.getKey(), e.getValue());
-          }
-        })
-        .onFailure(e -> LOG.debug("not cached: {}", e.toString()));
-  }
-
-  /**
-   * The key of what the job compiled, through the delegate's own builder: our copy of the source
-   * and arguments, the epoch we ran with, the side outputs we wrote, and from the delegate only the
-   * family and roots, which we check as far as we can.
-   */
-  static TaskKeyBuilder.StoreVerdict storeKey(ServantJob job, byte[] source, List<OutputFile> files,
-      TaskKey.Expander expander) {
-    ServantJob.FileInput in = job.fileInput();
-    TaskKeyBuilder.Request compiled = new TaskKeyBuilder.Request(job.compilerDigest(),
-        job.keyCompilerPrefix().isEmpty() ? null : Path.of(job.keyCompilerPrefix()), job.args(), job.outputSuffix(), source,
-        job.sourcePath(), job.keyFamily(), job.keySideOutputs(), job.keyBaseDir(),
-        in == null ? null : new TaskKeyBuilder.FileInput(in.path(), in.clientCwd()), job.sourceDateEpoch(), expander);
-    List<String> produced = files.stream().map(OutputFile::getSuffix).filter(x -> !x.equals(job.outputSuffix())).toList();
-    return TaskKeyBuilder.forStore(compiled, job.taskDigest(),
-        CompilerFamily.detect(job.compiler().getFileName().toString(), job.compiler()), produced);
-  }
-
   private JsonObject stats() {
     return new JsonObject()
         .put("servantId", servantId)
@@ -372,7 +302,7 @@ public final class ServantVerticle extends VerticleBase {
         .put("maxTasks", engine.maxTasks())
         .put("running", engine.running())
         .put("tasksRunEver", engine.tasksRunEver())
-        .put("keyMismatches", keyMismatches.get())
+        .put("keyMismatches", fill.keyMismatches())
         .put("phases", engine.phases().toJson())
         .put("sourceTree", engine.sourceTree())
         .put("blobs", blobs == null ? 0 : blobs.count())

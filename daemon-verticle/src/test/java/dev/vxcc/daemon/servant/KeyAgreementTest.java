@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real gcc and clang compiles keyed twice: by the delegate as CompileFlow does (its decision, its
- * preprocessed text, the submitter's SOURCE_DATE_EPOCH) and by the servant as ServantVerticle does
+ * preprocessed text, the submitter's SOURCE_DATE_EPOCH) and by the servant as CacheFill does
  * (what arrived over the wire and what its own compile wrote). The two must agree for every kind of
  * compile, and any disagreement must mean "do not store".
  */
@@ -66,7 +66,7 @@ class KeyAgreementTest {
   private record Sides(TaskKeyBuilder.Outcome delegate, ServantJob job, byte[] source, List<OutputFile> produced,
       Path compiler) {
     TaskKeyBuilder.StoreVerdict servant() {
-      return ServantVerticle.storeKey(job, source, produced,
+      return CacheFill.storeKey(job, source, produced,
           () -> Expansion.run(List.of(), compiler, job.args(), source, Integer.MAX_VALUE - 64));
     }
   }
@@ -208,16 +208,16 @@ class KeyAgreementTest {
     ServantJob j = s.job();
     byte[] tampered = (new String(s.source(), java.nio.charset.StandardCharsets.ISO_8859_1) + "int extra;\n")
         .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    assertFalse(ServantVerticle.storeKey(j, tampered, s.produced(), null).store(), "tampered source");
+    assertFalse(CacheFill.storeKey(j, tampered, s.produced(), null).store(), "tampered source");
     ServantJob clang = new ServantJob(j.compiler(), j.compilerDigest(), j.args(), j.sourceZstd(), j.grantId(),
         j.taskDigest(), j.outputSuffix(), false, j.fileInput(), j.sourceDateEpoch(), j.sourcePath(), j.keyBaseDir(),
         j.keyCompilerPrefix(), CompilerFamily.CLANG, j.keySideOutputs());
-    assertFalse(ServantVerticle.storeKey(clang, s.source(), s.produced(), null).store(), "wrong family");
+    assertFalse(CacheFill.storeKey(clang, s.source(), s.produced(), null).store(), "wrong family");
     ServantJob older = new ServantJob(j.compiler(), j.compilerDigest(), j.args(), j.sourceZstd(), j.grantId(),
         j.taskDigest(), j.outputSuffix(), false, j.fileInput(), j.sourceDateEpoch(), j.sourcePath(), j.keyBaseDir(),
         j.keyCompilerPrefix(), null, j.keySideOutputs());
-    assertFalse(ServantVerticle.storeKey(older, s.source(), s.produced(), null).store(), "no family sent");
-    assertFalse(ServantVerticle.storeKey(j, s.source(), s.produced().subList(0, 1), null).store(), "side output missing");
-    assertTrue(ServantVerticle.storeKey(j, s.source(), s.produced(), null).store(), "untampered");
+    assertFalse(CacheFill.storeKey(older, s.source(), s.produced(), null).store(), "no family sent");
+    assertFalse(CacheFill.storeKey(j, s.source(), s.produced().subList(0, 1), null).store(), "side output missing");
+    assertTrue(CacheFill.storeKey(j, s.source(), s.produced(), null).store(), "untampered");
   }
 }
