@@ -157,6 +157,23 @@ final class ClusterViewKeeper {
     return true;
   }
 
+  /**
+   * Whether the current view marks the servant suspect (silent, or reported unreachable). A servant
+   * the view does not list is not: it may have joined since, and its grant is good.
+   */
+  boolean servantSuspect(String location) {
+    ClusterView v = view;
+    if (v == null || stale()) {
+      return false;
+    }
+    for (Object o : v.servants()) {
+      if (o instanceof JsonObject s && location.equals(s.getString("location"))) {
+        return s.getBoolean("suspect", false);
+      }
+    }
+    return false;
+  }
+
   /** Why the last refresh failed; "" after a success. */
   String lastError() {
     return lastError;

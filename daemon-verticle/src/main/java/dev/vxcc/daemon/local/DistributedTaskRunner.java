@@ -152,12 +152,13 @@ final class DistributedTaskRunner {
   /**
    * A grant on a servant that has not just failed us; penalised ones go straight back. The scheduler
    * skips them itself while it has another servant (our requests name them); an older one may not.
+   * So do spares taken before their servant fell silent: a task sent there would only straggle.
    */
   private Future<Grant> usableGrant(String digest, boolean sourceTree, int skipsLeft) {
     GrantKeeper k = keeper(digest, sourceTree);
     long askedAt = clock.millis();
     return k.get(cfg.maxGrantWaitMs()).onComplete(ar -> stats.grantWait(clock.millis() - askedAt)).compose(g -> {
-      if (penalties.isPenalised(g.location()) && skipsLeft > 0) {
+      if ((penalties.isPenalised(g.location()) || cluster.servantSuspect(g.location())) && skipsLeft > 0) {
         k.free(g.grantId());
         return usableGrant(digest, sourceTree, skipsLeft - 1);
       }

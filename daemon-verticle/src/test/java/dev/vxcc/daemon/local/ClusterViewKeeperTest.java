@@ -1,8 +1,10 @@
 package dev.vxcc.daemon.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxcc.common.bus.ClusterView;
 import dev.vxcc.common.bus.RunningTask;
@@ -54,6 +56,17 @@ class ClusterViewKeeperTest {
 
     keeper.accept(new ClusterView(new JsonArray().add(servant("c:1", 4, "gcc")), List.of(), "tok-1", false));
     assertEquals(Set.of("gcc"), keeper.compilers(), "once warm, the scheduler's view is the truth again");
+  }
+
+  @Test
+  void aSuspectServantIsToldApartFromOneTheViewDoesNotListYet() {
+    JsonArray servants = new JsonArray().add(servant("a:1", 4, "gcc").put("suspect", true)).add(servant("b:1", 4, "gcc"));
+    keeper.accept(new ClusterView(servants, List.of(), "tok-1"));
+    assertTrue(keeper.servantSuspect("a:1"), "silent or unreachable: a spare grant there is not used");
+    assertFalse(keeper.servantSuspect("b:1"));
+    assertFalse(keeper.servantSuspect("c:1"), "joined after this view: its grant is good");
+    clock.advanceMs(DaemonConstants.VIEW_STALE_MS + 1);
+    assertFalse(keeper.servantSuspect("a:1"), "a stale view says nothing about one servant");
   }
 
   @Test
