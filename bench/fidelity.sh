@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole compiler fidelity matrix (issue 11's rows): ninja-build, leveldb with every test and the
 # small diagnostics project, every row, gcc and clang. CI runs a subset (see FidelityMatrixTest's
-# javadoc); this runs everything, which takes long on a small machine. The table lands in
-# modules/e2e/target/fidelity-matrix.txt.
+# javadoc); this runs everything, which takes long on a small machine (2 cores: about 9 minutes per
+# configuration, some two hours in all; --rows runs a few). The table lands in
+# modules/e2e/target/fidelity-matrix.txt, rewritten after each configuration, so a stopped run
+# keeps what it measured.
 # Usage: bench/fidelity.sh [--rows gcc:-g3 -O2,clang] [--min-remote PERCENT]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -175,6 +175,8 @@ class FidelityMatrixTest {
     Path diagSrc = DiagnosticsProject.write(work.resolve("diag-src"));
 
     List<Row> rows = new ArrayList<>();
+    Path out = Path.of("target/fidelity-matrix.txt").toAbsolutePath();
+    Files.createDirectories(out.getParent());
     for (Config cfg : ROWS) {
       if (!cfg.selectedBy(only)) {
         continue;
@@ -190,12 +192,13 @@ class FidelityMatrixTest {
         List<String> targets = "all".equals(leveldbTargets) ? List.of() : List.of(leveldbTargets.split(","));
         rows.add(build("leveldb", leveldbSrc, List.of("-DLEVELDB_BUILD_TESTS=ON", "-DLEVELDB_BUILD_BENCHMARKS=OFF"), targets, c, cfg));
       }
+      // The table so far after every configuration: the whole matrix takes hours on a small machine,
+      // and a run stopped half-way still leaves what it measured.
+      Files.writeString(out, table(rows, (System.nanoTime() - t0) / 1_000_000_000L, leveldbTargets));
     }
     long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
     String table = table(rows, seconds, leveldbTargets);
     System.out.println(table);
-    Path out = Path.of("target/fidelity-matrix.txt").toAbsolutePath();
-    Files.createDirectories(out.getParent());
     Files.writeString(out, table);
 
     long minRemotePercent = Long.getLong("vxcc.matrix.minRemotePercent", 95);

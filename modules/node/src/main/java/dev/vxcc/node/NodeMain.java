@@ -22,6 +22,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "vxcc-node", mixinStandardHelpOptions = true, versionProvider = Version.class,
     subcommands = {NodeMain.Run.class, Redeploy.class, Certs.class}, description = "Runs vxcc roles (scheduler, cache, daemon) as Vert.x verticles.")
 public final class NodeMain {
+  /**
+   * How long joining the cluster may take before the node gives up (buildClustered() can hang
+   * forever on some misconfigurations, stack-notes §9.4). Generous: 30 JVMs started at once on
+   * 2 cores (bench/cluster-size.sh) needed more than 60 s each.
+   */
+  static final long JOIN_TIMEOUT_S = 120;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new NodeMain()).execute(args));
   }
@@ -105,10 +112,13 @@ public final class NodeMain {
           : Future.succeededFuture(Vertx.vertx(options));
       Vertx vertx;
       try {
-        // buildClustered() can hang forever on some misconfigurations (stack-notes §9.4): bound it.
-        vertx = vertxFuture.await(60, TimeUnit.SECONDS);
+        vertx = vertxFuture.await(JOIN_TIMEOUT_S, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        System.err.println("vxcc-node: could not start" + (cluster ? " the cluster member" : "") + ": not joined within "
+            + JOIN_TIMEOUT_S + " s (are the members in the TCP-IP list reachable? is the machine overloaded?)");
+        return 1;
       } catch (Exception e) {
-        System.err.println("vxcc-node: could not start" + (cluster ? " the cluster member" : "") + ": " + e.getMessage());
+        System.err.println("vxcc-node: could not start" + (cluster ? " the cluster member" : "") + ": " + e);
         return 1;
       }
       tls.share(vertx);
