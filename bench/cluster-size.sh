@@ -2,27 +2,32 @@
 # Cost of a big cluster: one scheduler+cache node (a Hazelcast data member) and N-1 daemon JVMs,
 # each a servant with one slot, either as full members or as lite members (-lite-member: they own no
 # partitions, so joins and leaves migrate nothing to or from them). Reports:
-#   formation  launch of the first node -> the scheduler's view lists every servant (wall, s)
+#   formation  launch of the first node -> the scheduler's view lists every servant (wall, s); with
+#              --launch one-by-one (the default) each daemon is launched once the one before is
+#              ready, as machines joining a cluster do; --launch all starts them at once, which on
+#              2 cores starves every JVM's start-up (30 at once did not finish joining in 120 s)
 #   idle CPU   user+sys of all JVMs over an idle window after formation, per JVM (ms of CPU per s):
 #              Hazelcast heartbeats, servant heartbeats, the delegates' view refreshes
 # Timings on a loaded machine say little: run it on a quiet one for numbers.
-# Usage: bench/cluster-size.sh [--nodes N] [--idle SEC] [--mode lite|full|both]
+# Usage: bench/cluster-size.sh [--nodes N] [--idle SEC] [--mode lite|full|both] [--launch one-by-one|all]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 command_line="bench/cluster-size.sh $*"
 . "$root/bench/lib/common.sh"
 . "$root/bench/lib/cluster.sh"
-nodes=30 idle=30 mode=both
+nodes=30 idle=30 mode=both launch=one-by-one
 while [ $# -gt 0 ]; do
   case $1 in
     --nodes) nodes=$2; shift ;;
     --idle) idle=$2; shift ;;
     --mode) mode=$2; shift ;;
-    *) echo "usage: $0 [--nodes N] [--idle SEC] [--mode lite|full|both]" >&2; exit 2 ;;
+    --launch) launch=$2; shift ;;
+    *) echo "usage: $0 [--nodes N] [--idle SEC] [--mode lite|full|both] [--launch one-by-one|all]" >&2; exit 2 ;;
   esac
   shift
 done
 [ "$nodes" -ge 2 ] || { echo "--nodes must be >= 2" >&2; exit 2; }
+case $launch in one-by-one|all) ;; *) echo "--launch must be one-by-one or all" >&2; exit 2 ;; esac
 bench_build_dist
 work="$root/target/bench/cluster-size"; rm -rf "$work"; mkdir -p "$work"
 trap bench_stop_cluster EXIT
@@ -55,8 +60,9 @@ run_mode() {
   for ((i = 1; i < nodes; i++)); do
     VXCC_NODE_ARGS=$([ "$m" = lite ] && echo -lite-member || true) \
       bench_launch_node "$work/$m-$i-daemon.log" daemon "$(bench_conf "$m-d$i" 1)"
+    [ "$launch" = all ] || bench_wait_ready "$i" > /dev/null
   done
-  for ((i = 1; i < nodes; i++)); do bench_wait_ready "$i" > /dev/null; done
+  [ "$launch" = one-by-one ] || for ((i = 1; i < nodes; i++)); do bench_wait_ready "$i" > /dev/null; done
   daemon=$(bench_local_addr "$(grep -m1 '^vxcc-node ready:' "$work/$m-1-daemon.log")")
   for _ in $(seq 1 600); do
     n=$(servants_in_view "$daemon")
@@ -67,9 +73,9 @@ run_mode() {
   [ "$n" -ge $((nodes - 1)) ] || echo "bench: only $n of $((nodes - 1)) servants ever showed up ($m)" >&2
   sleep 5  # let joins and partition migrations settle before the idle window
   cpu0=$(jvm_cpu_ms); sleep "$idle"; cpu1=$(jvm_cpu_ms)
-  awk -v m="$m" -v n="$nodes" -v f="$(awk -v a="$t0" -v b="$t1" 'BEGIN{print (b-a)/1000}')" \
+  awk -v m="$m" -v n="$nodes" -v l="$launch" -v f="$(awk -v a="$t0" -v b="$t1" 'BEGIN{print (b-a)/1000}')" \
       -v c=$((cpu1 - cpu0)) -v s="$idle" \
-      'BEGIN{printf "%-5s nodes=%d formation_s=%.1f idle_cpu_ms_per_s_per_jvm=%.2f idle_cpu_ms_per_s_total=%.1f\n", m, n, f, c/s/n, c/s}' | tee -a "$out"
+      'BEGIN{printf "%-5s nodes=%d launch=" l " formation_s=%.1f idle_cpu_ms_per_s_per_jvm=%.2f idle_cpu_ms_per_s_total=%.1f\n", m, n, f, c/s/n, c/s}' | tee -a "$out"
 }
 
 {

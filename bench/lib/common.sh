@@ -3,9 +3,17 @@
 JAVA_HOME=${JAVA_HOME:-$("$root/modules/node/src/dist/bin/vxcc-java" --home)}; export JAVA_HOME
 
 bench_build_dist() {
-  [ -x "$root/target/vxcc/bin/vxcc" ] && [ -x "$root/target/vxcc/bin/vxcc-node" ] && return 0
+  # Rebuilt when any source or POM is newer than it: a benchmark must never time yesterday's code.
+  local built="$root/target/vxcc/.bench-built"
+  if [ -x "$root/target/vxcc/bin/vxcc" ] && [ -x "$root/target/vxcc/bin/vxcc-node" ] && [ -f "$built" ] \
+      && [ -z "$(find "$root" -path "$root/target" -prune -o \( -path '*/src/main/*' -o -name pom.xml -o -path "$root/wrapper/src/*" \) \
+           -type f -newer "$built" -print -quit)" ]; then
+    return 0
+  fi
   echo "bench: building the distribution (mvn package -DskipTests)" >&2
+  local started; started=$(mktemp)  # stamped before the build: a file edited during it is newer
   (cd "$root" && mvn -B -q package -DskipTests >&2)
+  mv "$started" "$built"
 }
 
 # bench_need CMD:PACKAGE ...: installs the Debian packages whose command is missing (idempotent).
