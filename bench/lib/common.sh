@@ -6,7 +6,7 @@ bench_build_dist() {
   # Rebuilt when any source or POM is newer than it: a benchmark must never time yesterday's code.
   local built="$root/target/vxcc/.bench-built"
   if [ -x "$root/target/vxcc/bin/vxcc" ] && [ -x "$root/target/vxcc/bin/vxcc-node" ] && [ -f "$built" ] \
-      && [ -z "$(find "$root" -path "$root/target" -prune -o \( -path '*/src/main/*' -o -name pom.xml -o -path "$root/wrapper/src/*" \) \
+      && [ -z "$(find "$root" \( -name target -o -name .git \) -type d -prune -o \( -path '*/src/main/*' -o -path '*/src/dist/*' -o -path "$root/conf/*" -o -name pom.xml -o -path "$root/wrapper/src/*" \) \
            -type f -newer "$built" -print -quit)" ]; then
     return 0
   fi
