@@ -139,6 +139,15 @@ final class ChaosCase {
             ChaosFaults.signal(victim, "STOP");
             make.awaitExit(STOP_MS);
             ChaosFaults.signal(victim, "CONT");
+            long resumed = System.currentTimeMillis();
+            try {
+              E2e.awaitServantTrustedAt(client.localApi(), victim.info("serving"));
+              notes.add(String.format(java.util.Locale.ROOT, "servant back in the client's view (not suspect) %.1f s after SIGCONT",
+                  (System.currentTimeMillis() - resumed) / 1000.0));
+            } catch (AssertionError e) {
+              notes.add("servant NOT back in the client's view within 60 s of SIGCONT");
+            }
+            healedAt = resumed;
           }
           case SCHEDULER_KILL -> {
             List<NodeProcess> every = new ArrayList<>(schedulers);
@@ -194,7 +203,7 @@ final class ChaosCase {
       long millis = (System.nanoTime() - started) / 1_000_000;
       if (healedAt > 0) {
         List<Long> reconnects = ChaosChecks.times(cluster.nodes(), ChaosChecks.RECONNECT_FAILED);
-        notes.add(ChaosChecks.after(reconnects, healedAt) + " failed event-bus reconnects after healing, "
+        notes.add(ChaosChecks.after(reconnects, healedAt) + " failed event-bus reconnects after healing or SIGCONT, "
             + ChaosChecks.after(reconnects, healedAt + HEAL_BOUND_MS) + " of them later than " + HEAL_BOUND_MS / 1000 + " s");
       }
       if ((fault == Fault.CACHE_DISK_FULL || fault == Fault.CACHE_KILL) && !cache.alive()) {

@@ -72,6 +72,12 @@ final class E2e {
     awaitServant(daemon, s -> location.equals(s.getString("location")), "the servant at " + location);
   }
 
+  /** Until the servant at {@code location} is in the daemon's view and not suspect (silent or unreachable). */
+  static void awaitServantTrustedAt(String daemon, String location) throws Exception {
+    awaitServant(daemon, s -> location.equals(s.getString("location")) && !s.getBoolean("suspect", false),
+        "the servant at " + location + ", trusted");
+  }
+
   private static void awaitServant(String daemon, java.util.function.Predicate<io.vertx.core.json.JsonObject> match, String what)
       throws Exception {
     long deadline = System.currentTimeMillis() + 60_000;
