@@ -175,8 +175,10 @@ final class ChaosCase {
             notes.add("standby active " + took.getFirst() + " ms after the SIGSTOP");
           }
           case CACHE_KILL -> {
+            Object old = E2e.stats(client.localApi()).getJsonObject("cache", new JsonObject()).getValue("location");
             cache.kill();
             cache = cluster.start("cache", LoopbackCluster.cacheConfig(store, 64L << 20));
+            notes.add(followed(client, List.of(victim, other), old, System.currentTimeMillis()));
           }
           case CACHE_STOP -> freeze(cache, make);
           case DAEMON_KILL -> client.kill();
@@ -227,6 +229,34 @@ final class ChaosCase {
         make.kill();
       }
     }
+  }
+
+  /**
+   * How long after the restarted cache node was ready every cache client had moved to it: the
+   * client's delegate, and each servant node's delegate and servant (which puts). Polls the stats,
+   * bounded: there is no event across processes to await.
+   */
+  private static String followed(NodeProcess client, List<NodeProcess> servants, Object old, long since) throws Exception {
+    long deadline = since + 60_000;
+    while (System.currentTimeMillis() < deadline) {
+      boolean all = moved(E2e.stats(client.localApi()).getJsonObject("cache"), old);
+      for (NodeProcess s : servants) {
+        JsonObject st = E2e.stats(s.localApi());
+        all &= moved(st.getJsonObject("cache"), old)
+            && moved(st.getJsonObject("servant", new JsonObject()).getJsonObject("cache"), old);
+      }
+      if (all) {
+        return String.format(java.util.Locale.ROOT, "every delegate and servant on the restarted cache %.1f s after it was ready",
+            (System.currentTimeMillis() - since) / 1000.0);
+      }
+      Thread.sleep(200);
+    }
+    return "NOT every delegate and servant on the restarted cache within 60 s";
+  }
+
+  private static boolean moved(JsonObject cacheStats, Object old) {
+    Object now = cacheStats == null ? null : cacheStats.getValue("location");
+    return now != null && !now.equals(old);
   }
 
   /** SIGSTOP for {@link #NODE_STOP_MS} or until the build ends, then SIGCONT. */
