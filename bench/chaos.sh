@@ -4,11 +4,13 @@
 # separate JVMs (scheduler, cache node, client daemon, two servants) while one fault is injected
 # once the build is under way:
 #   servant-kill      kill -9 of a servant that is running tasks of the build
-#   servant-stop      SIGSTOP of that servant for 40 s (SIGCONT after)
+#   servant-stop      SIGSTOP of that servant for 40 s (SIGCONT after; the note: time until it is
+#                     trusted again in the client's view, failed event-bus reconnects after it)
 #   scheduler-kill    kill -9 of the active scheduler every 20 s, a new standby started each time
 #                     (this case always runs two schedulers; the note gives each failover's time,
 #                     kill to the standby's "now the active one" log line)
-#   cache-kill        kill -9 of the cache node, restarted on a new port
+#   cache-kill        kill -9 of the cache node, restarted on a new port (the note: time until every
+#                     delegate and servant uses the new one)
 #   cache-stop        SIGSTOP of the cache node for 20 s (SIGCONT after)
 #   daemon-kill       kill -9 of the client daemon (wrappers must compile locally)
 #   daemon-stop       SIGSTOP of the client daemon for 20 s: wrappers give up on it within their
