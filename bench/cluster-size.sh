@@ -9,20 +9,23 @@
 #   idle CPU   user+sys of all JVMs over an idle window after formation, per JVM (ms of CPU per s):
 #              Hazelcast heartbeats, servant heartbeats, the delegates' view refreshes
 # Timings on a loaded machine say little: run it on a quiet one for numbers.
-# Usage: bench/cluster-size.sh [--nodes N] [--idle SEC] [--mode lite|full|both] [--launch one-by-one|all]
+#   --settle   seconds between formation and the idle window (default 5); the JVMs that started last
+#              are still compiling hot code for a minute or so, which the window then counts
+# Usage: bench/cluster-size.sh [--nodes N] [--idle SEC] [--settle SEC] [--mode lite|full|both] [--launch one-by-one|all]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 command_line="bench/cluster-size.sh $*"
 . "$root/bench/lib/common.sh"
 . "$root/bench/lib/cluster.sh"
-nodes=30 idle=30 mode=both launch=one-by-one
+nodes=30 idle=30 settle=5 mode=both launch=one-by-one
 while [ $# -gt 0 ]; do
   case $1 in
     --nodes) nodes=$2; shift ;;
     --idle) idle=$2; shift ;;
+    --settle) settle=$2; shift ;;
     --mode) mode=$2; shift ;;
     --launch) launch=$2; shift ;;
-    *) echo "usage: $0 [--nodes N] [--idle SEC] [--mode lite|full|both] [--launch one-by-one|all]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--nodes N] [--idle SEC] [--settle SEC] [--mode lite|full|both] [--launch one-by-one|all]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -71,7 +74,7 @@ run_mode() {
   done
   t1=$(bench_now_ms)
   [ "$n" -ge $((nodes - 1)) ] || echo "bench: only $n of $((nodes - 1)) servants ever showed up ($m)" >&2
-  sleep 5  # let joins and partition migrations settle before the idle window
+  sleep "$settle"  # let joins and partition migrations settle before the idle window
   cpu0=$(jvm_cpu_ms); sleep "$idle"; cpu1=$(jvm_cpu_ms)
   awk -v m="$m" -v n="$nodes" -v l="$launch" -v f="$(awk -v a="$t0" -v b="$t1" 'BEGIN{print (b-a)/1000}')" \
       -v c=$((cpu1 - cpu0)) -v s="$idle" \
@@ -79,7 +82,7 @@ run_mode() {
 }
 
 {
-  echo "# bench/cluster-size.sh nodes=$nodes idle=${idle}s $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg) cores: $(nproc)"
+  echo "# bench/cluster-size.sh nodes=$nodes idle=${idle}s settle=${settle}s $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg) cores: $(nproc)"
   echo "# command: $command_line (at $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown))"
 } | tee "$out"
 case $mode in
