@@ -42,13 +42,13 @@ public final class TaskDispatcher {
   private final GrantWaiters waiters = new GrantWaiters();
   private final DepartedServants departed = new DepartedServants();
   private final TokenRotation tokens;
+  private final SilenceWatch silence;
   /**
    * Until then the servant registry may still be filling from heartbeats (a scheduler that just started
    * or took over): a compiler nobody offers yet is waited for rather than refused, because refusing
    * sends the delegate to a local compile for a servant that will report within a heartbeat.
    */
   private final Instant warmUntil;
-  private Instant lastSweep;
   private boolean warm;
 
   /**
@@ -80,6 +80,7 @@ public final class TaskDispatcher {
     this.tokens = new TokenRotation(clock, Duration.ofMillis(config.tokenRotationMs()), random);
     this.leases = new GrantLeases(firstGrantId);
     this.reconciler = new TaskReconciler(servants, leases, departed);
+    this.silence = new SilenceWatch(servants, SchedulerConfig.SILENT_SERVANT_MS);
     this.warmUntil = clock.instant().plus(warmup);
     this.warm = warmup.isZero();
   }
@@ -203,15 +204,7 @@ public final class TaskDispatcher {
     }
     List<Servant> gone = servants.removeExpired(now);
     gone.forEach(s -> log.info("Servant {} at {} expired or left", s.id(), s.heartbeat().location()));
-    // After a late sweep the scheduler itself was stalled, and the heartbeats it did not read meanwhile
-    // are no servant's fault: judge silence again once they have been read.
-    boolean steady = lastSweep != null && Duration.between(lastSweep, now).toMillis() < SchedulerConfig.SILENT_SERVANT_MS;
-    lastSweep = now;
-    if (steady) {
-      servants.suspectSilent(now, SchedulerConfig.SILENT_SERVANT_MS).forEach(s -> log.info(
-          "Servant {} at {} silent for {} ms; no grants until its next heartbeat, its tasks are duplicated elsewhere",
-          s.id(), s.heartbeat().location(), s.silentForMs(now)));
-    }
+    silence.sweep(now);
     boolean graceEnded = departed.expire(now);
     int orphans = leases.removeOrphans(servants).size();
     int zombies = leases.zombifyExpired(now);

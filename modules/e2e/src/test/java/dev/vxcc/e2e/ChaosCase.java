@@ -233,25 +233,19 @@ final class ChaosCase {
 
   /**
    * How long after the restarted cache node was ready every cache client had moved to it: the
-   * client's delegate, and each servant node's delegate and servant (which puts). Polls the stats,
-   * bounded: there is no event across processes to await.
+   * client's delegate, and each servant node's delegate and servant (which puts), from their stats.
    */
   private static String followed(NodeProcess client, List<NodeProcess> servants, Object old, long since) throws Exception {
-    long deadline = since + 60_000;
-    while (System.currentTimeMillis() < deadline) {
-      boolean all = moved(E2e.stats(client.localApi()).getJsonObject("cache"), old);
+    boolean all = E2e.pollUntil(60_000, () -> {
+      boolean moved = moved(E2e.stats(client.localApi()).getJsonObject("cache"), old);
       for (NodeProcess s : servants) {
         JsonObject st = E2e.stats(s.localApi());
-        all &= moved(st.getJsonObject("cache"), old)
-            && moved(st.getJsonObject("servant", new JsonObject()).getJsonObject("cache"), old);
+        moved &= moved(st.getJsonObject("cache"), old) && moved(st.getJsonObject("servant", new JsonObject()).getJsonObject("cache"), old);
       }
-      if (all) {
-        return String.format(java.util.Locale.ROOT, "every delegate and servant on the restarted cache %.1f s after it was ready",
-            (System.currentTimeMillis() - since) / 1000.0);
-      }
-      Thread.sleep(200);
-    }
-    return "NOT every delegate and servant on the restarted cache within 60 s";
+      return moved;
+    });
+    return all ? String.format(java.util.Locale.ROOT, "every delegate and servant on the restarted cache %.1f s after it was ready",
+        (System.currentTimeMillis() - since) / 1000.0) : "NOT every delegate and servant on the restarted cache within 60 s";
   }
 
   private static boolean moved(JsonObject cacheStats, Object old) {

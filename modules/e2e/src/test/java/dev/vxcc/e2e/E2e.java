@@ -80,17 +80,32 @@ final class E2e {
 
   private static void awaitServant(String daemon, java.util.function.Predicate<io.vertx.core.json.JsonObject> match, String what)
       throws Exception {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (System.currentTimeMillis() < deadline) {
-      for (Object o : stats(daemon).getJsonArray("cluster", new io.vertx.core.json.JsonArray())) {
-        io.vertx.core.json.JsonObject s = (io.vertx.core.json.JsonObject) o;
-        if (s.getInteger("maxTasks", 0) > 0 && match.test(s)) {
-          return;
-        }
+    boolean joined = pollUntil(60_000, () -> stats(daemon).getJsonArray("cluster", new io.vertx.core.json.JsonArray()).stream()
+        .map(o -> (io.vertx.core.json.JsonObject) o)
+        .anyMatch(s -> s.getInteger("maxTasks", 0) > 0 && match.test(s)));
+    if (!joined) {
+      throw new AssertionError(what + " did not join the cluster within 60 s");
+    }
+  }
+
+  /** A condition on other processes' state, read again on each poll. */
+  interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  /**
+   * Whether the condition came to hold within the bound. Another process's state has no event to
+   * await, so this polls it every 200 ms; callers assert on the outcome, never on the time taken.
+   */
+  static boolean pollUntil(long boundMs, Condition c) throws Exception {
+    long deadline = System.currentTimeMillis() + boundMs;
+    while (!c.holds()) {
+      if (System.currentTimeMillis() >= deadline) {
+        return false;
       }
       Thread.sleep(200);
     }
-    throw new AssertionError(what + " did not join the cluster within 60 s");
+    return true;
   }
 
   /**

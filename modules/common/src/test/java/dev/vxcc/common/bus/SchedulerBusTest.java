@@ -24,11 +24,7 @@ class SchedulerBusTest {
 
   @Test
   void aStandbysAnswerSendsTheRequestOnToTheActiveScheduler() throws Exception {
-    AtomicInteger standbyAsked = new AtomicInteger();
-    register("sched", m -> {
-      standbyAsked.incrementAndGet();
-      m.fail(FailureCodes.NOT_ACTIVE, "standby");
-    });
+    AtomicInteger standbyAsked = refusing("sched", FailureCodes.NOT_ACTIVE);
     register("sched", m -> m.reply("granted"));
     for (int i = 0; i < 10; i++) {
       assertEquals("granted", SchedulerBus.<String>request(vertx, "sched", "ask", timeout).toCompletionStage().toCompletableFuture()
@@ -39,16 +35,22 @@ class SchedulerBusTest {
 
   @Test
   void otherRefusalsAreNotRetriedAndOnlyStandbysGiveUpAfterTheBound() throws Exception {
-    AtomicInteger asked = new AtomicInteger();
-    register("busy", m -> {
-      asked.incrementAndGet();
-      m.fail(FailureCodes.NO_QUOTA, "every servant is busy");
-    });
+    AtomicInteger asked = refusing("busy", FailureCodes.NO_QUOTA);
     assertEquals(FailureCodes.NO_QUOTA, failureCode("busy"));
     assertEquals(1, asked.get(), "a real answer is the answer");
 
     register("nobody-active", m -> m.fail(FailureCodes.NOT_ACTIVE, "standby"));
     assertEquals(FailureCodes.NOT_ACTIVE, failureCode("nobody-active"));
+  }
+
+  /** A consumer that refuses every request with {@code code}; the count is how often it was asked. */
+  private AtomicInteger refusing(String address, int code) throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    register(address, m -> {
+      asked.incrementAndGet();
+      m.fail(code, "refused with " + code);
+    });
+    return asked;
   }
 
   private void register(String address, io.vertx.core.Handler<io.vertx.core.eventbus.Message<Object>> handler) throws Exception {
