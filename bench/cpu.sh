@@ -11,15 +11,20 @@
 # Tasks run one after another with the cache read off but filled (VXCC_CACHE_CONTROL=2), so every task
 # compiles remotely and the servant stores, as on a cache miss. Prints the daemon's per-phase times.
 # Targets (issue 12): <= 8 ms client, <= 6 ms servant, total overhead <= distcc's.
-# Usage: bench/cpu.sh [--tasks N]   (default 30; rows appended to $BENCH_TSV if set)
+# The warm-up runs the client and servant paths as many times as a small build would (the JIT is still
+# compiling after a handful of tasks, and that CPU is not a per-task cost of a daemon that has built
+# anything). After the rows, each JVM's CPU per task by thread group (event loop, workers, JIT, GC).
+# Usage: bench/cpu.sh [--tasks N] [--warmup N]   (defaults 30, 40; rows appended to $BENCH_TSV if set)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/lib/common.sh"
 tasks=30
+warmup=40
 while [ $# -gt 0 ]; do
   case $1 in
     --tasks) tasks=$2; shift ;;
-    *) echo "usage: $0 [--tasks N]" >&2; exit 2 ;;
+    --warmup) warmup=$2; shift ;;
+    *) echo "usage: $0 [--tasks N] [--warmup N]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -117,20 +122,25 @@ case_script standin "$work/links:$work/standin:" "VXCC_CACHE_CONTROL=2" g++ -O2 
 case_script distcc "" "" distcc /usr/bin/g++ "${flags[*]}" -c "$tu" -o distcc.o
 stats() { VXCC_DAEMON=$daemon "$BENCH_DIST/bin/vxcc" --stats --json; }
 
-echo "cpu: warming up (JIT, grant prefetch)" >&2
-for c in plain vxcc standin distcc; do bash "$work/case-$c.sh" 3; done
+echo "cpu: warming up (JIT, grant prefetch): $warmup stand-in tasks, 5 real ones" >&2
+for c in plain distcc; do bash "$work/case-$c.sh" 3; done
+bash "$work/case-vxcc.sh" 5; bash "$work/case-standin.sh" "$warmup"
 cmp "$work/t/plain.o" "$work/t/vxcc.o" || { echo "cpu: the vxcc object differs from the plain one" >&2; exit 1; }
 
 # run CASE: N tasks in a row; sets tree (client-side CPU ms) and the JVM/distccd deltas in ms:
 # c_own s_own (JVMs alone), c_tree s_tree (with the compilers they reaped), d_tree (distccd)
 run() {
   local c=$1 c0 s0 ct0 st0 d0
+  python3 "$root/bench/lib/threadcpu.py" snap "$client_pid" "$work/threads-client-$c.0"
+  python3 "$root/bench/lib/threadcpu.py" snap "$servant_pid" "$work/threads-servant-$c.0"
   c0=$(own_ms "$client_pid"); s0=$(own_ms "$servant_pid"); ct0=$(tree_ms "$client_pid"); st0=$(tree_ms "$servant_pid"); d0=$(distccd_ms)
   read -r wall tree < <(python3 "$root/bench/lib/runcpu.py" bash "$work/case-$c.sh" "$tasks" 2>/dev/null | awk '{printf "%d %d\n", $1, $2}')
   # Less what the JVMs burn when idle (heartbeats, cluster membership, timers) over the same wall.
   c_own=$(( $(own_ms "$client_pid") - c0 - c_idle * wall / idle_ms )); s_own=$(( $(own_ms "$servant_pid") - s0 - s_idle * wall / idle_ms ))
   c_tree=$(( $(tree_ms "$client_pid") - ct0 - c_idle * wall / idle_ms )); s_tree=$(( $(tree_ms "$servant_pid") - st0 - s_idle * wall / idle_ms ))
   d_tree=$(( $(distccd_ms) - d0 ))
+  python3 "$root/bench/lib/threadcpu.py" snap "$client_pid" "$work/threads-client-$c.1"
+  python3 "$root/bench/lib/threadcpu.py" snap "$servant_pid" "$work/threads-servant-$c.1"
 }
 per() { awk -v a="$1" -v n="$tasks" 'BEGIN{printf "%.1f", a/n}'; }
 
@@ -157,6 +167,12 @@ bench_row cpu "vxcc servant JVM CPU per task, stand-in" "$(per "$st_servant")" m
 bench_row cpu "vxcc total CPU per task over plain" "$v_over" ms "$tasks" "" "-" "shim+preprocessor+client JVM+servant JVM+compiler, minus plain; target <= distcc's"
 bench_row cpu "distcc total CPU per task over plain" "$d_over" ms "$tasks" "" "-" "distcc client+cpp+every distccd process and its compiler, minus plain"
 bench_row cpu "remote tasks counted by the client daemon" "$remote" tasks "$tasks" "" "-" "expected $((2 * tasks)) (real TU and stand-in runs)"
+for c in vxcc standin; do
+  for jvm in client servant; do
+    echo "cpu: $jvm JVM, CPU per task by thread group ($c, idle CPU not subtracted):" >&2
+    python3 "$root/bench/lib/threadcpu.py" diff "$work/threads-$jvm-$c.0" "$work/threads-$jvm-$c.1" "$tasks" >&2
+  done
+done
 phases() { awk '/^time per phase/ {p = 1; print; next} p && /^  / {print; next} {p = 0}'; }
 echo "cpu: time per phase (whole run, warm-up included), client daemon then servant:" >&2
 VXCC_DAEMON=$daemon "$BENCH_DIST/bin/vxcc" --stats | phases >&2
