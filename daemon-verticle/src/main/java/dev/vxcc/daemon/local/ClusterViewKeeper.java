@@ -124,6 +124,14 @@ final class ClusterViewKeeper {
     return stale() ? null : view;
   }
 
+  /**
+   * Milliseconds since the scheduler last answered with a view, or -1 before the first: for
+   * --stats, where a resumed or partitioned daemon shows when it reaches the scheduler again.
+   */
+  long ageMillis() {
+    return view == null ? -1 : Math.max(0, clock.millis() - viewAt);
+  }
+
   /** The last view however old, or null before the first: for --stats, which says how things were. */
   ClusterView latest() {
     return view;

@@ -332,6 +332,7 @@ public final class LocalApiVerticle extends VerticleBase {
       j.put("servant", servant);
     }
     ClusterView v = cluster.latest();
+    j.put("clusterViewAgeMs", cluster.ageMillis()).put("clusterViewError", cluster.lastError());
     if (v != null) {
       j.put("cluster", v.toJson().getJsonArray("servants"));
       j.put("clusterRunningTasks", v.runningTasks().size());

@@ -81,6 +81,16 @@ class ClusterViewKeeperTest {
   }
 
   @Test
+  void statsTellHowOldTheViewIsSoAResumedDaemonShowsWhenItReachesTheSchedulerAgain() {
+    assertEquals(-1, keeper.ageMillis(), "no view yet");
+    keeper.accept(view("tok-1"));
+    clock.advanceMs(20_000);
+    assertEquals(20_000, keeper.ageMillis(), "frozen, or cut off: the view it holds is that old");
+    keeper.accept(view("tok-1"));
+    assertEquals(0, keeper.ageMillis());
+  }
+
+  @Test
   void runningTasksAreForgottenOnlyOnceTheViewIsStale() {
     keeper.accept(view("tok-1", new RunningTask(7, 42, "a:1", "d")));
     keeper.failed(new RuntimeException("timeout"));

@@ -3,6 +3,7 @@ package dev.vxcc.e2e;
 import dev.vxcc.testkit.Commands;
 import dev.vxcc.testkit.LoopbackCluster;
 import dev.vxcc.testkit.NodeProcess;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -180,9 +181,17 @@ final class ChaosCase {
             cache = cluster.start("cache", LoopbackCluster.cacheConfig(store, 64L << 20));
             notes.add(followed(client, List.of(victim, other), old, System.currentTimeMillis()));
           }
-          case CACHE_STOP -> freeze(cache, make);
+          case CACHE_STOP -> {
+            healedAt = freeze(cache, make);
+            notes.add(cacheAnswers(client, List.of(victim, other), healedAt));
+            notes.add(mergedBack(cache, healedAt));
+          }
           case DAEMON_KILL -> client.kill();
-          case DAEMON_STOP -> freeze(client, make);
+          case DAEMON_STOP -> {
+            healedAt = freeze(client, make);
+            notes.add(viewFresh(client, List.of(victim, other), healedAt));
+            notes.add(mergedBack(client, healedAt));
+          }
           case PARTITION -> {
             partition = new ChaosFaults.Partition(victim);
             long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PARTITION_MS);
@@ -253,14 +262,69 @@ final class ChaosCase {
     return now != null && !now.equals(old);
   }
 
-  /** SIGSTOP for {@link #NODE_STOP_MS} or until the build ends, then SIGCONT. */
-  private static void freeze(NodeProcess node, Commands.Async make) throws Exception {
+  /** SIGSTOP for {@link #NODE_STOP_MS} or until the build ends, then SIGCONT; returns when it was resumed (epoch ms). */
+  private static long freeze(NodeProcess node, Commands.Async make) throws Exception {
     ChaosFaults.signal(node, "STOP");
     try {
       make.awaitExit(NODE_STOP_MS);
     } finally {
       ChaosFaults.signal(node, "CONT");
     }
+    return System.currentTimeMillis();
+  }
+
+  /**
+   * How long after SIGCONT the resumed client daemon had a view from the scheduler again (taken
+   * after the resume) listing both servants, trusted: until then its compiles run locally.
+   */
+  private static String viewFresh(NodeProcess client, List<NodeProcess> servants, long resumed) throws Exception {
+    boolean fresh = E2e.pollUntil(60_000, () -> {
+      JsonObject st = E2e.stats(client.localApi());
+      long age = st.getLong("clusterViewAgeMs", -1L);
+      if (age < 0 || age >= System.currentTimeMillis() - resumed) {
+        return false;
+      }
+      JsonArray view = st.getJsonArray("cluster", new JsonArray());
+      return servants.stream().allMatch(s -> view.stream().map(o -> (JsonObject) o)
+          .anyMatch(v -> s.info("serving").equals(v.getString("location")) && !v.getBoolean("suspect", false)));
+    });
+    return fresh ? String.format(java.util.Locale.ROOT, "client daemon's view fresh again (both servants, trusted) %.1f s after SIGCONT",
+        (System.currentTimeMillis() - resumed) / 1000.0) : "client daemon's view NOT fresh within 60 s of SIGCONT";
+  }
+
+  /**
+   * How long after SIGCONT the resumed node merged back into the others' cluster (Hazelcast's own
+   * log line): the others dropped it after 8 s of silence, and it may first drop them in turn
+   * (their heartbeats reach it expired), which stales its event bus again until the merge.
+   */
+  private static String mergedBack(NodeProcess node, long resumed) throws Exception {
+    boolean merged = E2e.pollUntil(60_000, () -> ChaosChecks.firstAfter(ChaosChecks.times(List.of(node), ChaosChecks.MERGING), resumed).isPresent());
+    java.util.OptionalLong at = ChaosChecks.firstAfter(ChaosChecks.times(List.of(node), ChaosChecks.MERGING), resumed);
+    return merged && at.isPresent()
+        ? String.format(java.util.Locale.ROOT, "merged back into the cluster %.1f s after SIGCONT", (at.getAsLong() - resumed) / 1000.0)
+        : "no merge logged within 60 s of SIGCONT (the pause may have been too short to be dropped)";
+  }
+
+  /**
+   * How long after SIGCONT the resumed cache answered every cache client: each delegate fetched
+   * its Bloom filter again (asked after the resume), and each servant knows where it is (to put).
+   */
+  private static String cacheAnswers(NodeProcess client, List<NodeProcess> servants, long resumed) throws Exception {
+    boolean all = E2e.pollUntil(60_000, () -> {
+      boolean ok = answered(E2e.stats(client.localApi()).getJsonObject("cache"), resumed);
+      for (NodeProcess s : servants) {
+        JsonObject st = E2e.stats(s.localApi());
+        ok &= answered(st.getJsonObject("cache"), resumed)
+            && st.getJsonObject("servant", new JsonObject()).getJsonObject("cache", new JsonObject()).getValue("location") != null;
+      }
+      return ok;
+    });
+    return all ? String.format(java.util.Locale.ROOT, "every delegate and servant on the resumed cache %.1f s after SIGCONT",
+        (System.currentTimeMillis() - resumed) / 1000.0) : "NOT every delegate and servant on the resumed cache within 60 s of SIGCONT";
+  }
+
+  private static boolean answered(JsonObject cacheStats, long since) {
+    return cacheStats != null && cacheStats.getValue("location") != null && cacheStats.getLong("bloomFetchedAt", 0L) >= since;
   }
 
   /**

@@ -24,6 +24,12 @@ final class ChaosChecks {
   /** Vert.x's event bus logs this for every failed reconnect to a node it still believes in. */
   static final String RECONNECT_FAILED = "Connecting to server";
 
+  /**
+   * Hazelcast logs this on the side of a split that joins the other (MergeClustersOp): a member
+   * the others dropped while it was frozen is back in their cluster once it has merged.
+   */
+  static final String MERGING = "is merging to";
+
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
   private ChaosChecks() {}
@@ -67,6 +73,11 @@ final class ChaosChecks {
       out.add(takeovers.stream().filter(t -> t >= k).findFirst().map(t -> t - k).orElse(-1L));
     }
     return out;
+  }
+
+  /** The first of these times after {@code since} (epoch ms), if any. */
+  static OptionalLong firstAfter(List<Long> times, long since) {
+    return times.stream().filter(t -> t > since).mapToLong(Long::longValue).findFirst();
   }
 
   /** How many of these times are after {@code since} (epoch ms). */
