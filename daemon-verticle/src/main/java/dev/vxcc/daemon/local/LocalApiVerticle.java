@@ -4,7 +4,6 @@ import dev.vxcc.common.NodeSecrets;
 import dev.vxcc.common.metrics.Meters;
 import dev.vxcc.common.NodeKeys;
 import dev.vxcc.common.bus.Addresses;
-import dev.vxcc.common.bus.ClusterView;
 import dev.vxcc.common.util.FileDigestCache;
 import dev.vxcc.common.util.PeriodicTask;
 import dev.vxcc.common.wire.Frames;
@@ -17,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import dev.vxcc.common.ops.Drain;
@@ -77,6 +75,7 @@ public final class LocalApiVerticle extends VerticleBase {
   private int inFlight;
   private Map<String, Route> routes;
   private DoctorService doctor;
+  private StatsReport report;
   private RecentFallbacks fallbacks;
   private DelegateMeters meters;
   private final List<PeriodicTask> timers = new ArrayList<>();
@@ -145,6 +144,7 @@ public final class LocalApiVerticle extends VerticleBase {
         DaemonConstants.COMPILER_PROBE_MAX_EXECUTE_SECONDS, TimeUnit.SECONDS);
     flow = new CompileFlow(vertx, cfg, quota, runner, stats, digests, cluster::compilers, cache, tasks, probes);
     doctor = new DoctorService(vertx, flow.identities(), flow.trustedCompilers());
+    report = new StatsReport(vertx, stats, quota, flow, cache, cluster);
     fallbacks = new RecentFallbacks(clock);
     meters = new DelegateMeters(Meters.of(vertx), stats, fallbacks, () -> flow.tasks().size(), quota::maxHeavy, quota::holders);
     stats.listen(meters);
@@ -244,7 +244,7 @@ public final class LocalApiVerticle extends VerticleBase {
       quota.release(peer.pid());
       return Future.succeededFuture(Buffer.buffer());
     })));
-    m.put("/local/stats", new Route("GET", c -> stats(c.json())));
+    m.put("/local/stats", new Route("GET", c -> report.reply(c.json())));
     m.put("/local/version", new Route("GET", c -> Future.succeededFuture(
         LocalReply.ok("text/plain", Buffer.buffer("vxcc daemon, protocol " + DaemonConfig.PROTOCOL_VERSION + "\n")))));
     m.put("/local/file_digest", new Route("POST", c -> framed(c, this::fileDigest)));
@@ -309,38 +309,6 @@ public final class LocalApiVerticle extends VerticleBase {
   /** The digest we would use for a file ({@code path}), for a caller who may read it; never settable. */
   private Future<Buffer> fileDigest(PeerIdentity peer, Frames f) {
     return fileDigests.digest(peer, f.text("path")).map(d -> Frames.builder().add("digest", d).build());
-  }
-
-  private Future<LocalReply> stats(boolean json) {
-    Object servantId = vertx.sharedData().getLocalMap(NodeKeys.MAP).get(NodeKeys.SERVANT_ID);
-    Future<JsonObject> servant = servantId == null ? Future.succeededFuture(null)
-        : vertx.eventBus().<JsonObject>request(DaemonConstants.SERVANT_STATS_ADDRESS_PREFIX + servantId, null, new DeliveryOptions().setSendTimeout(DaemonConstants.SERVANT_STATS_TIMEOUT_MS))
-            .map(m -> m.body())
-            .otherwise((JsonObject) null);
-    return servant.map(v -> statsReply(json, v));
-  }
-
-  private LocalReply statsReply(boolean json, JsonObject servant) {
-    JsonObject j = stats.toJson()
-        .put("localSlots", quota.maxHeavy())
-        .put("localRunning", quota.holders())
-        .put("waitingHeavy", quota.waiting(false))
-        .put("waitingLight", quota.waiting(true))
-        .put("tasksInFlight", flow.tasks().size())
-        .put("cache", cache.stats());
-    if (servant != null) {
-      j.put("servant", servant);
-    }
-    ClusterView v = cluster.latest();
-    j.put("clusterViewAgeMs", cluster.ageMillis()).put("clusterViewError", cluster.lastError());
-    if (v != null) {
-      j.put("cluster", v.toJson().getJsonArray("servants"));
-      j.put("clusterRunningTasks", v.runningTasks().size());
-    }
-    if (json) {
-      return LocalReply.ok("application/json", Buffer.buffer(j.encodePrettily() + "\n"));
-    }
-    return LocalReply.ok("text/plain", Buffer.buffer(StatsText.render(stats, quota, servant, v, flow.compilerNames())));
   }
 
   /**

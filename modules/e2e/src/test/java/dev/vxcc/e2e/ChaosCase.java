@@ -298,10 +298,13 @@ final class ChaosCase {
    * (their heartbeats reach it expired), which stales its event bus again until the merge.
    */
   private static String mergedBack(NodeProcess node, long resumed) throws Exception {
-    boolean merged = E2e.pollUntil(60_000, () -> ChaosChecks.firstAfter(ChaosChecks.times(List.of(node), ChaosChecks.MERGING), resumed).isPresent());
-    java.util.OptionalLong at = ChaosChecks.firstAfter(ChaosChecks.times(List.of(node), ChaosChecks.MERGING), resumed);
-    return merged && at.isPresent()
-        ? String.format(java.util.Locale.ROOT, "merged back into the cluster %.1f s after SIGCONT", (at.getAsLong() - resumed) / 1000.0)
+    java.util.concurrent.atomic.AtomicLong at = new java.util.concurrent.atomic.AtomicLong();
+    boolean merged = E2e.pollUntil(60_000, () -> {
+      ChaosChecks.firstAfter(ChaosChecks.times(List.of(node), ChaosChecks.MERGING), resumed).ifPresent(at::set);
+      return at.get() > 0;
+    });
+    return merged
+        ? String.format(java.util.Locale.ROOT, "merged back into the cluster %.1f s after SIGCONT", (at.get() - resumed) / 1000.0)
         : "no merge logged within 60 s of SIGCONT (the pause may have been too short to be dropped)";
   }
 
