@@ -27,6 +27,10 @@ import java.util.List;
  * @param sourceTree daemon.sourceTree: compiles whose debug info the preprocessed recipes cannot
  *                   reproduce go remote as source trees (user's files at their paths on the servant);
  *                   on by default: only servants that can build the namespace advertise it
+ * @param sourceTreeFirst daemon.sourceTreeFirst: every distributable compile goes as a source tree
+ *                   while some servant runs them and no base dir asks for checkout-independent
+ *                   keys, so a compile that prints is compiled once, snippets and all; on by
+ *                   default (measured: no slower than the text path, bench/treefirst.sh)
  */
 public record DaemonConfig(
     String token,
@@ -50,7 +54,8 @@ public record DaemonConfig(
     long maxGrantWaitMs,
     String baseDir,
     dev.vxcc.daemon.servant.ServantLimits servant,
-    boolean sourceTree) {
+    boolean sourceTree,
+    boolean sourceTreeFirst) {
 
   public static final String SECTION = "daemon";
   /** 2: servants compile gcc -g sources as files (QueueTaskRequest.input_mode). */
@@ -100,7 +105,8 @@ public record DaemonConfig(
         j.getLong("maxGrantWaitMs", 20_000L),
         baseDir(j.getString("baseDir", "")),
         dev.vxcc.daemon.servant.ServantLimits.fromJson(j, j.getLong("taskTimeoutMs", 300_000L)),
-        j.getBoolean("sourceTree", true));
+        j.getBoolean("sourceTree", true),
+        j.getBoolean("sourceTreeFirst", true));
   }
 
   private static String baseDir(String dir) {

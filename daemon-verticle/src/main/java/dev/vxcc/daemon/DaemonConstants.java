@@ -139,6 +139,12 @@ public final class DaemonConstants {
   public static final int MANIFEST_MAX_PATHS = 20_000;
   /** Compiles remembered as printing on the preprocessed-text path, which then go straight to a source tree. */
   public static final int PRINTING_COMPILES_ENTRIES = 100_000;
+  /**
+   * After no servant took a sourceTreeFirst compile as a tree (their system files differ from
+   * ours), that compiler's compiles go as preprocessed text for this long, instead of paying a
+   * dependency pass in vain each time.
+   */
+  public static final long TREE_NOT_TAKEN_BACKOFF_MS = 10 * 60_000L;
   /** Files changed this recently may still be changing: never trusted from or put into a manifest. */
   public static final long DIRECT_FRESH_FILE_MS = 2_000;
   /** A direct lookup slower than this gives up and preprocesses (the wrapper waits 2 s in all). */

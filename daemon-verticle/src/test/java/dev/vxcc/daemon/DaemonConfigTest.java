@@ -19,12 +19,15 @@ class DaemonConfigTest {
     assertEquals(8335, c.servingPort());
     assertTrue(c.maxLocalTasks() >= 1);
     assertTrue(c.sourceTree(), "source mode ships on");
+    assertTrue(c.sourceTreeFirst(), "every compile a source tree where servants allow");
   }
 
   @Test
   void sourceModeIsOnUnlessTurnedOff() {
     assertTrue(DaemonConfig.fromJson(new JsonObject().put("token", "t")).sourceTree());
     assertEquals(false, DaemonConfig.fromJson(new JsonObject().put("token", "t").put("sourceTree", false)).sourceTree());
+    assertTrue(DaemonConfig.fromJson(new JsonObject().put("token", "t")).sourceTreeFirst());
+    assertEquals(false, DaemonConfig.fromJson(new JsonObject().put("token", "t").put("sourceTreeFirst", false)).sourceTreeFirst());
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -63,8 +64,17 @@ final class ClusterViewKeeper {
     return ServantHeartbeat.SOURCE_TREE + "/" + compilerDigest;
   }
 
+  /**
+   * In {@link #compilers}: every servant with this compiler runs source trees, so sending all its
+   * compiles as trees leaves none of them idle.
+   */
+  static String onlyTreesKey(String compilerDigest) {
+    return ServantHeartbeat.SOURCE_TREE + "-only/" + compilerDigest;
+  }
+
   void accept(ClusterView v) {
     Set<String> seen = new HashSet<>();
+    Set<String> textOnly = new HashSet<>();
     for (Object o : v.servants()) {
       JsonObject s = (JsonObject) o;
       if (s.getInteger("maxTasks", 0) > 0) {
@@ -73,10 +83,14 @@ final class ClusterViewKeeper {
           seen.add(d.toString());
           if (trees) {
             seen.add(sourceTreeKey(d.toString()));
+          } else {
+            textOnly.add(d.toString());
           }
         });
       }
     }
+    List<String> allTrees = seen.stream().filter(d -> seen.contains(sourceTreeKey(d)) && !textOnly.contains(d)).toList();
+    allTrees.forEach(d -> seen.add(onlyTreesKey(d)));
     if (v.warmingUp() && compilers != null && !stale()) {
       // A scheduler that just took over has not heard every servant yet: what we knew still holds.
       seen.addAll(compilers);

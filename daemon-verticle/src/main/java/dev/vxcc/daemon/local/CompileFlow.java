@@ -8,7 +8,6 @@ import dev.vxcc.daemon.CleanResult;
 import dev.vxcc.daemon.DaemonConstants;
 import dev.vxcc.daemon.PhaseTimes;
 import dev.vxcc.daemon.ResultCache;
-import dev.vxcc.daemon.args.ArgumentClassifier;
 import dev.vxcc.daemon.args.Decision;
 import dev.vxcc.daemon.args.LocalReason;
 import dev.vxcc.daemon.identity.TaskKeyBuilder;
@@ -20,7 +19,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,16 +39,11 @@ final class CompileFlow {
   private final LocalQuota quota;
   private final DistributedTaskRunner runner;
   private final DelegateStats stats;
-  /** Compiler digests some servant has; null while the scheduler is unreachable. */
-  private final Supplier<Set<String>> clusterCompilers;
   private final ResultCache cache;
-  private final dev.vxcc.daemon.identity.CompilerIdentity identities;
-  /** Compiler probes run here, not on Vert.x's shared workers: a slow one must not hold up classification. */
-  private final WorkerExecutor probes;
   private final TaskTable tasks;
   /** Shared with /local/file_digest: a source tree's files are hashed once per change. */
   private final FileDigestCache digests;
-  private final TrustedCompilers trustedCompilers = TrustedCompilers.forThisProcess();
+  private final Verdicts verdicts;
   private final DirectMode direct;
   private final TreeFlow trees;
   private final TreeRouting routing;
@@ -58,38 +51,28 @@ final class CompileFlow {
 
   CompileFlow(Vertx vertx, DaemonConfig cfg, LocalQuota quota, DistributedTaskRunner runner, DelegateStats stats,
       FileDigestCache digests, Supplier<Set<String>> clusterCompilers, ResultCache cache, TaskTable tasks, WorkerExecutor probes) {
-    this.probes = probes;
     this.tasks = tasks;
     this.cache = cache;
-    this.identities = new dev.vxcc.daemon.identity.CompilerIdentity(digests);
+    this.verdicts = new Verdicts(vertx, cfg, new dev.vxcc.daemon.identity.CompilerIdentity(digests), clusterCompilers, probes);
     this.digests = digests;
     this.vertx = vertx;
     this.cfg = cfg;
     this.quota = quota;
     this.runner = runner;
     this.stats = stats;
-    this.clusterCompilers = clusterCompilers;
     this.direct = new DirectMode(vertx, cache, digests, stats, () -> java.time.Instant.ofEpochMilli(tasks.now()), cfg.servant().maxResultBytes());
     this.trees = new TreeFlow(vertx, cfg, runner, stats, digests, cache, direct);
-    this.routing = new TreeRouting(vertx, cfg, clusterCompilers);
-    this.jobs = new TextJobs(vertx, identities, cache, stats);
+    this.routing = new TreeRouting(vertx, cfg, clusterCompilers, runner::runsInPlace, tasks::now);
+    this.jobs = new TextJobs(vertx, verdicts.identities(), cache, stats);
   }
 
-  dev.vxcc.daemon.identity.CompilerIdentity identities() {
-    return identities;
-  }
-
-  TrustedCompilers trustedCompilers() {
-    return trustedCompilers;
+  /** Where compiles go and why; also the compilers this daemon knows. */
+  Verdicts verdicts() {
+    return verdicts;
   }
 
   TaskTable tasks() {
     return tasks;
-  }
-
-  /** Names and versions of the compilers this daemon's builds used, by identity. */
-  Map<String, String> compilerNames() {
-    return identities.labels();
   }
 
   private Buffer local(long pid, LocalReason reason, boolean light) {
@@ -106,17 +89,19 @@ final class CompileFlow {
     stats.invocations.incrementAndGet();
     long pid = caller.pid();
     long started = stats.phases.now();
-    return decide(caller, f).compose(v -> switch (v) {
+    return verdicts.decide(caller, f).compose(v -> switch (v) {
       case Verdict.Refused r -> Future.succeededFuture(Directives.fail(r.why()));
       case Verdict.Local l -> Future.succeededFuture(local(pid, l.reason(), l.lightweight()));
-      case Verdict.Remote r -> routing.ifKnownToPrint(r, f).compose(tree -> {
+      case Verdict.Remote r -> routing.atOnce(r, f, baseDir(r.env().get("VXCC_BASE_DIR"))).compose(tree -> {
         String cacheControl = r.env().getOrDefault("VXCC_CACHE_CONTROL", "1");
-        LocalTask t = new LocalTask(tasks.newId(), caller, r.compiler(), r.compilerDigest(), tree.orElse(r.decision()),
-            "0".equals(cacheControl), tasks.now());
-        if (tree.isPresent()) {
+        LocalTask t = new LocalTask(tasks.newId(), caller, r.compiler(), r.compilerDigest(),
+            tree.map(TreeRouting.AtOnce::tree).orElse(r.decision()), "0".equals(cacheControl), tasks.now());
+        if (tree.isEmpty()) {
+          t.treeRecipe = routing.recipe(r, f);
+        } else if (tree.get().knownToPrint()) {
           stats.printingToTree.incrementAndGet();
         } else {
-          t.treeRecipe = routing.recipe(r, f);
+          t.textRecipe = r.decision();
         }
         // 0: neither read nor fill; 2: fill only (refresh entries without trusting them).
         t.cacheRead = "1".equals(cacheControl);
@@ -154,48 +139,6 @@ final class CompileFlow {
   }
 
   /**
-   * Where a compile would go and why, with no effect on stats, quotas or tasks: shared by real
-   * compiles and {@code vxcc --explain}.
-   */
-  Future<Verdict> decide(PeerIdentity caller, Frames f) {
-    Path cwd = Path.of(f.text("cwd"));
-    Path compiler = Path.of(f.text("compiler"));
-    if (!cwd.isAbsolute() || !compiler.isAbsolute()) {
-      return Future.succeededFuture(new Verdict.Refused("cwd and compiler must be absolute paths"));
-    }
-    Map<String, String> env = env(f.texts("env"));
-    if ("0".equals(env.get("VXCC_DISTRIBUTE"))) {
-      return Future.succeededFuture(new Verdict.Local(LocalReason.DISABLED_BY_ENV, false));
-    }
-    Set<String> available = clusterCompilers.get();
-    String tool = f.text("tool", compiler.getFileName().toString());
-    List<String> args = f.texts("arg");
-    // Response files would be read with the daemon's privileges, and their words sent back to the
-    // caller in the preprocess directive: only callers who could read anything get that.
-    if (caller.uid() != 0 && args.stream().anyMatch(a -> a.startsWith("@"))) {
-      return Future.succeededFuture(new Verdict.Local(LocalReason.RESPONSE_FILE, false));
-    }
-    // Classifying may read response files and look for precompiled headers: blocking, so on a worker;
-    // a compiler probe (seconds, for a new installation) on the probe pool, so it never holds up others.
-    return vertx.executeBlocking(() -> trustedCompilers.trusted(compiler) ? ArgumentClassifier.classify(tool, compiler, args, cwd, cfg.sourceTree()) : null, false)
-        .compose(d -> {
-          if (d == null) {
-            return Future.succeededFuture(new Verdict.Local(LocalReason.UNTRUSTED_COMPILER, false));
-          }
-          if (d instanceof Decision.Local l) {
-            return Future.succeededFuture(new Verdict.Local(l.reason(), l.lightweight()));
-          }
-          if (available == null) {
-            return Future.succeededFuture(new Verdict.Local(LocalReason.SCHEDULER_UNREACHABLE, false));
-          }
-          return identities.of(compiler, probes).map(id -> available.contains(id.hex())
-              ? new Verdict.Remote(compiler, id.hex(), (Decision.Remote) d, env)
-              : (Verdict) new Verdict.Local(LocalReason.NO_SERVANT_FOR_COMPILER, false));
-        })
-        .otherwise(err -> new Verdict.Local(LocalReason.COMPILER_UNREADABLE, false));
-  }
-
-  /**
    * The checkout root for path-independent keys: the build's VXCC_BASE_DIR (like CCACHE_BASEDIR),
    * else the daemon's configuration. Anything but a clean absolute directory turns it off.
    */
@@ -214,16 +157,6 @@ final class CompileFlow {
     return argv;
   }
 
-  private static Map<String, String> env(List<String> entries) {
-    Map<String, String> env = new HashMap<>();
-    for (String e : entries) {
-      int eq = e.indexOf('=');
-      if (eq > 0) {
-        env.put(e.substring(0, eq), e.substring(eq + 1));
-      }
-    }
-    return env;
-  }
 
   Future<Buffer> submit(PeerIdentity caller, Frames f) {
     long pid = caller.pid();
@@ -293,7 +226,8 @@ final class CompileFlow {
   private Future<Buffer> submitTree(PeerIdentity caller, LocalTask t, byte[] depRule) {
     t.directive = Promise.promise();
     trees.run(caller, t, depRule)
-        .recover(err -> Future.succeededFuture(remoteFailure(t, err)))
+        .recover(err -> Future.succeededFuture(t.textRecipe != null && !t.cancel.isCancelled() && !clusterBusy(err)
+            ? redoAsText(t, err) : remoteFailure(t, err)))
         .onComplete(ar -> t.directive.tryComplete(ar.result()));
     return await(t);
   }
@@ -359,24 +293,41 @@ final class CompileFlow {
    */
   private Buffer redoAsTree(LocalTask t, Decision.Remote tree) {
     stats.printingToTree.incrementAndGet();
-    // Started when the first task did: a file that changed since then is never recorded as what the tree read.
-    LocalTask nt = new LocalTask(tasks.newId(), t.owner, t.compiler, t.compilerDigest, tree, t.disallowCacheFill, t.createdAt);
-    nt.cacheRead = t.cacheRead;
-    nt.sourceDateEpoch = t.sourceDateEpoch;
-    nt.locale = t.locale;
-    nt.baseDir = t.baseDir;
-    nt.direct = t.direct;
+    return preprocessAgain(t, tree);
+  }
+
+  /** Started when the first task did: a file that changed since then is never recorded as what the new recipe read. */
+  private Buffer preprocessAgain(LocalTask t, Decision.Remote recipe) {
+    LocalTask nt = t.followUp(tasks.newId(), recipe);
     tasks.add(nt);
     stats.preprocessorRuns.incrementAndGet();
     nt.preprocessSentNanos = stats.phases.now();
-    return Directives.preprocess(nt.id, argv(t.compiler, tree.preprocessArgs()), quota.tryAcquire(t.pid, true));
+    return Directives.preprocess(nt.id, argv(t.compiler, recipe.preprocessArgs()), quota.tryAcquire(t.pid, true));
+  }
+
+  /**
+   * A sourceTreeFirst compile that no servant took as a tree (none runs trees for this compiler, or
+   * each declined: its system files differ) goes the preprocessed-text way instead of local.
+   */
+  private Buffer redoAsText(LocalTask t, Throwable err) {
+    stats.treeToText.incrementAndGet();
+    LOG.info("task {} ({}) goes as preprocessed text: {}", t.id, t.decision.sourcePath(), err.getMessage());
+    if (err instanceof ServantSession.ServantFailure || err instanceof GrantKeeper.NoServantForCompiler) {
+      // Not this file's doing (an unreadable or oversized file would be): the servants' system files, or no tree servant.
+      routing.treeNotTaken(t.compilerDigest);
+    }
+    return preprocessAgain(t, t.textRecipe);
+  }
+
+  private static boolean clusterBusy(Throwable err) {
+    return err instanceof ReplyException re && re.failureCode() == dev.vxcc.common.bus.FailureCodes.NO_QUOTA;
   }
 
   private Buffer remoteFailure(LocalTask t, Throwable err) {
     LocalReason reason;
     if (err instanceof GrantKeeper.NoServantForCompiler) {
       reason = LocalReason.NO_SERVANT_FOR_COMPILER;
-    } else if (err instanceof ReplyException re && re.failureCode() == dev.vxcc.common.bus.FailureCodes.NO_QUOTA) {
+    } else if (clusterBusy(err)) {
       reason = LocalReason.CLUSTER_BUSY;
     } else if (t.cancel.isCancelled()) {
       reason = LocalReason.CANCELLED;

@@ -34,6 +34,8 @@ final class DelegateStats implements io.vertx.core.shareddata.Shareable {
   final AtomicLong sourceTree = new AtomicLong();
   /** Compiles that printed on the preprocessed-text path, sent as source trees instead (again, or from the start next time). */
   final AtomicLong printingToTree = new AtomicLong();
+  /** sourceTreeFirst compiles no servant would take as a tree, sent as preprocessed text instead. */
+  final AtomicLong treeToText = new AtomicLong();
   /** Answered from a manifest without running the preprocessor. */
   final AtomicLong directHits = new AtomicLong();
   /** Preprocess directives given (first recipe and fallback). */
@@ -148,6 +150,7 @@ final class DelegateStats implements io.vertx.core.shareddata.Shareable {
         .put("hedgesWon", hedgesWon.get())
         .put("sourceTree", sourceTree.get())
         .put("printingToTree", printingToTree.get())
+        .put("treeToText", treeToText.get())
         .put("localByReason", reasons)
         .put("remoteByServant", servants)
         .put("cacheMissByReason", misses)
@@ -168,7 +171,8 @@ final class DelegateStats implements io.vertx.core.shareddata.Shareable {
     sb.append(String.format("  direct (no cpp)      %d%n", directHits.get()));
     sb.append(String.format("preprocessor runs      %d%n", preprocessorRuns.get()));
     sb.append(String.format("manifests recorded     %d%n", manifestsRecorded.get()));
-    sb.append(String.format("source trees           %d (printing, sent as trees: %d)%n", sourceTree.get(), printingToTree.get()));
+    sb.append(String.format("source trees           %d (printing, sent as trees: %d; trees sent as text instead: %d)%n",
+        sourceTree.get(), printingToTree.get(), treeToText.get()));
     sb.append(String.format("run locally            %d%n", localTotal()));
     new TreeMap<>(localByReason).forEach((k, v) -> sb.append(String.format("  %-22s %d%n", k, v.get())));
     sb.append(String.format("remote share           %.1f %%%n", 100 * remoteShare()));

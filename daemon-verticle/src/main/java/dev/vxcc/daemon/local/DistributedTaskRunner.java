@@ -73,6 +73,11 @@ final class DistributedTaskRunner {
     });
   }
 
+  /** Whether a preprocessed-text task with this compiler would run on this node's own servant, without the network. */
+  boolean runsInPlace(String compilerDigest) {
+    return inPlace.target(compilerDigest) != null;
+  }
+
   Future<RemoteResult> run(RemoteJob job, Cancellation cancel) {
     return shared.run(job.taskDigest(), cancel, c -> attachOrDispatch(job, c), stats.sharedLocal::incrementAndGet);
   }

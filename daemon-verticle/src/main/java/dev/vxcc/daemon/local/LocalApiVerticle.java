@@ -143,7 +143,7 @@ public final class LocalApiVerticle extends VerticleBase {
     probes = vertx.createSharedWorkerExecutor(DaemonConstants.COMPILER_PROBE_POOL, DaemonConstants.COMPILER_PROBE_THREADS,
         DaemonConstants.COMPILER_PROBE_MAX_EXECUTE_SECONDS, TimeUnit.SECONDS);
     flow = new CompileFlow(vertx, cfg, quota, runner, stats, digests, cluster::compilers, cache, tasks, probes);
-    doctor = new DoctorService(vertx, flow.identities(), flow.trustedCompilers());
+    doctor = new DoctorService(vertx, flow.verdicts().identities(), flow.verdicts().trustedCompilers());
     report = new StatsReport(vertx, stats, quota, flow, cache, cluster);
     fallbacks = new RecentFallbacks(clock);
     meters = new DelegateMeters(Meters.of(vertx), stats, fallbacks, () -> flow.tasks().size(), quota::maxHeavy, quota::holders);
@@ -199,10 +199,10 @@ public final class LocalApiVerticle extends VerticleBase {
     Object shared = vertx.sharedData().getLocalMap(NodeKeys.HANDOVER_MAP).putIfAbsent(KnownCompilers.KEY, new KnownCompilers());
     KnownCompilers known = shared instanceof KnownCompilers k ? k
         : (KnownCompilers) vertx.sharedData().getLocalMap(NodeKeys.HANDOVER_MAP).get(KnownCompilers.KEY);
-    timers.add(PeriodicTask.start(vertx, "known compilers", DaemonConstants.DELEGATE_TICK_MS, () -> known.addAll(flow.identities().paths())));
+    timers.add(PeriodicTask.start(vertx, "known compilers", DaemonConstants.DELEGATE_TICK_MS, () -> known.addAll(flow.verdicts().identities().paths())));
     // Warm before the front sends us anything: a cluster view and the compilers a predecessor knew.
     Future<?> warm = Future.join(cluster.refresh(), Future.join(known.snapshot().stream()
-        .map(p -> flow.identities().of(java.nio.file.Path.of(p), probes)).toList()));
+        .map(p -> flow.verdicts().identities().of(java.nio.file.Path.of(p), probes)).toList()));
     return calls.completion()
         .compose(v -> warm.transform(ar -> Future.succeededFuture()))
         .compose(v -> vertx.eventBus().request(LocalApiFront.JOIN, deploymentID()))
@@ -322,12 +322,12 @@ public final class LocalApiVerticle extends VerticleBase {
         .put("stats", stats.toJson())
         .put("tasksInFlight", flow.tasks().size())
         .put("recentFallbacks", fallbacks.toJson())
-        .put("compilerNames", new JsonObject(new java.util.TreeMap<String, Object>(flow.compilerNames()))));
+        .put("compilerNames", new JsonObject(new java.util.TreeMap<String, Object>(flow.verdicts().compilerNames()))));
   }
 
   /** Where one compile would go, and why; compiles nothing and counts nothing. */
   private Future<Buffer> explain(PeerIdentity peer, Frames f) {
-    return flow.decide(peer, f).map(v -> Frames.builder()
+    return flow.verdicts().decide(peer, f).map(v -> Frames.builder()
         .add("text", ExplainText.render(f.text("tool", ""), f.texts("arg"), v, cluster.fresh(), cache.stats(), cfg.minRemoteSourceBytes()))
         .build());
   }

@@ -41,8 +41,21 @@ final class LocalTask {
    * something; empty when there is none (already a tree, or source trees off).
    */
   java.util.function.Supplier<java.util.Optional<Decision.Remote>> treeRecipe = java.util.Optional::empty;
+  /** sourceTreeFirst: the preprocessed-text decision, for when no servant takes the tree; null otherwise. */
+  Decision.Remote textRecipe;
   /** The task key does not depend on the checkout directory (set on a worker before use). */
   volatile boolean checkoutIndependent;
+
+  /** The same compile under another recipe and task id, for the wrapper's next run: what it inherits is the caller's. */
+  LocalTask followUp(String newId, Decision.Remote recipe) {
+    LocalTask nt = new LocalTask(newId, owner, compiler, compilerDigest, recipe, disallowCacheFill, createdAt);
+    nt.cacheRead = cacheRead;
+    nt.sourceDateEpoch = sourceDateEpoch;
+    nt.locale = locale;
+    nt.baseDir = baseDir;
+    nt.direct = direct;
+    return nt;
+  }
 
   LocalTask(String id, PeerIdentity owner, Path compiler, String compilerDigest, Decision.Remote decision, boolean disallowCacheFill, long createdAt) {
     this.id = id;

@@ -61,6 +61,6 @@ final class StatsReport {
     if (json) {
       return LocalReply.ok("application/json", Buffer.buffer(j.encodePrettily() + "\n"));
     }
-    return LocalReply.ok("text/plain", Buffer.buffer(StatsText.render(stats, quota, servant, v, flow.compilerNames())));
+    return LocalReply.ok("text/plain", Buffer.buffer(StatsText.render(stats, quota, servant, v, flow.verdicts().compilerNames())));
   }
 }

@@ -59,6 +59,19 @@ class ClusterViewKeeperTest {
   }
 
   @Test
+  void compilesGoAsTreesFirstOnlyWhereEveryServantWithTheCompilerRunsTrees() {
+    JsonArray trees = new JsonArray().add(dev.vxcc.common.bus.ServantHeartbeat.SOURCE_TREE);
+    keeper.accept(new ClusterView(new JsonArray()
+        .add(servant("a:1", 4, "gcc", "clang").put("capabilities", trees))
+        .add(servant("b:1", 4, "gcc"))
+        .add(servant("c:1", 0, "clang")), List.of(), "tok-1"));
+    Set<String> known = keeper.compilers();
+    assertTrue(known.contains(ClusterViewKeeper.sourceTreeKey("gcc")), "a runs gcc trees");
+    assertFalse(known.contains(ClusterViewKeeper.onlyTreesKey("gcc")), "b would get no gcc compile if all went as trees");
+    assertTrue(known.contains(ClusterViewKeeper.onlyTreesKey("clang")), "c takes no tasks at all");
+  }
+
+  @Test
   void aSuspectServantIsToldApartFromOneTheViewDoesNotListYet() {
     JsonArray servants = new JsonArray().add(servant("a:1", 4, "gcc").put("suspect", true)).add(servant("b:1", 4, "gcc"));
     keeper.accept(new ClusterView(servants, List.of(), "tok-1"));

@@ -114,11 +114,12 @@ class DelegateFlowVerticleTest {
     cc.killRunning();
   }
 
-  /** A delegate of this test's own, on a socket named after its token. */
+  /** A delegate of this test's own, on a socket named after its token; on the preprocessed-text path unless settings say otherwise. */
   private Wrapper delegate(String token, JsonObject settings, long leaseLostAfterMs) throws Exception {
     Path socket = cwd.resolve(token + ".sock");
     JsonObject daemon = new JsonObject().put("token", token).put("host", "submitter").put("localSocket", socket.toString())
-        .put("maxLocalTasks", 4).put("maxRemoteTasks", 0).put("localMaxRequestBytes", 1 << 20).mergeIn(settings);
+        .put("maxLocalTasks", 4).put("maxRemoteTasks", 0).put("localMaxRequestBytes", 1 << 20).put("sourceTreeFirst", false)
+        .mergeIn(settings);
     delegates.add(vertx.deployVerticle(new LocalApiVerticle(leaseLostAfterMs), new DeploymentOptions().setConfig(new JsonObject().put("daemon", daemon)))
         .await(30, TimeUnit.SECONDS));
     return new Wrapper(socket, cwd, cc.path);
@@ -134,12 +135,17 @@ class DelegateFlowVerticleTest {
 
   /** A task to preprocess for; until the delegate's first cluster view arrives it says "local", so ask again after each view. */
   private String task(String token, Caller caller) throws Exception {
+    return preprocess(token, caller).text("task");
+  }
+
+  /** The first "preprocess" directive, as {@link #task(String, Caller)} waits for it. */
+  private Frames preprocess(String token, Caller caller) throws Exception {
     for (int i = 0; i < 10; i++) {
       int views = scheduler.views(token);
       scheduler.until(() -> scheduler.views(token) > 0).await(30, TimeUnit.SECONDS);
       Frames d = caller.compile(Wrapper.compileRequest(cwd, cc.path));
       if ("preprocess".equals(d.text("action"))) {
-        return d.text("task");
+        return d;
       }
       assertEquals("scheduler-unreachable", d.text("reason", ""), "the only reason to compile locally here");
       scheduler.until(() -> scheduler.views(token) > views).await(30, TimeUnit.SECONDS);
@@ -288,6 +294,38 @@ class DelegateFlowVerticleTest {
     assertEquals(1, w.stats().getLong("printingToTree"));
     assertEquals(1, w.stats().getJsonObject("repeatedByReason").getLong("compile-error"));
     assertEquals(0, w.stats().getLong("local"), "nothing ran on this machine");
+  }
+
+  @Test
+  void withSourceTreeFirstACompileGoesAsASourceTreeAtOnceAndAsTextWhenTheTreeCannotGo() throws Exception {
+    Toolchains.require(java.nio.file.Files.isExecutable(Path.of("/usr/bin/bwrap")), "/usr/bin/bwrap (Debian package bubblewrap)");
+    Wrapper w = delegate("first", new JsonObject().put("sourceTreeFirst", true), LEASE_AS_IN_PRODUCTION);
+    scheduler.grantOn(a, b);
+    cc.plan("ok");
+
+    Frames tree = preprocess("first", req -> w.post("/local/compile", req));
+    assertTrue(tree.texts("arg").contains("-M"), "the source tree's dependency pass from the start: " + tree.texts("arg"));
+    assertEquals(0, w.stats().getLong("printingToTree"), "not because it printed before");
+
+    // A file the dependency pass lists but nobody can read: the tree cannot go, the text can.
+    Frames text = w.finish(tree.text("task"), "a.o: a.c " + cwd.resolve("gone.h") + "\n");
+    assertEquals("preprocess", text.text("action"), () -> text.text("action") + " " + text.text("reason", ""));
+    assertFalse(text.texts("arg").contains("-M"), "the preprocessed-text recipe: " + text.texts("arg"));
+    assertEquals(1, w.stats().getLong("treeToText"));
+    Frames d = w.finish(text.text("task"), source("asText"));
+    assertRanOn("a", Wrapper.object(d));
+    assertEquals(0, w.stats().getLong("repeated"), "the tree never compiled");
+    assertEquals(0, w.stats().getLong("local"));
+  }
+
+  @Test
+  void withSourceTreeFirstABaseDirKeepsThePreprocessedTextForKeysThatIgnoreTheCheckout() throws Exception {
+    Toolchains.require(java.nio.file.Files.isExecutable(Path.of("/usr/bin/bwrap")), "/usr/bin/bwrap (Debian package bubblewrap)");
+    Wrapper w = delegate("based", new JsonObject().put("sourceTreeFirst", true).put("baseDir", cwd.toString()), LEASE_AS_IN_PRODUCTION);
+    scheduler.grantOn(a, b);
+
+    Frames d = preprocess("based", req -> w.post("/local/compile", req));
+    assertFalse(d.texts("arg").contains("-M"), "preprocessed text: " + d.texts("arg"));
   }
 
   @Test

@@ -21,11 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Compiles that print, on a loopback cluster of separate JVMs: a warning on the preprocessed-text
- * path is compiled again as a source tree on the servant (never on the user's machine), its
- * stderr is the local compile's byte for byte, and it is stored with that stderr: the next
- * compile is a hit, with or without direct mode, that prints the same warnings. A source-tree
- * compile (gcc -g with a prefix map) is a direct hit next time too.
+ * Compiles that print, on a loopback cluster of separate JVMs: a compile with a warning goes as a
+ * source tree (daemon.sourceTreeFirst, the default) and runs once, on the servant, its stderr the
+ * local compile's byte for byte; it is stored with that stderr, so the next compile is a hit, with
+ * or without direct mode, that prints the same warnings. A source-tree compile (gcc -g with a
+ * prefix map) is a direct hit next time too. (With sourceTreeFirst off, a printing compile on the
+ * preprocessed-text path is redone as a tree: DelegateFlowVerticleTest.)
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class CachedDiagnosticsTest {
@@ -138,11 +139,13 @@ class CachedDiagnosticsTest {
     assertFalse(local.stderr().isEmpty(), "the test needs a warning");
 
     long localRuns = counter("local");
-    long toTree = counter("printingToTree");
+    long trees = counter("sourceTree");
+    long twice = counter("repeated");
     long[] puts = puts();
     assertSame(local, run(d, false, Map.of(), argv), "first compile through vxcc");
     assertEquals(localRuns, counter("local"), "nothing ran on this machine: " + E2e.stats(submitter.localApi()).encodePrettily());
-    assertEquals(toTree + 1, counter("printingToTree"), "redone as a source tree");
+    assertEquals(trees + 1, counter("sourceTree"), "a source tree from the start");
+    assertEquals(twice, counter("repeated"), "compiled once, the first time too");
 
     stored(puts);
     long direct = counter("directHits");
@@ -151,7 +154,7 @@ class CachedDiagnosticsTest {
     assertEquals(direct + 1, counter("directHits"), E2e.stats(submitter.localApi()).encodePrettily());
     assertEquals(cpp, counter("preprocessorRuns"), "no preprocessor on a direct hit");
 
-    // Without direct mode the daemon remembers that this compile prints and sends it as a tree at once: a hit on the tree's key.
+    // Without direct mode it goes as a tree again: a hit on the tree's key.
     long hits = counter("cacheHits");
     long repeated = counter("repeated");
     assertSame(local, run(d, false, Map.of("VXCC_DIRECT", "0"), argv), "a hit without direct mode");

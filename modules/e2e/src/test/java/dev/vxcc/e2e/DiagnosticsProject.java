@@ -82,12 +82,12 @@ final class DiagnosticsProject {
 
     Map<String, String> env = new HashMap<>(E2e.env(FidelityMatrixTest.symlinks, FidelityMatrixTest.submitter.localApi()));
     env.put("VXCC_CACHE_CONTROL", "0");
-    // The failing TU compiles outside the counted window: it runs twice by design (remotely, to
-    // learn that it fails, then locally for the snippets) and is no part of the remote share.
+    // The failing TU counts too: as a source tree it runs once, remotely, and its errors come back
+    // as the compiler printed them.
     JsonObject before = E2e.stats(FidelityMatrixTest.submitter.localApi());
     Map<String, Commands.Result> viaVxcc = compileAll(src, out, c, flags, env, FidelityMatrixTest.symlinks, true);
-    JsonObject after = E2e.stats(FidelityMatrixTest.submitter.localApi());
     viaVxcc.putAll(compileAll(src, out, c, flags, env, FidelityMatrixTest.symlinks, false));
+    JsonObject after = E2e.stats(FidelityMatrixTest.submitter.localApi());
 
     List<String> different = new ArrayList<>();
     Map<String, String> why = new LinkedHashMap<>();

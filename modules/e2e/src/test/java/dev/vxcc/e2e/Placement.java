@@ -6,7 +6,7 @@ import java.util.TreeMap;
 
 /**
  * Where the compiles between two {@code vxcc --stats --json} snapshots ran: remotely, locally by
- * reason (links, which are never compiles, apart), and how many ran twice.
+ * reason (links, which are never compiles, apart), and how many ran twice other than after a failure of ours.
  */
 record Placement(long remote, long localCompiles, Map<String, Long> reasons, long links, long repeated) {
   static Placement between(JsonObject before, JsonObject after) {
@@ -25,7 +25,9 @@ record Placement(long remote, long localCompiles, Map<String, Long> reasons, lon
     if (cacheHits > 0) {
       reasons.put("(cache hits!)", cacheHits);
     }
-    long repeated = after.getLong("repeated", 0L) - before.getLong("repeated", 0L);
+    // A compile redone after a failure of ours (a servant lost, a retry) is allowed; any other is not.
+    long repeated = after.getLong("repeated", 0L) - before.getLong("repeated", 0L)
+        - (after.getLong("repeatedAfterOurFailures", 0L) - before.getLong("repeatedAfterOurFailures", 0L));
     return new Placement(remote, local, reasons, links, repeated);
   }
 }
