@@ -150,6 +150,12 @@ public final class DaemonConstants {
   /** A direct lookup slower than this gives up and preprocesses (the wrapper waits 2 s in all). */
   public static final long DIRECT_LOOKUP_TIMEOUT_MS = 1_200;
   public static final String DIRECT_POOL = "vxcc-direct";
+  /**
+   * The servant's cache fill (keying a result: macro expansion, hashing, compression): its own
+   * threads, so a burst of stores never delays the workers that start and collect compiles.
+   */
+  public static final String CACHE_FILL_POOL = "vxcc-cache-fill";
+  public static final int CACHE_FILL_THREADS = 2;
   public static final int DIRECT_THREADS = 2;
   /** Directories whose missing names direct mode remembers (local/AbsentPaths); all forgotten when full. */
   public static final int ABSENT_DIRS_KEPT = 4_096;

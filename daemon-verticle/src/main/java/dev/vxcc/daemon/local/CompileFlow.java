@@ -236,7 +236,7 @@ final class CompileFlow {
   private void recordManifest(LocalTask t, RemoteJob job, RemoteResult res, byte[] source) {
     if (t.direct != null && !t.disallowCacheFill && job.cacheable() && t.preprocessAttempt == 0
         && CleanResult.clean(res.exitCode(), res.stderr().length == 0)) {
-      direct.record(t.direct, t.createdAt, source, TaskKeyBuilder.cacheKey(job.taskDigest()), t.checkoutIndependent || t.baseDir.isEmpty());
+      direct.recorder().record(t.direct, t.createdAt, source, TaskKeyBuilder.cacheKey(job.taskDigest()), t.checkoutIndependent || t.baseDir.isEmpty());
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.vxcc.daemon.local;
 
 import dev.vxcc.api.v1.CompileResult;
-import dev.vxcc.api.v1.IncludedFile;
 import dev.vxcc.api.v1.Manifest;
 import dev.vxcc.api.v1.ManifestEntry;
 import dev.vxcc.common.util.Digests;
@@ -24,7 +23,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +47,7 @@ final class DirectMode {
   private final WorkerExecutor pool;
   private final long maxResultBytes;
   private final AbsentPaths absent;
+  private final ManifestRecorder recorder;
 
   DirectMode(Vertx vertx, ResultCache cache, FileDigestCache digests, DelegateStats stats, InstantSource clock, long maxResultBytes) {
     this.vertx = vertx;
@@ -59,6 +58,12 @@ final class DirectMode {
     this.maxResultBytes = maxResultBytes;
     this.absent = new AbsentPaths(clock);
     this.pool = vertx.createSharedWorkerExecutor(DaemonConstants.DIRECT_POOL, DaemonConstants.DIRECT_THREADS);
+    this.recorder = new ManifestRecorder(cache, stats, pool, (access, file) -> digest(access, file));
+  }
+
+  /** Records what a compile read after a miss: see {@link ManifestRecorder}. */
+  ManifestRecorder recorder() {
+    return recorder;
   }
 
   /** What a lookup learnt, kept on the task so that a miss can record without asking again. */
@@ -245,114 +250,6 @@ final class DirectMode {
   }
 
   /**
-   * After a clean compile that went through the preprocessor: what it read goes into the
-   * manifest, unless any of it changed after the compile started (the text may be older than the
-   * files then) or the source reads the clock.
-   */
-  void record(Probe p, long startedMillis, byte[] preprocessed, String resultKey, boolean portable) {
-    save(p, () -> {
-      Optional<IncludeScan.Includes> scan = IncludeScan.scan(preprocessed, p.cwd());
-      return scan.isEmpty() ? Optional.empty() : entry(p, startedMillis, scan.get(), resultKey, portable, true);
-    });
-  }
-
-  /**
-   * After a successful source-tree compile: the files its dependency pass listed are exactly what
-   * it read. Its result names the user's paths, so the entry matches only in this checkout, and
-   * the result brings its own dependency file.
-   */
-  void recordTree(Probe p, long startedMillis, Path main, List<Path> read, String resultKey) {
-    Map<Path, Path> includer = new java.util.LinkedHashMap<>();
-    read.stream().filter(f -> !f.equals(main)).forEach(f -> includer.put(f, main));
-    save(p, () -> entry(p, startedMillis, new IncludeScan.Includes(main, includer), resultKey, false, false));
-  }
-
-  private void save(Probe p, java.util.concurrent.Callable<Optional<ManifestEntry>> entry) {
-    pool.executeBlocking(entry, false)
-        .onSuccess(e -> {
-          if (e.isPresent()) {
-            cache.put(p.manifestKey(), DirectManifests.extend(p.manifest(), e.get()).toByteArray());
-            stats.manifestsRecorded.incrementAndGet();
-          }
-        })
-        .onFailure(err -> LOG.debug("no manifest recorded: {}", err.toString()));
-  }
-
-  private Optional<ManifestEntry> entry(Probe p, long started, IncludeScan.Includes scanned, String resultKey, boolean portable,
-      boolean depFromDisk) throws IOException {
-    Optional<IncludeScan.Includes> scan = Optional.of(scanned);
-    // The source too: its digest in the key was taken before the preprocessor read it.
-    if (changedSince(scan.get().main(), started)) {
-      return Optional.empty();
-    }
-    ManifestEntry.Builder b = ManifestEntry.newBuilder().setResultKey(resultKey).setBaseDir(portable ? "" : p.baseDir());
-    Set<Path> searched = searchDirs(scan.get());
-    searched.addAll(p.includeDirs());
-    Set<Path> absent = new LinkedHashSet<>();
-    DirectoryListings paths = new DirectoryListings();
-    for (Map.Entry<Path, Path> inc : scan.get().includer().entrySet()) {
-      Path file = inc.getKey();
-      if (changedSince(file, started)) {
-        return Optional.empty();
-      }
-      b.addIncludes(DirectManifests.file(file, digest(p.access(), file), p.baseDir()));
-      // The searched directories, then the includer's own if it is not one of them (no copy per include).
-      Path own = inc.getValue().getParent();
-      boolean ownSearched = own == null || searched.contains(own);
-      for (String name : names(file)) {
-        for (Path dir : searched) {
-          addMissing(absent, paths, dir, name);
-        }
-        if (!ownSearched) {
-          addMissing(absent, paths, own, name);
-        }
-      }
-      if (absent.size() + b.getIncludesCount() > DaemonConstants.MANIFEST_MAX_PATHS) {
-        return Optional.empty();
-      }
-    }
-    absent.forEach(a -> b.addAbsent(DirectManifests.file(a, "", p.baseDir())));
-    if (depFromDisk && p.dep().path() != null) {
-      Path dep = p.access().readable(p.dep().path());
-      byte[] content = Files.readAllBytes(dep);
-      if (content.length == 0 || content.length > DaemonConstants.MANIFEST_MAX_BYTES / 4) {
-        return Optional.empty();
-      }
-      b.setDepFile(DirectManifests.depFile(content, p.baseDir())).setDepBaseLength(p.baseDir().length());
-    }
-    ManifestEntry e = b.build();
-    return e.getSerializedSize() > DaemonConstants.MANIFEST_MAX_BYTES / 2 ? Optional.empty() : Optional.of(e);
-  }
-
-  private static void addMissing(Set<Path> absent, DirectoryListings paths, Path dir, String name) {
-    Path missing = paths.firstMissing(dir, name);
-    if (missing != null) {
-      absent.add(missing);
-    }
-  }
-
-  /**
-   * Directories a same-named header could appear in and win: every directory an include came
-   * from and the main source's. A new header there is looked at, whatever the search order.
-   */
-  private static Set<Path> searchDirs(IncludeScan.Includes s) {
-    Set<Path> dirs = new LinkedHashSet<>();
-    dirs.add(s.main().getParent());
-    for (Path f : s.includer().keySet()) {
-      for (String name : names(f)) {
-        Path dir = f;
-        for (int i = Path.of(name).getNameCount(); i > 0 && dir != null; i--) {
-          dir = dir.getParent();
-        }
-        if (dir != null) {
-          dirs.add(dir);
-        }
-      }
-    }
-    return dirs;
-  }
-
-  /**
    * Options that make the compiler read files the preprocessed text's line markers do not name
    * (macro-only includes, specs, profiles, plugins, sanitizer lists, precompiled headers).
    */
@@ -380,31 +277,6 @@ final class DirectMode {
       }
     }
     return dirs;
-  }
-
-  /** How an #include may have spelled the file: its last one or two path components. */
-  private static List<String> names(Path file) {
-    List<String> names = new ArrayList<>();
-    int n = file.getNameCount();
-    for (int k = 1; k <= Math.min(2, n - 1); k++) {
-      names.add(file.subpath(n - k, n).toString());
-    }
-    return names;
-  }
-
-  static boolean changedSince(Path file, long started) {
-    try {
-      // One stat for both times: this runs for every header of every recorded compile.
-      Map<String, Object> a = Files.readAttributes(file, "unix:lastModifiedTime,ctime");
-      long mtime = ((FileTime) a.get("lastModifiedTime")).toMillis();
-      long ctime = ((FileTime) a.get("ctime")).toMillis();
-      // A file system with whole-second times may show a change during the compile's first
-      // second as older than the compile: there, that whole second counts as "during".
-      long margin = mtime % 1000 == 0 && ctime % 1000 == 0 ? 1_000 : 0;
-      return Math.max(mtime, ctime) >= started - margin;
-    } catch (IOException | RuntimeException e) {
-      return true;
-    }
   }
 
   void close() {

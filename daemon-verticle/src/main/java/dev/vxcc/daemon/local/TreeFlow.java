@@ -100,7 +100,7 @@ final class TreeFlow {
   private void record(LocalTask t, TreeInputs tree, RemoteResult res) {
     if (t.direct != null && !t.disallowCacheFill && res.exitCode() == 0) {
       Path main = Path.of(t.decision.clientCwd()).resolve(t.decision.sourcePath()).normalize();
-      direct.recordTree(t.direct, t.createdAt, main, tree.files().stream().map(f -> Path.of(f.path())).toList(),
+      direct.recorder().recordTree(t.direct, t.createdAt, main, tree.files().stream().map(f -> Path.of(f.path())).toList(),
           TreeKey.cacheKey(tree.key()));
     }
   }

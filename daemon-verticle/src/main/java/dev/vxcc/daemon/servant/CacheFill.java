@@ -6,11 +6,14 @@ import dev.vxcc.api.v1.OutputFile;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.util.Zstd;
 import dev.vxcc.daemon.PhaseTimes;
+import dev.vxcc.daemon.DaemonConstants;
 import dev.vxcc.daemon.ResultCache;
 import dev.vxcc.daemon.args.CompilerFamily;
 import dev.vxcc.daemon.identity.TaskKey;
 import dev.vxcc.daemon.identity.TaskKeyBuilder;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +31,7 @@ import org.slf4j.LoggerFactory;
 final class CacheFill {
   private static final Logger LOG = LoggerFactory.getLogger(CacheFill.class);
 
-  private final Vertx vertx;
+  private final WorkerExecutor pool;
   private final ResultCache cache;
   private final PhaseTimes phases;
   private final List<String> sandboxPrefix;
@@ -39,12 +42,16 @@ final class CacheFill {
 
   CacheFill(Vertx vertx, ResultCache cache, PhaseTimes phases, List<String> sandboxPrefix, long maxSourceBytes,
       Supplier<TreeResults> trees) {
-    this.vertx = vertx;
+    this.pool = vertx.createSharedWorkerExecutor(DaemonConstants.CACHE_FILL_POOL, DaemonConstants.CACHE_FILL_THREADS);
     this.cache = cache;
     this.phases = phases;
     this.sandboxPrefix = List.copyOf(sandboxPrefix);
     this.maxSourceBytes = maxSourceBytes;
     this.trees = trees;
+  }
+
+  Future<Void> close() {
+    return pool.close();
   }
 
   /** Clean results not stored because the delegate's key and ours disagreed. */
@@ -57,7 +64,7 @@ final class CacheFill {
     long started = phases.now();
     if (job.tree() != null) {
       TreeResults t = trees.get();
-      vertx.executeBlocking(() -> t == null ? null : t.entry(job, result).orElse(null), false)
+      pool.executeBlocking(() -> t == null ? null : t.entry(job, result).orElse(null), false)
           .onSuccess(e -> {
             phases.since(PhaseTimes.Phase.STORE, started);
             if (e != null) {
@@ -69,7 +76,7 @@ final class CacheFill {
           .onFailure(e -> LOG.info("source tree {} ({}) not cached: {}", job.taskDigest(), job.sourcePath(), e.toString()));
       return;
     }
-    vertx.executeBlocking(() -> entry(job, source, result), false)
+    pool.executeBlocking(() -> entry(job, source, result), false)
         .onSuccess(e -> {
           phases.since(PhaseTimes.Phase.STORE, started);
           if (e != null) {

@@ -1,7 +1,5 @@
 package dev.vxcc.daemon.servant;
 
-import com.google.protobuf.ByteString;
-import dev.vxcc.api.v1.OutputFile;
 import dev.vxcc.api.v1.TaskStatus;
 import dev.vxcc.api.v1.WaitTaskResponse;
 import dev.vxcc.common.bus.RunningTask;
@@ -11,8 +9,6 @@ import dev.vxcc.daemon.PhaseTimes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -24,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -199,7 +194,7 @@ public final class ExecutionEngine {
                 cj.compileMicros = (exited - cj.startedNanos) / 1000;
                 phases.record(PhaseTimes.Phase.COMPILE, exited - cj.startedNanos);
                 Integer exit = ar.succeeded() ? ar.result().exitValue() : null;
-                return (cj.tree != null ? collectTree(cj, exit) : collect(cj, job.outputSuffix(), exit))
+                return collect(cj, exit)
                     .onComplete(x -> phases.since(PhaseTimes.Phase.COLLECT, exited));
               })
               .onComplete(ar -> {
@@ -238,8 +233,8 @@ public final class ExecutionEngine {
     cj.reservedBytes = 0;
   }
 
-  /** Worker: the listed outputs, read only where they really lie in the stage, and the dependency check. */
-  private Future<WaitTaskResponse> collectTree(CompileJob cj, Integer exit) {
+  /** The job's answer once its compiler exited (exit null: it timed out), read on a worker. */
+  private Future<WaitTaskResponse> collect(CompileJob cj, Integer exit) {
     if (exit == null) {
       kill(cj);
       return Future.succeededFuture(TaskResults.failure("compile timed out after " + timeoutMs + " ms"));
@@ -247,50 +242,7 @@ public final class ExecutionEngine {
     if (cj.killed) {
       return Future.succeededFuture(TaskResults.failure("task was cancelled"));
     }
-    return vertx.executeBlocking(() -> {
-      String why = exit == 0 ? SourceTree.depsProblem(cj.tree, cj.workDir.resolve("stage")) : null;
-      if (why != null) {
-        LOG.info("task {}: {}", cj.id, why);
-        return TaskResults.declined(why);
-      }
-      return SourceTree.result(cj.tree, cj.workDir, exit, cj::hidePaths);
-    }, false);
-  }
-
-  /** Worker: read outputs and compress them; the exit code is null when the job timed out. */
-  private Future<WaitTaskResponse> collect(CompileJob cj, String suffix, Integer exit) {
-    if (exit == null) {
-      kill(cj);
-      return Future.succeededFuture(TaskResults.failure("compile timed out after " + timeoutMs + " ms"));
-    }
-    if (cj.killed) {
-      return Future.succeededFuture(TaskResults.failure("task was cancelled"));
-    }
-    return vertx.executeBlocking(() -> {
-      Path io = cj.workDir.resolve("io");
-      WaitTaskResponse.Builder r = WaitTaskResponse.newBuilder()
-          .setStatus(TaskStatus.TASK_STATUS_DONE)
-          .setExitCode(exit)
-          .setServantQueueMicros(cj.queueMicros)
-          .setCompileMicros(cj.compileMicros)
-          .setStdoutZstd(ByteString.copyFrom(Zstd.compress(cj.hidePaths(Files.readAllBytes(io.resolve("stdout"))))))
-          .setStderrZstd(ByteString.copyFrom(Zstd.compress(cj.hidePaths(Files.readAllBytes(io.resolve("stderr"))))));
-      if (exit == 0) {
-        try (Stream<Path> s = Files.list(cj.workDir.resolve("out"))) {
-          for (Path f : s.sorted().toList()) {
-            String name = f.getFileName().toString();
-            // Never follow a link the compiler's user may have planted: it would ship our files.
-            if (!name.startsWith("out") || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-              continue;
-            }
-            r.addFiles(OutputFile.newBuilder()
-                .setSuffix(name.substring(3))
-                .setDataZstd(ByteString.copyFrom(Zstd.compress(Files.readAllBytes(f)))));
-          }
-        }
-      }
-      return r.build();
-    }, false);
+    return vertx.executeBlocking(() -> cj.tree != null ? JobOutputs.ofTree(cj, exit) : JobOutputs.ofText(cj, exit), false);
   }
 
   private void finish(CompileJob cj, WaitTaskResponse result) {

@@ -339,7 +339,8 @@ public final class ServantVerticle extends VerticleBase {
           return null;
         }, false))
         // A probe still running ends on its own; closing only lets go of our share of the pool.
-        .compose(v -> probes == null ? Future.succeededFuture() : probes.close());
+        .compose(v -> probes == null ? Future.succeededFuture() : probes.close())
+        .compose(v -> fill == null ? Future.succeededFuture() : fill.close());
     return Future.all(closed, cacheClosed.recover(e -> Future.succeededFuture()));
   }
 }

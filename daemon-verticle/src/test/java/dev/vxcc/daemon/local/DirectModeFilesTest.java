@@ -57,10 +57,10 @@ class DirectModeFilesTest {
   void filesChangedAfterTheCompileStartedAreNotRecorded() throws Exception {
     Path h = Files.writeString(dir.resolve("h.h"), "#define V 1\n");
     long now = System.currentTimeMillis();
-    assertFalse(DirectMode.changedSince(h, now + 10_000));
+    assertFalse(ManifestRecorder.changedSince(h, now + 10_000));
     Files.setLastModifiedTime(h, FileTime.fromMillis(now + 3_600_000));
-    assertTrue(DirectMode.changedSince(h, now + 10_000));
-    assertTrue(DirectMode.changedSince(dir.resolve("gone.h"), now), "a vanished file");
+    assertTrue(ManifestRecorder.changedSince(h, now + 10_000));
+    assertTrue(ManifestRecorder.changedSince(dir.resolve("gone.h"), now), "a vanished file");
   }
 
   @Test
