@@ -151,8 +151,10 @@ class CacheBuildTest {
     // configure probes, compiled earlier under random names, are older).
     Path victim;
     try (Stream<Path> s = Files.walk(cacheDir)) {
-      // A compile result, not a direct-mode manifest (a bad manifest only costs a preprocessor run).
-      victim = s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().startsWith("cxx1-"))
+      // A compile result (preprocessed text or source tree), not a direct-mode manifest (a bad manifest
+      // only costs a preprocessor run).
+      victim = s.filter(Files::isRegularFile)
+          .filter(p -> p.getFileName().toString().startsWith("cxx1-") || p.getFileName().toString().startsWith("tree1-"))
           .max(java.util.Comparator.comparingLong(p -> p.toFile().lastModified())).orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(victim);
@@ -339,18 +341,28 @@ class CacheBuildTest {
 
   @Test
   @Order(8)
-  void clockReadersAndFilesChangedDuringTheCompileAreNeverServedDirectly() throws Exception {
+  void clockReadersAreServedDirectlyOnlyUnderTheirOwnEpochAndFilesChangedDuringTheCompileNever() throws Exception {
     Path d = project("clock", Map.of("t.c", "const char *t = __TIME__ __DATE__;\n", "a.c", MAIN, "inc/h.h", "#define V 1\n"));
     Map<String, String> epoch = Map.of("SOURCE_DATE_EPOCH", "1700000000");
+    // A base dir keeps compiles on the preprocessed-text path, where a clock reader is never recorded.
+    Map<String, String> textEpoch = Map.of("SOURCE_DATE_EPOCH", "1700000000", "VXCC_BASE_DIR", d.toString());
     long recorded = counter("manifestsRecorded");
-    compile(d, epoch, "gcc", false, "-O2", "-c", "t.c", "-o", "t.o");
-    // Newer than the compile's start: as if written while the compiler read it.
+    compile(d, textEpoch, "gcc", false, "-O2", "-c", "t.c", "-o", "t.o");
+    // Newer than the compile's start: as if written while the compiler read it (a source tree: never recorded either).
     Files.setLastModifiedTime(d.resolve("inc/h.h"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 3_600_000));
     compile(d, Map.of(), "gcc", false, "-O2", "-Iinc", "-c", "a.c", "-o", "a.o");
     stored();
-    compile(d, epoch, "gcc", false, "-O2", "-c", "t.c", "-o", "t.o");
+    compile(d, textEpoch, "gcc", false, "-O2", "-c", "t.c", "-o", "t.o");
     compile(d, Map.of(), "gcc", false, "-O2", "-Iinc", "-c", "a.c", "-o", "a.o");
     assertEquals(recorded, counter("manifestsRecorded"), "nothing recorded: " + stats().encodePrettily());
+
+    // As a source tree, SOURCE_DATE_EPOCH is in the tree's key and in the manifest's: the clock macros
+    // say the epoch's time, so the stored result is exactly what this compile gives, and a direct hit is right.
+    compile(d, epoch, "gcc", false, "-O2", "-c", "t.c", "-o", "t.o");
+    stored();
+    compile(d, epoch, "gcc", true, "-O2", "-c", "t.c", "-o", "t.o");
+    // Another epoch is another key: compiled, not served.
+    compile(d, Map.of("SOURCE_DATE_EPOCH", "1700086400"), "gcc", false, "-O2", "-c", "t.c", "-o", "t.o");
   }
 
   @Test

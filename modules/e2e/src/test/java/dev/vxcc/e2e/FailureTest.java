@@ -71,7 +71,10 @@ class FailureTest {
 
     try (LoopbackCluster cluster = new LoopbackCluster(E2e.dist(), work.resolve("logs"), 3)) {
       cluster.start("scheduler", LoopbackCluster.config("sched", 0));
-      NodeProcess submitter = cluster.start("daemon", LoopbackCluster.config("node-a", 0));
+      // The stand-in recognises a servant's run by its preprocessed input: keep the submitter on the text path.
+      JsonObject submitterConf = LoopbackCluster.config("node-a", 0);
+      submitterConf.getJsonObject("daemon").put("sourceTreeFirst", false);
+      NodeProcess submitter = cluster.start("daemon", submitterConf);
       JsonObject victimConf = LoopbackCluster.config("node-b", 2);
       victimConf.getJsonObject("daemon").put("extraCompilerDirs", new JsonArray().add(slowDir.toString()));
       // The stand-in lives in a private test directory: run it as ourselves, even as root (CI).

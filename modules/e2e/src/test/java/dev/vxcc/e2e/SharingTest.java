@@ -51,8 +51,9 @@ class SharingTest {
     Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
     cluster = new LoopbackCluster(E2e.dist(), work.resolve("logs"), 4);
     cluster.start("scheduler", LoopbackCluster.config("sched", 0));
-    a = cluster.start("daemon", LoopbackCluster.config("node-a", 0));
-    b = cluster.start("daemon", LoopbackCluster.config("node-b", 0));
+    // The stand-in recognises a servant's run by its preprocessed input: keep both delegates on the text path.
+    a = cluster.start("daemon", textPath(LoopbackCluster.config("node-a", 0)));
+    b = cluster.start("daemon", textPath(LoopbackCluster.config("node-b", 0)));
     JsonObject conf = LoopbackCluster.config("node-s", 4);
     conf.getJsonObject("daemon").put("extraCompilerDirs", new JsonArray().add(slowDir.toString()));
     // The stand-in lives in a private test directory: run it as ourselves, even as root (CI).
@@ -60,6 +61,11 @@ class SharingTest {
     servant = cluster.startWithEnv("daemon", conf, Map.of("VXCC_TEST_STARTED", started.toString()));
     E2e.awaitCompilerInCluster(a.localApi(), slow);
     E2e.awaitCompilerInCluster(b.localApi(), slow);
+  }
+
+  static JsonObject textPath(JsonObject conf) {
+    conf.getJsonObject("daemon").put("sourceTreeFirst", false);
+    return conf;
   }
 
   @AfterAll
