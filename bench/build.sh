@@ -5,7 +5,9 @@
 # loopback cluster (scheduler, client daemon, servant daemon; separate JVMs) | ccache cold (empty
 # cache) | ccache warm | vxcc warm (cache) when the shared cache serves entries.
 # Wall and CPU: "client CPU" = make and all its children; "daemon CPU" = the cluster JVMs and the
-# compilers they ran (from /proc/PID/stat, children included).
+# compilers they ran (from /proc/PID/stat, children included; a source tree's compiler runs in
+# bwrap's pid namespace and is not among a JVM's reaped children, so with source trees first, the
+# default, "daemon CPU" leaves the servant's compiles out: bench/treefirst.sh counts the machine's).
 # Usage: bench/build.sh [--rounds N] [--jobs J] [--with-cache]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

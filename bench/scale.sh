@@ -100,8 +100,9 @@ gen_project "$work/warm" "$slots" "w"
 echo "scale: starting scheduler, client daemon and $servants servant JVMs ($per slots each, $slots in all)" >&2
 bench_cluster_ports $((servants + 2))
 VXCC_JAVA_OPTS="-Xmx512m -XX:+UseSerialGC" bench_start_node "$work/scheduler.log" scheduler "$(bench_conf sched 0)"
+# On the preprocessed-text path: the stand-in recognises a servant's run by its preprocessed input.
 VXCC_JAVA_OPTS="-Xmx512m -XX:+UseSerialGC" bench_start_node "$work/client.log" daemon \
-  "$(bench_conf client 0 ",\"maxLocalTasks\":$slots")"
+  "$(bench_conf client 0 ",\"maxLocalTasks\":$slots,\"sourceTreeFirst\":false")"
 daemon=$(bench_local_addr "$BENCH_READY")
 # The scheduler caps a servant at min(maxTasks, CPUs it reports), and a JVM reports the machine's
 # 2 CPUs: -XX:ActiveProcessorCount makes each servant JVM report as many CPUs as it has slots.

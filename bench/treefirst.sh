@@ -35,7 +35,7 @@ echo "treefirst: starting scheduler(+cache), servant daemon, text client, tree-f
 bench_cluster_ports 4
 bench_start_node "$work/scheduler.log" scheduler,cache "$(bench_conf sched 0)"
 bench_start_node "$work/servant.log" daemon "$(bench_conf servant "$jobs")"
-bench_start_node "$work/text.log" daemon "$(bench_conf text 0)"
+bench_start_node "$work/text.log" daemon "$(bench_conf text 0 ',"sourceTreeFirst":false')"
 text_api=$(bench_local_addr "$BENCH_READY")
 bench_start_node "$work/tree.log" daemon "$(bench_conf tree 0 ',"sourceTreeFirst":true')"
 tree_api=$(bench_local_addr "$BENCH_READY")
