@@ -157,7 +157,6 @@ final class CompileFlow {
     return argv;
   }
 
-
   Future<Buffer> submit(PeerIdentity caller, Frames f) {
     long pid = caller.pid();
     LocalTask t = tasks.owned(caller, f.text("task"));
