@@ -105,8 +105,8 @@ row() {  # CASE LABEL NOTE
     "$3; client CPU $(awk -v x="$cpu" 'BEGIN{printf "%.1f", x/1000}') s, cluster CPU $(awk -v x="$dmn" 'BEGIN{printf "%.1f", x/1000}') s, machine CPU $(awk -v x="$mach" 'BEGIN{printf "%.1f", x/1000}') s (medians); per round: $(tr '\n' ' ' < "$work/w.$c")ms"
 }
 row plain "ninja-build clean, plain make -j$jobs" "CXXFLAGS $cxxflags, 55 TUs + links; baseline"
-row text "same, preprocessed text (default)" "all rounds: $(counters "$t0" "$t1")"
-row tree "same, every compile a source tree (sourceTreeFirst)" "all rounds: $(counters "$r0" "$r1")"
+row text "same, preprocessed text (sourceTreeFirst off)" "all rounds: $(counters "$t0" "$t1")"
+row tree "same, every compile a source tree (default)" "all rounds: $(counters "$r0" "$r1")"
 echo "  text client, all rounds: $(counters "$t0" "$t1")" >&2
 echo "  tree-first client, all rounds: $(counters "$r0" "$r1")" >&2
 echo "the servant's time per phase (text and tree tasks together):" >&2
