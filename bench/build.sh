@@ -37,14 +37,6 @@ daemon=$(bench_local_addr "$BENCH_READY")
 bench_start_node "$work/servant.log" daemon "$(bench_conf servant "$jobs")"
 export VXCC_DAEMON=$daemon
 stats() { "$BENCH_DIST/bin/vxcc" --stats --json; }
-cluster_cpu_ms() {  # utime+stime+cutime+cstime of the cluster JVMs, ms
-  local tck p sum=0 v
-  tck=$(getconf CLK_TCK)
-  for p in "${BENCH_PIDS[@]}"; do
-    v=$(awk '{print $14+$15+$16+$17}' "/proc/$p/stat" 2>/dev/null || echo 0); sum=$((sum + v))
-  done
-  echo $((sum * 1000 / tck))
-}
 
 flags=(-G "Unix Makefiles" -DCMAKE_BUILD_TYPE=None "-DCMAKE_CXX_FLAGS=-O2 -DNDEBUG" -DBUILD_TESTING=ON)
 cfg() {  # NAME [cmake args...]
@@ -59,10 +51,10 @@ export CCACHE_DIR="$work/ccache-dir" CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=2G
 build() {  # CASE DIR [env...]: clean build; appends "wall cpu daemon" to r.CASE
   local c=$1 dir=$2 d0 d1 wc; shift 2
   make -s -C "$work/$dir" clean > /dev/null
-  d0=$(cluster_cpu_ms)
+  d0=$(bench_cluster_cpu_ms)
   wc=$(env "$@" python3 "$root/bench/lib/runcpu.py" make -s -C "$work/$dir" -j"$jobs" 2> "$work/$c.make.log") \
     || { tail -20 "$work/$c.make.log" >&2; echo "build: $c failed" >&2; exit 1; }
-  d1=$(cluster_cpu_ms)
+  d1=$(bench_cluster_cpu_ms)
   echo "$wc $((d1 - d0))" >> "$work/r.$c"
   "$work/$dir/ninja" --version > /dev/null
 }

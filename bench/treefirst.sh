@@ -39,14 +39,6 @@ bench_start_node "$work/text.log" daemon "$(bench_conf text 0 ',"sourceTreeFirst
 text_api=$(bench_local_addr "$BENCH_READY")
 bench_start_node "$work/tree.log" daemon "$(bench_conf tree 0 ',"sourceTreeFirst":true')"
 tree_api=$(bench_local_addr "$BENCH_READY")
-cluster_cpu_ms() {  # utime+stime+cutime+cstime of the cluster JVMs, ms
-  local tck p sum=0 v
-  tck=$(getconf CLK_TCK)
-  for p in "${BENCH_PIDS[@]}"; do
-    v=$(awk '{print $14+$15+$16+$17}' "/proc/$p/stat" 2>/dev/null || echo 0); sum=$((sum + v))
-  done
-  echo $((sum * 1000 / tck))
-}
 stats() { VXCC_DAEMON=$1 "$BENCH_DIST/bin/vxcc" --stats --json; }
 
 for c in plain text tree; do
@@ -63,10 +55,10 @@ machine_cpu_ms() {  # busy time of the whole machine (user+nice+system+irq+softi
 build() {  # CASE [env...]: clean build; appends "wall clientcpu clustercpu machinecpu" to r.CASE
   local c=$1 d0 d1 m0 m1 wc; shift
   make -s -C "$work/$c" clean > /dev/null
-  d0=$(cluster_cpu_ms); m0=$(machine_cpu_ms)
+  d0=$(bench_cluster_cpu_ms); m0=$(machine_cpu_ms)
   wc=$(env "$@" python3 "$root/bench/lib/runcpu.py" make -s -C "$work/$c" -j"$jobs" 2> "$work/$c.make.log") \
     || { tail -20 "$work/$c.make.log" >&2; echo "treefirst: $c failed" >&2; exit 1; }
-  d1=$(cluster_cpu_ms); m1=$(machine_cpu_ms)
+  d1=$(bench_cluster_cpu_ms); m1=$(machine_cpu_ms)
   echo "$wc $((d1 - d0)) $((m1 - m0))" >> "$work/r.$c"
 }
 same_objects() {  # CASE: every object equals the plain build's

@@ -94,6 +94,17 @@ bench_start_node() {
 # the local API's socket path in a ready line (VXCC_DAEMON takes it as is)
 bench_local_addr() { sed -n 's/.* local=\([^ ]*\).*/\1/p' <<<"$1"; }
 
+# utime+stime+cutime+cstime of this run's cluster JVMs, ms (children count once reaped: a source
+# tree's compiler, in bwrap's pid namespace, is not among them)
+bench_cluster_cpu_ms() {
+  local tck p sum=0 v
+  tck=$(getconf CLK_TCK)
+  for p in "${BENCH_PIDS[@]}"; do
+    v=$(awk '{print $14+$15+$16+$17}' "/proc/$p/stat" 2>/dev/null || echo 0); sum=$((sum + v))
+  done
+  echo $((sum * 1000 / tck))
+}
+
 bench_stop_cluster() {
   local i
   for ((i = ${#BENCH_PIDS[@]} - 1; i >= 0; i--)); do
