@@ -28,9 +28,9 @@ import java.util.List;
  *                   reproduce go remote as source trees (user's files at their paths on the servant);
  *                   on by default: only servants that can build the namespace advertise it
  * @param sourceTreeFirst daemon.sourceTreeFirst: every distributable compile goes as a source tree
- *                   while some servant runs them and no base dir asks for checkout-independent
- *                   keys, so a compile that prints is compiled once, snippets and all; on by
- *                   default (measured: no slower than the text path, bench/treefirst.sh)
+ *                   while every servant with the compiler runs them and no base dir asks for
+ *                   checkout-independent keys, so a compile that prints is compiled once, snippets
+ *                   and all; on by default (measured within the text path's noise, bench/treefirst.sh)
  */
 public record DaemonConfig(
     String token,
