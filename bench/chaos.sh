@@ -15,9 +15,15 @@
 #   daemon-kill       kill -9 of the client daemon (wrappers must compile locally)
 #   daemon-stop       SIGSTOP of the client daemon for 20 s: wrappers give up on it within their
 #                     own timeouts (2 s to take a compile, 15 s per long poll) and compile locally
-#   partition         every loopback port of a servant dropped with iptables for 20 s, then healed
-#                     (the note: time until it is back in the client's view, failed event-bus
-#                     reconnects after healing and later than 30 s after it)
+#   servant-partition every loopback TCP port of a servant dropped with iptables for 20 s, then
+#                     healed (the note: time until it is back in the client's view, failed event-bus
+#                     reconnects after healing and later than 30 s after it); "partition" is this one
+#   scheduler-partition  the same for the active scheduler (two schedulers; the note: the standby's
+#                     takeover from the cut, the client's view fresh, the cut-off one merged back
+#                     and standing by, each from healing)
+#   cache-partition   the same for the cache node (every cache client on it again, merged back)
+#   daemon-partition  the same for the client daemon (its wrappers' Unix socket is not cut, as on a
+#                     real machine; its view fresh and merged back)
 #   cache-disk-full   the cache node's disk store on a 1 MiB tmpfs
 # Every case must build successfully with objects identical to a local build; the table (time vs the
 # fault-free build, remote and local compiles with reasons, retries, hedges) goes to
@@ -41,7 +47,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-case ,$cases, in *,partition,*|,all,) bench_need iptables:iptables ;; esac
+case ,$cases, in *partition*|,all,) bench_need iptables:iptables ;; esac
 out="$root/target/bench/chaos"
 mkdir -p "$out" "$root/bench/results"
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)

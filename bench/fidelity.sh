@@ -18,7 +18,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-bench_need cmake:cmake ninja:ninja-build clang:clang
+# leveldb's tests (all targets) need Debian's googletest and benchmark, as in .ci/run.
+bench_need cmake:cmake ninja:ninja-build clang:clang /usr/include/gtest/gtest.h:libgtest-dev \
+  /usr/include/gmock/gmock.h:libgmock-dev /usr/include/benchmark/benchmark.h:libbenchmark-dev
 bench_build_dist
 cd "$root"
 mvn -B -q -pl modules/e2e -am test -Dtest=FidelityMatrixTest -Dsurefire.failIfNoSpecifiedTests=false \

@@ -16,11 +16,17 @@ bench_build_dist() {
   mv "$started" "$built"
 }
 
-# bench_need CMD:PACKAGE ...: installs the Debian packages whose command is missing (idempotent).
+# bench_need CMD:PACKAGE ...: installs the Debian packages whose command is missing (idempotent);
+# a CMD that starts with / is a file the package provides (headers, libraries).
 BENCH_APT_UPDATED=""
 bench_need() {
   local want=() spec
-  for spec in "$@"; do command -v "${spec%%:*}" >/dev/null 2>&1 || want+=("${spec#*:}"); done
+  for spec in "$@"; do
+    case $spec in
+      /*) [ -e "${spec%%:*}" ] || want+=("${spec#*:}") ;;
+      *) command -v "${spec%%:*}" >/dev/null 2>&1 || want+=("${spec#*:}") ;;
+    esac
+  done
   [ ${#want[@]} -eq 0 ] && return 0
   echo "bench: installing ${want[*]}" >&2
   if [ -z "$BENCH_APT_UPDATED" ]; then apt-get update -qq >&2; BENCH_APT_UPDATED=1; fi

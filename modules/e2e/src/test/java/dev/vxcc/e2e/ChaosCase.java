@@ -3,7 +3,6 @@ package dev.vxcc.e2e;
 import dev.vxcc.testkit.Commands;
 import dev.vxcc.testkit.LoopbackCluster;
 import dev.vxcc.testkit.NodeProcess;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,10 @@ final class ChaosCase {
     CACHE_STOP("cache node SIGSTOP 20 s"),
     DAEMON_KILL("client daemon kill -9"),
     DAEMON_STOP("client daemon SIGSTOP 20 s"),
-    PARTITION("servant partitioned 20 s (iptables), healed"),
+    SERVANT_PARTITION("servant partitioned 20 s (iptables), healed"),
+    SCHEDULER_PARTITION("active scheduler partitioned 20 s (iptables), healed"),
+    CACHE_PARTITION("cache node partitioned 20 s (iptables), healed"),
+    DAEMON_PARTITION("client daemon partitioned 20 s (iptables), healed"),
     CACHE_DISK_FULL("cache store on a 1 MiB tmpfs");
 
     final String what;
@@ -39,7 +41,15 @@ final class ChaosCase {
       this.what = what;
     }
 
+    boolean partition() {
+      return name().endsWith("_PARTITION");
+    }
+
+    /** By its bench/chaos.sh name ({@code servant-kill}, {@code cache-partition}); plain {@code partition} is the servant's. */
     static Fault named(String name) {
+      if (name.trim().equalsIgnoreCase("partition")) {
+        return SERVANT_PARTITION;
+      }
       return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
     }
   }
@@ -81,10 +91,7 @@ final class ChaosCase {
   }
 
   Row run(Fault fault) throws Exception {
-    String unavailable = switch (fault) {
-      case PARTITION -> ChaosFaults.partitionUnavailable();
-      default -> null;
-    };
+    String unavailable = fault.partition() ? ChaosFaults.partitionUnavailable() : null;
     if (unavailable != null) {
       return new Row(fault, "SKIPPED", 0, new JsonObject(), unavailable);
     }
@@ -109,7 +116,7 @@ final class ChaosCase {
     List<NodeProcess> schedulers = new ArrayList<>();
     schedulers.add(cluster.start("scheduler", LoopbackCluster.config("sched", 0)));
     // Killing the only scheduler tests nothing but the fall-back: that case always gets a standby.
-    if (standby || fault == Fault.SCHEDULER_KILL || fault == Fault.SCHEDULER_STOP) {
+    if (standby || fault == Fault.SCHEDULER_KILL || fault == Fault.SCHEDULER_STOP || fault == Fault.SCHEDULER_PARTITION) {
       schedulers.add(cluster.start("scheduler", LoopbackCluster.config("sched-standby", 0)));
     }
     NodeProcess cache = cluster.start("cache", LoopbackCluster.cacheConfig(store, 64L << 20));
@@ -130,7 +137,6 @@ final class ChaosCase {
     if (!injected) {
       notes.add("the build ended before the fault could be injected");
     }
-    ChaosFaults.Partition partition = null;
     long healedAt = 0;
     try {
       if (injected) {
@@ -179,33 +185,49 @@ final class ChaosCase {
             Object old = E2e.stats(client.localApi()).getJsonObject("cache", new JsonObject()).getValue("location");
             cache.kill();
             cache = cluster.start("cache", LoopbackCluster.cacheConfig(store, 64L << 20));
-            notes.add(followed(client, List.of(victim, other), old, System.currentTimeMillis()));
+            notes.add(ChaosNotes.followed(client, List.of(victim, other), old, System.currentTimeMillis()));
           }
           case CACHE_STOP -> {
             healedAt = freeze(cache, make);
-            notes.add(cacheAnswers(client, List.of(victim, other), healedAt));
-            notes.add(mergedBack(cache, healedAt));
+            ChaosNotes.Since resumed = new ChaosNotes.Since(healedAt, "SIGCONT");
+            notes.add(ChaosNotes.cacheAnswers(client, List.of(victim, other), resumed));
+            notes.add(ChaosNotes.mergedBack(cache, resumed));
           }
           case DAEMON_KILL -> client.kill();
           case DAEMON_STOP -> {
             healedAt = freeze(client, make);
-            notes.add(viewFresh(client, List.of(victim, other), healedAt));
-            notes.add(mergedBack(client, healedAt));
+            ChaosNotes.Since resumed = new ChaosNotes.Since(healedAt, "SIGCONT");
+            notes.add(ChaosNotes.viewFresh(client, List.of(victim, other), resumed));
+            notes.add(ChaosNotes.mergedBack(client, resumed));
           }
-          case PARTITION -> {
-            partition = new ChaosFaults.Partition(victim);
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PARTITION_MS);
-            while (System.nanoTime() < until && !make.awaitExit(1_000)) {
-              partition.refresh();
-            }
-            notes.add(partition.ports() + " ports cut");
-            partition.close();
-            partition = null;
-            long healed = System.currentTimeMillis();
+          case SERVANT_PARTITION -> {
+            healedAt = cutOff(victim, make, notes);
             E2e.awaitServantAt(client.localApi(), victim.info("serving"));
             notes.add(String.format(java.util.Locale.ROOT, "servant back in the client's view %.1f s after healing",
-                (System.currentTimeMillis() - healed) / 1000.0));
-            healedAt = healed;
+                (System.currentTimeMillis() - healedAt) / 1000.0));
+          }
+          case SCHEDULER_PARTITION -> {
+            NodeProcess active = schedulers.getFirst();
+            long cut = System.currentTimeMillis();
+            healedAt = cutOff(active, make, notes);
+            ChaosNotes.Since healed = new ChaosNotes.Since(healedAt, "healing");
+            List<Long> took = ChaosChecks.failovers(List.of(cut), ChaosChecks.times(schedulers.subList(1, schedulers.size()), ChaosChecks.TOOK_OVER));
+            notes.add("standby active " + took.getFirst() + " ms after the cut");
+            notes.add(ChaosNotes.viewFresh(client, List.of(victim, other), healed));
+            notes.add(ChaosNotes.mergedBack(active, healed));
+            notes.add(ChaosNotes.stoodBy(active, healed));
+          }
+          case CACHE_PARTITION -> {
+            healedAt = cutOff(cache, make, notes);
+            ChaosNotes.Since healed = new ChaosNotes.Since(healedAt, "healing");
+            notes.add(ChaosNotes.cacheAnswers(client, List.of(victim, other), healed));
+            notes.add(ChaosNotes.mergedBack(cache, healed));
+          }
+          case DAEMON_PARTITION -> {
+            healedAt = cutOff(client, make, notes);
+            ChaosNotes.Since healed = new ChaosNotes.Since(healedAt, "healing");
+            notes.add(ChaosNotes.viewFresh(client, List.of(victim, other), healed));
+            notes.add(ChaosNotes.mergedBack(client, healed));
           }
           default -> { }
         }
@@ -231,9 +253,6 @@ final class ChaosCase {
       }
       return new Row(fault, injected ? "PASS" : "INVALID", millis, stats, String.join("; ", notes));
     } finally {
-      if (partition != null) {
-        partition.close();
-      }
       if (make.alive()) {
         make.kill();
       }
@@ -241,25 +260,19 @@ final class ChaosCase {
   }
 
   /**
-   * How long after the restarted cache node was ready every cache client had moved to it: the
-   * client's delegate, and each servant node's delegate and servant (which puts), from their stats.
+   * Cuts the node off for {@link #PARTITION_MS} or until the build ends (its TCP ports, refreshed
+   * each second so new connections are cut too; its wrappers' Unix socket stays, as on a real
+   * machine), then heals; returns when it was healed (epoch ms).
    */
-  private static String followed(NodeProcess client, List<NodeProcess> servants, Object old, long since) throws Exception {
-    boolean all = E2e.pollUntil(60_000, () -> {
-      boolean moved = moved(E2e.stats(client.localApi()).getJsonObject("cache"), old);
-      for (NodeProcess s : servants) {
-        JsonObject st = E2e.stats(s.localApi());
-        moved &= moved(st.getJsonObject("cache"), old) && moved(st.getJsonObject("servant", new JsonObject()).getJsonObject("cache"), old);
+  private static long cutOff(NodeProcess node, Commands.Async make, List<String> notes) throws Exception {
+    try (ChaosFaults.Partition partition = new ChaosFaults.Partition(node)) {
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PARTITION_MS);
+      while (System.nanoTime() < until && !make.awaitExit(1_000)) {
+        partition.refresh();
       }
-      return moved;
-    });
-    return all ? String.format(java.util.Locale.ROOT, "every delegate and servant on the restarted cache %.1f s after it was ready",
-        (System.currentTimeMillis() - since) / 1000.0) : "NOT every delegate and servant on the restarted cache within 60 s";
-  }
-
-  private static boolean moved(JsonObject cacheStats, Object old) {
-    Object now = cacheStats == null ? null : cacheStats.getValue("location");
-    return now != null && !now.equals(old);
+      notes.add(partition.ports() + " ports cut");
+    }
+    return System.currentTimeMillis();
   }
 
   /** SIGSTOP for {@link #NODE_STOP_MS} or until the build ends, then SIGCONT; returns when it was resumed (epoch ms). */
@@ -271,63 +284,6 @@ final class ChaosCase {
       ChaosFaults.signal(node, "CONT");
     }
     return System.currentTimeMillis();
-  }
-
-  /**
-   * How long after SIGCONT the resumed client daemon had a view from the scheduler again (taken
-   * after the resume) listing both servants, trusted: until then its compiles run locally.
-   */
-  private static String viewFresh(NodeProcess client, List<NodeProcess> servants, long resumed) throws Exception {
-    boolean fresh = E2e.pollUntil(60_000, () -> {
-      JsonObject st = E2e.stats(client.localApi());
-      long age = st.getLong("clusterViewAgeMs", -1L);
-      if (age < 0 || age >= System.currentTimeMillis() - resumed) {
-        return false;
-      }
-      JsonArray view = st.getJsonArray("cluster", new JsonArray());
-      return servants.stream().allMatch(s -> view.stream().map(o -> (JsonObject) o)
-          .anyMatch(v -> s.info("serving").equals(v.getString("location")) && !v.getBoolean("suspect", false)));
-    });
-    return fresh ? String.format(java.util.Locale.ROOT, "client daemon's view fresh again (both servants, trusted) %.1f s after SIGCONT",
-        (System.currentTimeMillis() - resumed) / 1000.0) : "client daemon's view NOT fresh within 60 s of SIGCONT";
-  }
-
-  /**
-   * How long after SIGCONT the resumed node merged back into the others' cluster (Hazelcast's own
-   * log line): the others dropped it after 8 s of silence, and it may first drop them in turn
-   * (their heartbeats reach it expired), which stales its event bus again until the merge.
-   */
-  private static String mergedBack(NodeProcess node, long resumed) throws Exception {
-    java.util.concurrent.atomic.AtomicLong at = new java.util.concurrent.atomic.AtomicLong();
-    boolean merged = E2e.pollUntil(60_000, () -> {
-      ChaosChecks.firstAfter(ChaosChecks.times(List.of(node), ChaosChecks.MERGING), resumed).ifPresent(at::set);
-      return at.get() > 0;
-    });
-    return merged
-        ? String.format(java.util.Locale.ROOT, "merged back into the cluster %.1f s after SIGCONT", (at.get() - resumed) / 1000.0)
-        : "no merge logged within 60 s of SIGCONT (the pause may have been too short to be dropped)";
-  }
-
-  /**
-   * How long after SIGCONT the resumed cache answered every cache client: each delegate fetched
-   * its Bloom filter again (asked after the resume), and each servant knows where it is (to put).
-   */
-  private static String cacheAnswers(NodeProcess client, List<NodeProcess> servants, long resumed) throws Exception {
-    boolean all = E2e.pollUntil(60_000, () -> {
-      boolean ok = answered(E2e.stats(client.localApi()).getJsonObject("cache"), resumed);
-      for (NodeProcess s : servants) {
-        JsonObject st = E2e.stats(s.localApi());
-        ok &= answered(st.getJsonObject("cache"), resumed)
-            && st.getJsonObject("servant", new JsonObject()).getJsonObject("cache", new JsonObject()).getValue("location") != null;
-      }
-      return ok;
-    });
-    return all ? String.format(java.util.Locale.ROOT, "every delegate and servant on the resumed cache %.1f s after SIGCONT",
-        (System.currentTimeMillis() - resumed) / 1000.0) : "NOT every delegate and servant on the resumed cache within 60 s of SIGCONT";
-  }
-
-  private static boolean answered(JsonObject cacheStats, long since) {
-    return cacheStats != null && cacheStats.getValue("location") != null && cacheStats.getLong("bloomFetchedAt", 0L) >= since;
   }
 
   /**

@@ -21,6 +21,8 @@ import java.util.OptionalLong;
 final class ChaosChecks {
   /** The line a scheduler logs when it takes over (ActiveStandby). */
   static final String TOOK_OVER = "This scheduler is now the active one";
+  /** The line a scheduler logs when it gives the role up (ActiveStandby). */
+  static final String STOOD_BY = "This scheduler is now a standby";
   /** Vert.x's event bus logs this for every failed reconnect to a node it still believes in. */
   static final String RECONNECT_FAILED = "Connecting to server";
 
