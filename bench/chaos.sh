@@ -47,6 +47,8 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+# bubblewrap: servants run source trees, the default path, only with it.
+bench_need bwrap:bubblewrap
 case ,$cases, in *partition*|,all,) bench_need iptables:iptables ;; esac
 out="$root/target/bench/chaos"
 mkdir -p "$out" "$root/bench/results"

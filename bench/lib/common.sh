@@ -3,6 +3,9 @@
 JAVA_HOME=${JAVA_HOME:-$("$root/modules/node/src/dist/bin/vxcc-java" --home)}; export JAVA_HOME
 
 bench_build_dist() {
+  # Servants run source trees (the default path) only with bubblewrap: without it every benchmark
+  # would quietly measure the preprocessed-text path instead.
+  bench_need bwrap:bubblewrap
   # Rebuilt when any source or POM is newer than it: a benchmark must never time yesterday's code.
   local built="$root/target/vxcc/.bench-built"
   if [ -x "$root/target/vxcc/bin/vxcc" ] && [ -x "$root/target/vxcc/bin/vxcc-node" ] && [ -f "$built" ] \

@@ -103,13 +103,26 @@ final class ChaosCase {
         return new Row(fault, "SKIPPED", 0, new JsonObject(), why);
       }
     }
-    try (LoopbackCluster cluster = new LoopbackCluster(E2e.dist(), dir.resolve("logs"), 16)) {
+    try (LoopbackCluster cluster = new LoopbackCluster(E2e.dist(), dir.resolve("logs"), slots(fault))) {
       return run(fault, dir, store, cluster);
     } finally {
       if (fault == Fault.CACHE_DISK_FULL) {
         ChaosFaults.unmount(store);
       }
     }
+  }
+
+  /**
+   * Member addresses for the case's nodes and no more: every member lists them all, and Hazelcast's
+   * split-brain search waits up to 5 s on each listed address nobody answers on, so idle slots
+   * would stretch every merge after a freeze or a partition by that much each.
+   */
+  private int slots(Fault fault) {
+    return switch (fault) {
+      case SCHEDULER_KILL -> 16; // a new standby after each kill, one every 20 s of the build
+      case CACHE_KILL -> 6 + (standby ? 1 : 0); // the cache restarts at a new address
+      default -> 5 + (standby || fault == Fault.SCHEDULER_STOP || fault == Fault.SCHEDULER_PARTITION ? 1 : 0);
+    };
   }
 
   private Row run(Fault fault, Path dir, Path store, LoopbackCluster cluster) throws Exception {
@@ -205,6 +218,7 @@ final class ChaosCase {
             E2e.awaitServantAt(client.localApi(), victim.info("serving"));
             notes.add(String.format(java.util.Locale.ROOT, "servant back in the client's view %.1f s after healing",
                 (System.currentTimeMillis() - healedAt) / 1000.0));
+            notes.add(ChaosNotes.mergedBack(victim, new ChaosNotes.Since(healedAt, "healing")));
           }
           case SCHEDULER_PARTITION -> {
             NodeProcess active = schedulers.getFirst();
