@@ -293,7 +293,7 @@ class FidelityMatrixTest {
     }
 
     // 4. The project's own tests, on the build made through vxcc.
-    String tests = runTests(project, build, targets);
+    String tests = runTests(project, build, targets, different.isEmpty());
 
     // 5. Where the compiles of this build ran.
     Placement where = Placement.between(before, after);
@@ -310,7 +310,14 @@ class FidelityMatrixTest {
     return result;
   }
 
-  static String runTests(String project, Path build, List<String> targets) throws Exception {
+  /**
+   * The project's own tests. A ctest run that fails while every object is byte-identical to the
+   * local build's runs its failed tests once more: the binaries are then exactly what a local build
+   * links, so a test that passes the second time is one of the project's own intermittent ones
+   * (leveldb's DBTest.HiddenValuesAreRemoved races its background compaction, upstream issue 188),
+   * and the row says which test needed it. With any object different, a failure stands.
+   */
+  static String runTests(String project, Path build, List<String> targets, boolean objectsIdentical) throws Exception {
     Commands.Result r;
     if (project.equals("ninja")) {
       r = Commands.run(build, Map.of(), 900, List.of(build.resolve("ninja_test").toString()));
@@ -325,10 +332,20 @@ class FidelityMatrixTest {
     }
     r = Commands.run(build, Map.of(), 1200, ctest);
     String summary = r.stdout().lines().filter(l -> l.contains("tests passed")).findFirst().orElse("?").trim();
-    if (r.exit() != 0) {
-      System.out.println("ctest failed:\n" + r.stdout() + r.stderr());
+    if (r.exit() == 0) {
+      return "pass ctest: " + summary;
     }
-    return (r.exit() == 0 ? "pass" : "FAIL(" + r.exit() + ")") + " ctest: " + summary;
+    System.out.println("ctest failed:\n" + r.stdout() + r.stderr());
+    List<String> failed = r.stdout().lines().map(String::trim).filter(l -> l.matches("\\d+ - \\S+ \\(.*\\)"))
+        .map(l -> l.replaceAll("^\\d+ - (\\S+) .*", "$1")).toList();
+    if (objectsIdentical && !failed.isEmpty()) {
+      Commands.Result again = Commands.run(build, Map.of(), 1200, List.of("ctest", "--rerun-failed", "--output-on-failure", "--timeout", "600"));
+      if (again.exit() == 0) {
+        return "pass ctest: " + summary + "; " + failed + " failed once and passed on a re-run (objects identical to the local build's)";
+      }
+      System.out.println("ctest re-run failed:\n" + again.stdout() + again.stderr());
+    }
+    return "FAIL(" + r.exit() + ") ctest: " + summary;
   }
 
   /** Object and split-DWARF files relative to the build tree, without CMake's -flto probe (LTO objects are never reproducible). */
