@@ -284,7 +284,7 @@ final class ChaosCase {
       while (System.nanoTime() < until && !make.awaitExit(1_000)) {
         partition.refresh();
       }
-      notes.add(partition.ports() + " ports cut");
+      notes.add(partition.ports() + " ports cut" + (partition.whole() ? ", and all it sent" : ", its new connections from the next refresh"));
     }
     return System.currentTimeMillis();
   }

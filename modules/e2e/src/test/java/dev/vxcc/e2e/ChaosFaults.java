@@ -3,6 +3,7 @@ package dev.vxcc.e2e;
 import dev.vxcc.testkit.Commands;
 import dev.vxcc.testkit.NodeProcess;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,19 +47,67 @@ final class ChaosFaults {
     }
   }
 
+  /** Where cgroup v2 is mounted (the unified hierarchy), or null: iptables matches a cgroup only there. */
+  static Path cgroup2() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
+        String[] f = line.split(" ");
+        if (f.length > 2 && f[2].equals("cgroup2")) {
+          return Path.of(f[1]);
+        }
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return null;
+  }
+
   /**
-   * Cuts every TCP port a node uses on loopback (its listening ports and the local ends of its
-   * connections) in both directions. A connection the node opens after the cut gets its own port
-   * dropped at the next {@link #refresh}, so it may get through for up to one refresh period.
+   * Cuts a node off on loopback: every TCP port it uses (its listening ports and the local ends of
+   * its connections) is dropped in both directions, and, where cgroup v2 is mounted, everything its
+   * processes send on loopback is dropped too (its processes moved to a cgroup of their own, which
+   * an OUTPUT rule matches), so a connection it opens after the cut gets nowhere either. Without
+   * cgroup v2 such a connection gets through until the next {@link #refresh} cuts its port (up to a
+   * second): enough for Hazelcast to merge in the middle of the cut and split again.
    */
   static final class Partition implements AutoCloseable {
     private static final Pattern SOCKET = Pattern.compile("^\\S+\\s+\\S+\\s+\\S+\\s+\\S+:(\\d+)\\s+\\S+.*pid=(\\d+),");
     private final NodeProcess node;
     private final Set<Integer> cut = new TreeSet<>();
+    private final Path root = cgroup2();
+    private Path group;
 
     Partition(NodeProcess node) throws IOException, InterruptedException {
       this.node = node;
+      if (root != null) {
+        group = Files.createDirectories(root.resolve("vxcc-chaos-" + node.pid()));
+        for (long pid : tree(node)) {
+          move(pid, group);
+        }
+        outputRule("-I");
+      }
       refresh();
+    }
+
+    /** A process that has ended meanwhile needs no moving. */
+    private static void move(long pid, Path to) throws IOException {
+      try {
+        Files.writeString(to.resolve("cgroup.procs"), Long.toString(pid));
+      } catch (IOException e) {
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          throw e;
+        }
+      }
+    }
+
+    /** Whether the node's own new connections are cut at once (cgroup v2), or only from the next refresh. */
+    boolean whole() {
+      return group != null;
+    }
+
+    private void outputRule(String op) throws IOException, InterruptedException {
+      Commands.run(Path.of("/"), Map.of(), 30, List.of("iptables", "-w", op, "OUTPUT", "-o", "lo", "-m", "cgroup", "--path",
+          root.relativize(group).toString(), "-j", "DROP")).orFail("iptables " + op + " OUTPUT cgroup " + group);
     }
 
     void refresh() throws IOException, InterruptedException {
@@ -86,9 +135,20 @@ final class ChaosFaults {
       return cut.size();
     }
 
-    /** Heals the partition: every rule this added is deleted. */
+    /** Heals the partition: every rule this added is deleted, and the node's processes leave the cgroup. */
     @Override
     public void close() throws IOException, InterruptedException {
+      if (group != null) {
+        try {
+          outputRule("-D");
+        } finally {
+          for (String pid : Files.readAllLines(group.resolve("cgroup.procs"))) {
+            move(Long.parseLong(pid.trim()), root);
+          }
+          Files.delete(group);
+          group = null;
+        }
+      }
       for (int port : cut) {
         rule("-D", port);
       }
