@@ -274,20 +274,28 @@ final class ChaosCase {
   }
 
   /**
-   * Cuts the node off for {@link #PARTITION_MS} or until the build ends (its TCP ports, refreshed
-   * each second so new connections are cut too; its wrappers' Unix socket stays, as on a real
-   * machine), then heals; returns when it was healed (epoch ms).
+   * Cuts the node off for {@link #PARTITION_MS} or until the build ends ({@link ChaosFaults.Partition};
+   * its wrappers' Unix socket stays, as on a real machine), then heals; returns when healing began
+   * (epoch ms).
    */
   private static long cutOff(NodeProcess node, Commands.Async make, List<String> notes) throws Exception {
-    try (ChaosFaults.Partition partition = new ChaosFaults.Partition(node)) {
+    ChaosFaults.Partition partition = new ChaosFaults.Partition(node);
+    long healing;
+    try {
       long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PARTITION_MS);
       while (System.nanoTime() < until && !make.awaitExit(1_000)) {
         partition.refresh();
       }
       notes.add(partition.ports() + " ports cut" + (partition.whole() ? ", and all it sent" : ", its new connections from the next refresh"));
+    } finally {
+      // Healing starts with the first rule removed (removing them all takes a few seconds on a
+      // loaded machine, and the node may merge back meanwhile): the notes count from here.
+      healing = System.currentTimeMillis();
+      partition.close();
     }
-    return System.currentTimeMillis();
+    return healing;
   }
+
 
   /** SIGSTOP for {@link #NODE_STOP_MS} or until the build ends, then SIGCONT; returns when it was resumed (epoch ms). */
   private static long freeze(NodeProcess node, Commands.Async make) throws Exception {
