@@ -15,8 +15,9 @@
 #   daemon-kill       kill -9 of the client daemon (wrappers must compile locally)
 #   daemon-stop       SIGSTOP of the client daemon for 20 s: wrappers give up on it within their
 #                     own timeouts (2 s to take a compile, 15 s per long poll) and compile locally
-#   servant-partition every loopback TCP port of a servant dropped with iptables for 20 s, then
-#                     healed (the note: time until it is back in the client's view, failed event-bus
+#   servant-partition every loopback TCP port of a servant dropped with iptables for 20 s, and all
+#                     its processes send (a cgroup v2 group an OUTPUT rule matches), then healed (the
+#                     note: time until it is back in the client's view and merged, failed event-bus
 #                     reconnects after healing and later than 30 s after it); "partition" is this one
 #   scheduler-partition  the same for the active scheduler (two schedulers; the note: the standby's
 #                     takeover from the cut, the client's view fresh, the cut-off one merged back
