@@ -80,11 +80,24 @@ final class ChaosFaults {
     Partition(NodeProcess node) throws IOException, InterruptedException {
       this.node = node;
       if (root != null) {
-        group = Files.createDirectories(root.resolve("vxcc-chaos-" + node.pid()));
-        for (long pid : tree(node)) {
-          move(pid, group);
+        Path g = root.resolve("vxcc-chaos-" + node.pid());
+        try {
+          Files.createDirectories(g);
+          for (long pid : tree(node)) {
+            move(pid, g);
+          }
+          group = g;
+          outputRule("-I");
+        } catch (IOException | AssertionError e) {
+          // A cgroup this machine will not let us make or fill (a container's read-only hierarchy),
+          // or an iptables without the cgroup match: the port rules alone still cut the node, with
+          // the leak described above.
+          for (String pid : Files.exists(g) ? Files.readAllLines(g.resolve("cgroup.procs")) : List.<String>of()) {
+            move(Long.parseLong(pid.trim()), root);
+          }
+          Files.deleteIfExists(g);
+          group = null;
         }
-        outputRule("-I");
       }
       refresh();
     }
