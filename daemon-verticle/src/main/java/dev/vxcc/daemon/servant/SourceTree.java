@@ -68,7 +68,8 @@ final class SourceTree {
    * Blocking: lays out the stage below jobDir and builds the bwrap command (without the
    * sandbox prefix).
    *
-   * @throws ExecutionEngine.BadTask for a task this servant cannot run faithfully
+   * @throws ExecutionEngine.BadTask for a task no servant can run
+   * @throws ExecutionEngine.Unable for one this servant cannot run faithfully (another may)
    */
   static Prepared prepare(Path jobDir, TreeTask task, Path compiler, BlobStore blobs, FileDigestCache hostDigests,
                           Sandbox sandbox) throws IOException {
@@ -93,15 +94,17 @@ final class SourceTree {
       Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(f.executable() ? "rwxr-xr-x" : "rw-r--r--"));
     }
     Path cwd = Path.of(task.cwd());
+    // This servant's own layout is in the way (its compiler may live in that top-level directory),
+    // not the task: declined, so the delegate tries another servant without blaming this one.
     if (system.containsKey(cwd.getName(0).toString())) {
-      throw new ExecutionEngine.BadTask("tree_cwd lies in a system directory of this servant");
+      throw new ExecutionEngine.Unable("tree_cwd " + cwd + " lies in a system directory of this servant");
     }
     Path cwdOnHost = stageDir(stage, staged, sandbox, cwd);
     Map<String, Path> outputs = new LinkedHashMap<>();
     for (String o : task.outputs()) {
       Path p = Path.of(o);
       if (system.containsKey(p.getName(0).toString())) {
-        throw new ExecutionEngine.BadTask("tree_outputs names a system directory of this servant: " + o);
+        throw new ExecutionEngine.Unable("tree_outputs names a system directory of this servant: " + o);
       }
       outputs.put(o, stageDir(stage, staged, sandbox, p.getParent()).resolve(p.getFileName().toString()));
     }

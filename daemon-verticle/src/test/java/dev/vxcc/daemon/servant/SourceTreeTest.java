@@ -362,6 +362,22 @@ class SourceTreeTest {
   }
 
   @Test
+  void aTreeInADirectoryThatIsASystemOneHereIsDeclinedNotBlamed() throws Exception {
+    Path compiler = COMPILERS.get(GXX);
+    Toolchains.require(Files.isExecutable(compiler), compiler.toString());
+    String out = root.resolve("build/obj/util.o").toString();
+    List<String> argv = List.of("-O2", "-I" + root.resolve("include"), "-o", out, "-c", root.resolve("src/util.cc").toString());
+    List<TreeFile> files = deps(compiler, argv);
+    // A servant whose compiler lives under /opt, say, counts /opt as its own: a user's tree there
+    // can still run on another servant, so this one declines rather than calls the task broken.
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> onLoop(() -> endpoint.queueTask(task(GXX, argv, "/usr/lib", files, List.of(out)))));
+    StatusException s = assertInstanceOf(StatusException.class, e.getCause());
+    assertEquals(GrpcStatus.FAILED_PRECONDITION, s.status());
+    assertTrue(s.message().contains("lies in a system directory of this servant"), s.message());
+  }
+
+  @Test
   void aBlobWhoseBytesDoNotMatchItsDigestIsRefused() throws Exception {
     byte[] data = "x".getBytes(StandardCharsets.UTF_8);
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,

@@ -49,7 +49,7 @@ class TreeTasksTest {
     work = E2e.work("tree-tasks");
     links = E2e.symlinks(work);
     // Not below the work directory: a servant counts its compiler's top-level directory as a system
-    // one and refuses trees whose files live there (see the closing note); /tmp it never counts.
+    // one and declines trees whose files live there (see the closing note); /tmp it never counts.
     slowDir = Files.createTempDirectory(Path.of("/tmp"), "vxcc-tree-tasks-compiler");
     Path slow = slowDir.resolve("g++");
     Files.writeString(slow, "#!/bin/sh\n[ \"$$\" -lt 10 ] && sleep 15\nexec /usr/bin/g++ \"$@\"\n");
