@@ -296,7 +296,6 @@ final class ChaosCase {
     return healing;
   }
 
-
   /** SIGSTOP for {@link #NODE_STOP_MS} or until the build ends, then SIGCONT; returns when it was resumed (epoch ms). */
   private static long freeze(NodeProcess node, Commands.Async make) throws Exception {
     ChaosFaults.signal(node, "STOP");
