@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-bench_need cmake:cmake make:make bwrap:bubblewrap
+bench_need cmake:cmake make:make
 bench_build_dist
 src=$(bash "$root/bench/lib/debian-source.sh" ninja-build)
 work="$root/target/bench/treefirst"; rm -rf "$work"; mkdir -p "$work"

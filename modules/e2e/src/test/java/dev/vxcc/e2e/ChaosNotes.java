@@ -63,14 +63,20 @@ final class ChaosNotes {
    * (their heartbeats reach it expired), which stales its event bus again until the merge.
    */
   static String mergedBack(NodeProcess node, Since ended) throws Exception {
+    long at = firstLogLineAfter(node, ChaosChecks.MERGING, ended);
+    return at > 0
+        ? String.format(java.util.Locale.ROOT, "merged back into the cluster %.1f s after " + ended.what(), (at - ended.at()) / 1000.0)
+        : "no merge logged within 60 s of " + ended.what() + " (the fault may have been too short for it to be dropped)";
+  }
+
+  /** When the node first logged a line containing {@code text} after the fault ended (epoch ms), polled for 60 s; 0 if never. */
+  private static long firstLogLineAfter(NodeProcess node, String text, Since ended) throws Exception {
     java.util.concurrent.atomic.AtomicLong at = new java.util.concurrent.atomic.AtomicLong();
-    boolean merged = E2e.pollUntil(60_000, () -> {
-      ChaosChecks.firstAfter(ChaosChecks.times(List.of(node), ChaosChecks.MERGING), ended.at()).ifPresent(at::set);
+    E2e.pollUntil(60_000, () -> {
+      ChaosChecks.firstAfter(ChaosChecks.times(List.of(node), text), ended.at()).ifPresent(at::set);
       return at.get() > 0;
     });
-    return merged
-        ? String.format(java.util.Locale.ROOT, "merged back into the cluster %.1f s after " + ended.what(), (at.get() - ended.at()) / 1000.0)
-        : "no merge logged within 60 s of " + ended.what() + " (the fault may have been too short for it to be dropped)";
+    return at.get();
   }
 
   /**
@@ -100,12 +106,8 @@ final class ChaosNotes {
    * from then on the cluster has one active scheduler again.
    */
   static String stoodBy(NodeProcess scheduler, Since ended) throws Exception {
-    java.util.concurrent.atomic.AtomicLong at = new java.util.concurrent.atomic.AtomicLong();
-    boolean done = E2e.pollUntil(60_000, () -> {
-      ChaosChecks.firstAfter(ChaosChecks.times(List.of(scheduler), ChaosChecks.STOOD_BY), ended.at()).ifPresent(at::set);
-      return at.get() > 0;
-    });
-    return done ? String.format(java.util.Locale.ROOT, "the cut-off scheduler stood by %.1f s after " + ended.what(), (at.get() - ended.at()) / 1000.0)
+    long at = firstLogLineAfter(scheduler, ChaosChecks.STOOD_BY, ended);
+    return at > 0 ? String.format(java.util.Locale.ROOT, "the cut-off scheduler stood by %.1f s after " + ended.what(), (at - ended.at()) / 1000.0)
         : "the cut-off scheduler did NOT stand by within 60 s of " + ended.what();
   }
 }
