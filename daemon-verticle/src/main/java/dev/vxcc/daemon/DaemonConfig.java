@@ -31,6 +31,10 @@ import java.util.List;
  *                   while every servant with the compiler runs them and no base dir asks for
  *                   checkout-independent keys, so a compile that prints is compiled once, snippets
  *                   and all; on by default (measured within the text path's noise, bench/treefirst.sh)
+ * @param dependInPlace daemon.dependInPlace: where this node's own servant is the only one for a
+ *                      compiler, compile the user's command once on the user's files, without a
+ *                      preprocessor pass, and key the result by the files it read (see HostCompile);
+ *                      off by default until it is measured faster (bench/onemachine.sh)
  */
 public record DaemonConfig(
     String token,
@@ -55,7 +59,8 @@ public record DaemonConfig(
     String baseDir,
     dev.vxcc.daemon.servant.ServantLimits servant,
     boolean sourceTree,
-    boolean sourceTreeFirst) {
+    boolean sourceTreeFirst,
+    boolean dependInPlace) {
 
   public static final String SECTION = "daemon";
   /** 2: servants compile gcc -g sources as files (QueueTaskRequest.input_mode). */
@@ -106,7 +111,8 @@ public record DaemonConfig(
         baseDir(j.getString("baseDir", "")),
         dev.vxcc.daemon.servant.ServantLimits.fromJson(j, j.getLong("taskTimeoutMs", 300_000L)),
         j.getBoolean("sourceTree", true),
-        j.getBoolean("sourceTreeFirst", true));
+        j.getBoolean("sourceTreeFirst", true),
+        j.getBoolean("dependInPlace", false));
   }
 
   private static String baseDir(String dir) {

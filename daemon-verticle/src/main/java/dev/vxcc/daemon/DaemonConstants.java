@@ -155,6 +155,14 @@ public final class DaemonConstants {
    * threads, so a burst of stores never delays the workers that start and collect compiles.
    */
   public static final String CACHE_FILL_POOL = "vxcc-cache-fill";
+  /** Depend-mode compiles on this machine's own files: starting them, reading what they read (HostCompile). */
+  public static final String HOST_COMPILE_POOL = "vxcc-host-compile";
+  /**
+   * Entries of the outputs' directories a depend-mode compile binds back into its view, at most:
+   * each costs a mount, and a build's object directories hold far fewer (an in-source build of a
+   * huge directory goes the usual in-place way instead).
+   */
+  public static final int HOST_MAX_BOUND_ENTRIES = 4000;
   public static final int CACHE_FILL_THREADS = 2;
   public static final int DIRECT_THREADS = 2;
   /** Directories whose missing names direct mode remembers (local/AbsentPaths); all forgotten when full. */

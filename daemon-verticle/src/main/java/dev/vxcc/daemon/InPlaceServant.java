@@ -21,14 +21,33 @@ public final class InPlaceServant implements Shareable {
     Future<WaitTaskResponse> run(QueueTaskRequest request, Future<Void> cancelled);
   }
 
+  /**
+   * What this machine's own compiles need to run on its own files (depend mode, without a
+   * preprocessor pass): the servant's private job root and its resource-limit prefix (prlimit).
+   * Offered only by a servant that runs source trees, since the same bubblewrap builds the view.
+   */
+  public record Host(java.nio.file.Path jobRoot, java.util.List<String> limits) {
+    public Host {
+      limits = java.util.List.copyOf(limits);
+    }
+  }
+
   private final Context context;
   private final String location;
   private final Runner runner;
+  private final Host host;
 
-  public InPlaceServant(Context context, String location, Runner runner) {
+  /** @param host null when this servant runs no source trees (then there is no depend mode here) */
+  public InPlaceServant(Context context, String location, Runner runner, Host host) {
     this.context = context;
     this.location = location;
     this.runner = runner;
+    this.host = host;
+  }
+
+  /** Null when this machine's compiles cannot run on its own files. */
+  public Host host() {
+    return host;
   }
 
   /** The servant's location, as the scheduler's view names it. */

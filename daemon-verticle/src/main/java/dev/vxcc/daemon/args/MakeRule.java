@@ -57,4 +57,18 @@ public final class MakeRule {
       cur.setLength(0);
     }
   }
+
+  /** The value of the last occurrence of an option ("-MF x" or "-MFx"), or null: the one gcc and clang obey. */
+  public static String lastValue(List<String> argv, String option) {
+    String v = null;
+    for (int i = 0; i < argv.size(); i++) {
+      String a = argv.get(i);
+      if (a.equals(option) && i + 1 < argv.size()) {
+        v = argv.get(++i);
+      } else if (a.startsWith(option) && a.length() > option.length()) {
+        v = a.substring(option.length());
+      }
+    }
+    return v;
+  }
 }

@@ -48,6 +48,16 @@ public final class TreeKey {
     return HexFormat.of().formatHex(key.digest());
   }
 
+  /**
+   * The key of a compile that ran as one user on that user's own files (depend mode): trusted by
+   * that user alone, so no other user's key is ever equal to it.
+   */
+  public static String owned(String treeKey, int uid) {
+    MessageDigest key = sha256();
+    key.update(("vxcc-host-owner-1\0" + uid + "\0" + treeKey).getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(key.digest());
+  }
+
   public static String cacheKey(String treeKey) {
     return CACHE_PREFIX + treeKey;
   }

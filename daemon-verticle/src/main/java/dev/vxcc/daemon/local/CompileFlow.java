@@ -48,6 +48,7 @@ final class CompileFlow {
   private final TreeFlow trees;
   private final TreeRouting routing;
   private final TextJobs jobs;
+  private final HostCompile hosts;
 
   CompileFlow(Vertx vertx, DaemonConfig cfg, LocalQuota quota, DistributedTaskRunner runner, DelegateStats stats,
       FileDigestCache digests, Supplier<Set<String>> clusterCompilers, ResultCache cache, TaskTable tasks, WorkerExecutor probes) {
@@ -64,6 +65,7 @@ final class CompileFlow {
     this.trees = new TreeFlow(vertx, cfg, runner, stats, digests, cache, direct);
     this.routing = new TreeRouting(vertx, cfg, clusterCompilers, runner::runsInPlace, tasks::now);
     this.jobs = new TextJobs(vertx, verdicts.identities(), cache, stats);
+    this.hosts = new HostCompile(vertx, cfg, stats, cache, direct, runner, () -> dev.vxcc.daemon.InPlaceServant.of(vertx));
   }
 
   /** Where compiles go and why; also the compilers this daemon knows. */
@@ -117,25 +119,42 @@ final class CompileFlow {
   /** A direct-mode hit answers at once; anything else preprocesses as before, remembering what to record. */
   private Future<Buffer> directFirst(PeerIdentity caller, Frames f, Verdict.Remote r, LocalTask t) {
     boolean skip = t.disallowCacheFill || "0".equals(r.env().get("VXCC_DIRECT"));
+    boolean host = hosts.applies(caller, r.compilerDigest(), t.baseDir);
+    // Depend mode's entries are the caller's alone, and so are the manifests that point at them.
+    String manifestDigest = host ? HostCompile.ownersDigest(r.compilerDigest(), caller.uid()) : r.compilerDigest();
     long lookupStarted = stats.phases.now();
     Future<DirectMode.Lookup> lookup = skip
         ? Future.succeededFuture(DirectMode.Lookup.OFF)
-        : direct.lookup(caller, r.compilerDigest(), t.decision, f.texts("arg"), Path.of(f.text("cwd")), r.env(), t.baseDir, t.cacheRead);
-    return lookup.map(l -> {
+        : direct.lookup(caller, manifestDigest, t.decision, f.texts("arg"), Path.of(f.text("cwd")), r.env(), t.baseDir, t.cacheRead);
+    return lookup.compose(l -> {
       if (!skip) {
         stats.phases.since(PhaseTimes.Phase.DIRECT_LOOKUP, lookupStarted);
       }
       if (l.hit().isPresent()) {
         stats.directHits.incrementAndGet();
         stats.cacheHits.incrementAndGet();
-        return l.hit().get();
+        return Future.succeededFuture(l.hit().get());
       }
       t.direct = l.probe();
       tasks.add(t);
+      if (host) {
+        return onHost(t, routing.treeRecipe(r, f));
+      }
       stats.preprocessorRuns.incrementAndGet();
       t.preprocessSentNanos = stats.phases.now();
-      return Directives.preprocess(t.id, argv(r.compiler(), t.decision.preprocessArgs()), quota.tryAcquire(caller.pid(), true));
+      return Future.succeededFuture(Directives.preprocess(t.id, argv(r.compiler(), t.decision.preprocessArgs()),
+          quota.tryAcquire(caller.pid(), true)));
     });
+  }
+
+  /** Depend mode ({@link HostCompile}); a compile it cannot take goes the usual in-place way, preprocessor first. */
+  private Future<Buffer> onHost(LocalTask t, Supplier<java.util.Optional<Decision.Remote>> recipe) {
+    t.directive = Promise.promise();
+    hosts.run(t, recipe, (task, reason, note) -> local(task.pid, reason, note, false))
+        .map(d -> d != null ? d : preprocessAgain(t, t.decision))
+        .recover(err -> Future.succeededFuture(remoteFailure(t, err)))
+        .onComplete(ar -> t.directive.tryComplete(ar.result()));
+    return await(t);
   }
 
   /**

@@ -25,6 +25,8 @@ final class DelegateStats implements io.vertx.core.shareddata.Shareable {
   final AtomicLong sharedRemote = new AtomicLong();
   /** Compiled on this node's own servant without the network: it was the only servant for the compiler. */
   final AtomicLong inPlace = new AtomicLong();
+  /** In place on the caller's own files, without a preprocessor pass (HostCompile); counted in inPlace too. */
+  final AtomicLong dependInPlace = new AtomicLong();
   /** Where remote tasks' time goes, phase by phase. */
   final PhaseTimes phases = new PhaseTimes(PhaseTimes.DELEGATE);
   /** Duplicates started for stragglers, and how many of them finished first. */
@@ -146,6 +148,7 @@ final class DelegateStats implements io.vertx.core.shareddata.Shareable {
         .put("sharedLocal", sharedLocal.get())
         .put("sharedRemote", sharedRemote.get())
         .put("inPlace", inPlace.get())
+        .put("dependInPlace", dependInPlace.get())
         .put("hedged", hedged.get())
         .put("hedgesWon", hedgesWon.get())
         .put("sourceTree", sourceTree.get())
@@ -188,6 +191,7 @@ final class DelegateStats implements io.vertx.core.shareddata.Shareable {
     sb.append(String.format("shared (this daemon)   %d%n", sharedLocal.get()));
     sb.append(String.format("shared (cluster)       %d%n", sharedRemote.get()));
     sb.append(String.format("in place (own servant) %d%n", inPlace.get()));
+    sb.append(String.format("  on your own files    %d%n", dependInPlace.get()));
     new TreeMap<>(remoteByServant).forEach((k, v) -> sb.append(String.format("  on %-19s %d%n", k, v.get())));
     if (!cacheMissByReason.isEmpty()) {
       sb.append("cache misses\n");

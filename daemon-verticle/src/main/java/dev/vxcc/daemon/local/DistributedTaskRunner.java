@@ -74,6 +74,10 @@ final class DistributedTaskRunner {
   }
 
   /** Whether a preprocessed-text task with this compiler would run on this node's own servant, without the network. */
+  InPlaceRunner inPlace() {
+    return inPlace;
+  }
+
   boolean runsInPlace(String compilerDigest) {
     return inPlace.target(compilerDigest) != null;
   }

@@ -24,6 +24,11 @@ final class FileAccess {
     this.gids = Set.copyOf(gids);
   }
 
+  /** The caller's groups, primary included. */
+  Set<Integer> groups() {
+    return gids;
+  }
+
   /** The peer's primary group plus its supplementary groups, as /proc shows them while it lives. */
   static FileAccess of(PeerIdentity peer) {
     Set<Integer> gids = new HashSet<>();

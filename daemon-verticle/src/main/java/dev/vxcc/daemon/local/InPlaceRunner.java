@@ -40,29 +40,36 @@ final class InPlaceRunner {
     return s != null && InPlacePolicy.inPlace(cluster.latest(), compilerDigest, s.location()) ? s : null;
   }
 
-  Future<RemoteResult> run(InPlaceServant s, RemoteJob job, Cancellation cancel) {
+  /** Work of this node's own servant under the same slots (a depend-mode compile, HostCompile). */
+  <T> Future<T> withSlot(java.util.function.Supplier<Future<T>> work) {
     long holder = nextHolder++;
     long asked = stats.phases.now();
     return slots.acquire(holder, false, Long.MAX_VALUE)
         .compose(granted -> {
           stats.phases.since(PhaseTimes.Phase.GRANT_WAIT, asked);
-          if (cancel.isCancelled()) {
-            return Future.failedFuture(new IllegalStateException("cancelled: " + cancel.reason()));
-          }
-          stats.inPlace.incrementAndGet();
-          return s.run(ServantSession.request(job, "", 0, dev.vxcc.api.v1.QueueTaskRequest.newBuilder()), cancel.future());
-        })
-        .compose(r -> {
-          if (r.getStatus() != TaskStatus.TASK_STATUS_DONE || r.getExitCode() < 0) {
-            return Future.failedFuture(new IllegalStateException("in-place compile on " + s.location() + " failed (" + r.getStatus() + ")"));
-          }
-          record(r);
-          return vertx.executeBlocking(() -> ServantSession.toResult(r, s.location(), maxResultBytes), false);
+          return work.get();
         })
         .eventually(() -> {
           slots.release(holder);
           return Future.succeededFuture();
         });
+  }
+
+  Future<RemoteResult> run(InPlaceServant s, RemoteJob job, Cancellation cancel) {
+    return withSlot(() -> {
+      if (cancel.isCancelled()) {
+        return Future.<RemoteResult>failedFuture(new IllegalStateException("cancelled: " + cancel.reason()));
+      }
+      stats.inPlace.incrementAndGet();
+      return s.run(ServantSession.request(job, "", 0, dev.vxcc.api.v1.QueueTaskRequest.newBuilder()), cancel.future())
+          .compose(r -> {
+            if (r.getStatus() != TaskStatus.TASK_STATUS_DONE || r.getExitCode() < 0) {
+              return Future.failedFuture(new IllegalStateException("in-place compile on " + s.location() + " failed (" + r.getStatus() + ")"));
+            }
+            record(r);
+            return vertx.executeBlocking(() -> ServantSession.toResult(r, s.location(), maxResultBytes), false);
+          });
+    });
   }
 
   private void record(WaitTaskResponse r) {

@@ -79,6 +79,17 @@ final class TreeRouting {
     };
   }
 
+  /**
+   * The invocation as a source tree, for running it in place on the caller's own files (depend
+   * mode): blocking, like {@link #recipe}, but marks nothing.
+   */
+  Supplier<Optional<Decision.Remote>> treeRecipe(Verdict.Remote r, Frames f) {
+    String tool = f.text("tool", r.compiler().getFileName().toString());
+    List<String> args = f.texts("arg");
+    Path cwd = Path.of(f.text("cwd"));
+    return () -> ArgumentClassifier.sourceTreeRecipe(tool, r.compiler(), args, cwd);
+  }
+
   /** A compile that goes to a source tree at once, and whether because this daemon saw it print. */
   record AtOnce(Decision.Remote tree, boolean knownToPrint) {}
 

@@ -12,14 +12,14 @@ import java.util.Map;
  * __TIME__ are fixed by SOURCE_DATE_EPOCH; __TIMESTAMP__ (a file's mtime) never is. A mention in
  * a comment counts too: a few needless misses buy never a wrong hit. Thread-safe; blocking.
  */
-final class ClockMacros {
+public final class ClockMacros {
   static final int DATE_OR_TIME = 1;
   static final int TIMESTAMP = 2;
 
   private final int maxEntries;
   private final LinkedHashMap<String, Integer> byDigest;
 
-  ClockMacros(int maxEntries) {
+  public ClockMacros(int maxEntries) {
     this.maxEntries = maxEntries;
     this.byDigest = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
@@ -30,7 +30,7 @@ final class ClockMacros {
   }
 
   /** The macros the file names, as flags; the file must have this digest (its caller checked). */
-  int of(String digest, Path file) throws IOException {
+  public int of(String digest, Path file) throws IOException {
     synchronized (this) {
       Integer known = byDigest.get(digest);
       if (known != null) {
@@ -61,7 +61,7 @@ final class ClockMacros {
   }
 
   /** Whether a compile that read files with these flags gives the same result next time. */
-  static boolean repeatable(int flags, String sourceDateEpoch) {
+  public static boolean repeatable(int flags, String sourceDateEpoch) {
     return (flags & TIMESTAMP) == 0 && ((flags & DATE_OR_TIME) == 0 || !sourceDateEpoch.isEmpty());
   }
 

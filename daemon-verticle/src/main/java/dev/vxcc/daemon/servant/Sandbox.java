@@ -39,6 +39,12 @@ public record Sandbox(List<String> prefix, int uid, int gid, boolean compilersAs
     return all;
   }
 
+  /** The resource limits alone (prlimit up to its "--"), without the change of user: empty without prlimit. */
+  public List<String> limitsPrefix() {
+    int end = prefix.indexOf("--");
+    return end > 0 && prefix.get(0).endsWith("/prlimit") ? List.copyOf(prefix.subList(0, end + 1)) : List.of();
+  }
+
   /** Creates a directory the compiler must write (output, temp), owned by it; nobody else may enter it. */
   public Path ownDir(Path dir) throws IOException {
     Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -92,7 +98,7 @@ public record Sandbox(List<String> prefix, int uid, int gid, boolean compilersAs
     return TOOL_DIRS.stream().map(d -> d.resolve(name)).filter(Files::isExecutable).findFirst().orElse(null);
   }
 
-  static int daemonUid() {
+  public static int daemonUid() {
     try {
       return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     } catch (IOException | RuntimeException e) {

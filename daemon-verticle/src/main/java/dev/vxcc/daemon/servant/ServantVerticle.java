@@ -163,7 +163,8 @@ public final class ServantVerticle extends VerticleBase {
           // Only a servant that serves at all compiles in place: one that refuses to run compilers as
           // root must not do so for its own machine either.
           if (engine.maxTasks() > 0) {
-            inPlace = new InPlaceServant(context, location, endpoint::runInPlace);
+            inPlace = new InPlaceServant(context, location, endpoint::runInPlace,
+                engine.sourceTree() && cfg.dependInPlace() ? new InPlaceServant.Host(jobRoot, sandbox.limitsPrefix()) : null);
             InPlaceServant.publish(vertx, inPlace);
           }
           Drain.register(vertx, deploymentID(), this::drain);

@@ -157,7 +157,7 @@ final class SourceTree {
         }
       }
     } else {
-      String mf = valueOf(task.argv(), "-MF");
+      String mf = dev.vxcc.daemon.args.MakeRule.lastValue(task.argv(), "-MF");
       if ((depOptions.contains("-MD") || depOptions.contains("-MMD")) && mf != null) {
         Path abs = cwd.resolve(mf).normalize();
         depFile = outputs.get(abs.toString());
@@ -297,18 +297,5 @@ final class SourceTree {
       }
     }
     return out;
-  }
-
-  private static String valueOf(List<String> argv, String option) {
-    String v = null;
-    for (int i = 0; i < argv.size(); i++) {
-      String a = argv.get(i);
-      if (a.equals(option) && i + 1 < argv.size()) {
-        v = argv.get(++i);
-      } else if (a.startsWith(option) && a.length() > option.length()) {
-        v = a.substring(option.length());
-      }
-    }
-    return v;
   }
 }
