@@ -140,6 +140,9 @@ final class HostCompile {
       LOG.debug("task {} ({}) goes the usual way: {}", t.id, tree.sourcePath(), e.getMessage());
       delete(dir);
       return null;
+    } catch (IOException e) {
+      delete(dir);
+      throw e;
     }
     List<String> cmd = new ArrayList<>(s.host().limits());
     if (switchUser) {
