@@ -299,19 +299,6 @@ final class HostCompile {
 
   /** Blocking; never follows links, so whatever the compile's user left there deletes only itself. */
   private static void delete(Path dir) {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> {
-        try {
-          Files.deleteIfExists(x);
-        } catch (IOException e) {
-          LOG.debug("not deleted: {}", x);
-        }
-      });
-    } catch (IOException | java.io.UncheckedIOException e) {
-      LOG.debug("job directory {} not removed: {}", dir, e.toString());
-    }
+    dev.vxcc.daemon.servant.JobRoot.deleteQuietly(dir);
   }
 }

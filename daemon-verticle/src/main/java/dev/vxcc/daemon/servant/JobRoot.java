@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * listable by others (mode 711), so that one compile cannot find another's files. The owner's pid
  * is kept in a file inside, readable only by the daemon, for cleaning up after a crash.
  */
-final class JobRoot {
+public final class JobRoot {
   private static final Logger LOG = LoggerFactory.getLogger(JobRoot.class);
   static final String PREFIX = "vxcc-servant-";
   private static final String OWNER = "owner.pid";
@@ -58,7 +58,7 @@ final class JobRoot {
   }
 
   /** Blocking; never follows links (Files.walk does not), so a planted link deletes only itself. */
-  static void deleteQuietly(Path dir) {
+  public static void deleteQuietly(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
