@@ -1,6 +1,7 @@
 package dev.vxcc.daemon.identity;
 
 import dev.vxcc.api.v1.DriverFamily;
+import dev.vxcc.common.util.ByteSearch;
 import dev.vxcc.common.util.Digests;
 import dev.vxcc.daemon.args.CompilerFamily;
 import dev.vxcc.daemon.args.Decision;
@@ -183,15 +184,14 @@ public final class TaskKeyBuilder {
 
   /**
    * One pass for every macro that changes how a source is handled (a hot loop: sources run to
-   * megabytes): all of them start with two underscores.
+   * megabytes): all of them start with two underscores, found a word at a time.
    */
   static Needles scan(byte[] b) {
     boolean baseFile = false;
     boolean clock = false;
-    for (int i = 0, last = b.length - SHORTEST_NEEDLE; i <= last && !(baseFile && clock); i++) {
-      if (b[i] != '_' || b[i + 1] != '_') {
-        continue;
-      }
+    int last = b.length - SHORTEST_NEEDLE;
+    for (int i = ByteSearch.indexOfPair(b, (byte) '_', 0); i >= 0 && i <= last && !(baseFile && clock);
+        i = ByteSearch.indexOfPair(b, (byte) '_', i + 1)) {
       byte c = b[i + 2];
       if (c == 'B') {
         baseFile |= at(b, i, BASE_FILE);

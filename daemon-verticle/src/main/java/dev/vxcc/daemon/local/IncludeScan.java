@@ -1,8 +1,10 @@
 package dev.vxcc.daemon.local;
 
+import dev.vxcc.common.util.ByteSearch;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,50 +23,58 @@ final class IncludeScan {
   record Includes(Path main, Map<Path, Path> includer) {}
 
   /**
+   * Callers pass only texts whose task key found no clock read ({@link
+   * dev.vxcc.daemon.identity.TaskKeyBuilder}: any mention of {@code __DATE__}, {@code __TIME__} or
+   * {@code __TIMESTAMP__}, even in a comment), so that such a source is never served without
+   * compiling; this scan does not look again.
+   *
    * @return empty when the text cannot be trusted to name its inputs (an unparseable marker, or no
-   *     marker at all) or reads the clock, so that nothing is recorded for it
+   *     marker at all), so that nothing is recorded for it
    */
   static Optional<Includes> scan(byte[] text, Path cwd) {
-    if (readsClock(text)) {
-      return Optional.empty();
-    }
     Map<Path, Path> includer = new LinkedHashMap<>();
+    // A header's name comes back in the marker of every return to it: resolved once.
+    Map<String, Path> resolved = new HashMap<>();
     List<Path> stack = new ArrayList<>();
     Path main = null;
-    int i = 0;
-    int n = text.length;
-    while (i < n) {
-      int end = i;
-      while (end < n && text[end] != '\n') {
-        end++;
+    // Markers start a line with '#': only those are read, the lines between are skipped whole.
+    for (int i = ByteSearch.indexOf(text, (byte) '#', 0), end; i >= 0; i = ByteSearch.indexOf(text, (byte) '#', end + 1)) {
+      end = lineEnd(text, i);
+      if (i > 0 && text[i - 1] != '\n') {
+        continue;
       }
-      if (text[i] == '#') {
-        Marker m = marker(text, i, end);
-        if (m == Marker.BAD) {
-          return Optional.empty();
-        }
-        if (m != null) {
-          // Pseudo-files (<built-in>, <command-line>) are entered and left like files: kept on
-          // the stack as null so that their "return" marker pops the right level.
-          Path p = m.name.startsWith("<") ? null : cwd.resolve(m.name).normalize();
-          if (main == null) {
-            if (p != null) {
-              main = p;
-              stack.add(p);
-            }
-          } else if (m.flag == 1) {
-            if (p != null) {
-              includer.putIfAbsent(p, nearestFile(stack, main));
-            }
-            stack.add(p);
-          } else if (m.flag == 2 && stack.size() > 1) {
-            stack.remove(stack.size() - 1);
-          }
-        }
+      Marker m = marker(text, i, end);
+      if (m == Marker.BAD) {
+        return Optional.empty();
       }
-      i = end + 1;
+      if (m == null || (main != null && m.flag != 1)) {
+        if (m != null && m.flag == 2 && stack.size() > 1) {
+          stack.remove(stack.size() - 1);
+        }
+        continue;
+      }
+      // Pseudo-files (<built-in>, <command-line>) are entered and left like files: kept on
+      // the stack as null so that their "return" marker pops the right level.
+      String name = m.name();
+      Path p = name.startsWith("<") ? null : resolved.computeIfAbsent(name, k -> cwd.resolve(k).normalize());
+      if (main == null) {
+        if (p != null) {
+          main = p;
+          stack.add(p);
+        }
+      } else {
+        if (p != null) {
+          includer.putIfAbsent(p, nearestFile(stack, main));
+        }
+        stack.add(p);
+      }
     }
     return main == null ? Optional.empty() : Optional.of(new Includes(main, includer));
+  }
+
+  private static int lineEnd(byte[] text, int from) {
+    int end = ByteSearch.indexOf(text, (byte) '\n', from);
+    return end < 0 ? text.length : end;
   }
 
   private static Path nearestFile(List<Path> stack, Path main) {
@@ -76,8 +86,20 @@ final class IncludeScan {
     return main;
   }
 
-  private record Marker(String name, int flag) {
-    static final Marker BAD = new Marker("", -1);
+  /** The name is decoded only when asked: most markers are returns and line jumps. */
+  private record Marker(byte[] text, int nameStart, int nameEnd, boolean escaped, int flag) {
+    static final Marker BAD = new Marker(new byte[0], 0, 0, false, -1);
+
+    String name() {
+      if (!escaped) {
+        return new String(text, nameStart, nameEnd - nameStart, StandardCharsets.UTF_8);
+      }
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(nameEnd - nameStart);
+      for (int i = nameStart; i < nameEnd; i++) {
+        out.write(text[i] == '\\' ? text[++i] : text[i]);
+      }
+      return out.toString(StandardCharsets.UTF_8);
+    }
   }
 
   /** A linemarker line, null for any other directive, BAD for a marker we cannot read. */
@@ -96,7 +118,8 @@ final class IncludeScan {
       return null;
     }
     i += 2;
-    java.io.ByteArrayOutputStream name = new java.io.ByteArrayOutputStream();
+    int nameStart = i;
+    boolean escaped = false;
     while (true) {
       if (i >= end) {
         return Marker.BAD;
@@ -106,21 +129,18 @@ final class IncludeScan {
         break;
       }
       if (c == '\\') {
-        if (i + 1 >= end) {
+        // Only \\ and \" are read; octal escapes (unusual bytes in a file name) are not worth
+        // the risk of a wrong path.
+        if (i + 1 >= end || (t[i + 1] != '\\' && t[i + 1] != '"')) {
           return Marker.BAD;
         }
-        byte e = t[i + 1];
-        if (e == '\\' || e == '"') {
-          name.write(e);
-          i += 2;
-          continue;
-        }
-        // Octal escapes (unusual bytes in a file name): not worth the risk of a wrong path.
-        return Marker.BAD;
+        escaped = true;
+        i += 2;
+        continue;
       }
-      name.write(c);
       i++;
     }
+    int nameEnd = i;
     int flag = 0;
     i++;
     while (i < end && t[i] == ' ') {
@@ -129,38 +149,7 @@ final class IncludeScan {
     if (i < end && t[i] >= '1' && t[i] <= '2' && (i + 1 == end || t[i + 1] == ' ' || t[i + 1] == '\r')) {
       flag = t[i] - '0';
     }
-    return new Marker(name.toString(StandardCharsets.UTF_8), flag);
+    return new Marker(t, nameStart, nameEnd, escaped, flag);
   }
 
-  private static final byte[][] CLOCK = {bytes("__TIME__"), bytes("__DATE__"), bytes("__TIMESTAMP__")};
-
-  /** Any mention at all, even in a comment: such sources are never served without compiling. */
-  static boolean readsClock(byte[] text) {
-    for (int i = 0; i + 8 <= text.length; i++) {
-      if (text[i] == '_' && text[i + 1] == '_') {
-        for (byte[] needle : CLOCK) {
-          if (startsWith(text, i, needle)) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
-  }
-
-  private static boolean startsWith(byte[] text, int at, byte[] needle) {
-    if (at + needle.length > text.length) {
-      return false;
-    }
-    for (int j = 0; j < needle.length; j++) {
-      if (text[at + j] != needle[j]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
-  }
 }

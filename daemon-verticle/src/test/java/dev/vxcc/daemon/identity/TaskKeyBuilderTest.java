@@ -84,7 +84,7 @@ class TaskKeyBuilderTest {
     Random r = new Random(10);
     List<String> all = new java.util.ArrayList<>(fixed);
     String alphabet = "_DATEIMSBFL x";
-    for (int n = 0; n < 5000; n++) {
+    for (int n = 0; n < 50_000; n++) {
       StringBuilder sb = new StringBuilder();
       int len = r.nextInt(40);
       for (int i = 0; i < len; i++) {
