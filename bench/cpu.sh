@@ -14,22 +14,26 @@
 # The warm-up runs the client and servant paths as many times as a small build would (the JIT is still
 # compiling after a handful of tasks, and that CPU is not a per-task cost of a daemon that has built
 # anything). After the rows, each JVM's CPU per task by thread group (event loop, workers, JIT, GC).
-# Usage: bench/cpu.sh [--tasks N] [--warmup N]   (defaults 30, 40; rows appended to $BENCH_TSV if set)
+# --standin-only: just the stand-in rows, for A/B runs of the daemons' own CPU with many tasks (each takes
+# well under a second); BENCH_DIST=<other checkout>/target/vxcc runs another build's daemons.
+# Usage: bench/cpu.sh [--tasks N] [--warmup N] [--standin-only]   (defaults 30, 40; rows appended to $BENCH_TSV if set)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/lib/common.sh"
 tasks=30
 warmup=40
+standin_only=""
 while [ $# -gt 0 ]; do
   case $1 in
     --tasks) tasks=$2; shift ;;
     --warmup) warmup=$2; shift ;;
-    *) echo "usage: $0 [--tasks N] [--warmup N]" >&2; exit 2 ;;
+    --standin-only) standin_only=1 ;;
+    *) echo "usage: $0 [--tasks N] [--warmup N] [--standin-only]" >&2; exit 2 ;;
   esac
   shift
 done
 bench_need distcc:distcc
-bench_build_dist
+[ -n "${BENCH_DIST:-}" ] || bench_build_dist
 . "$root/bench/lib/cluster.sh"
 work="$root/target/bench/cpu"; rm -rf "$work"; mkdir -p "$work/links" "$work/t" "$work/standin" "$work/distcc"
 chmod 1777 "$work/distcc"  # distccd drops to user distcc and writes its log here
@@ -151,17 +155,29 @@ echo "cpu: measuring the JVMs' idle CPU (10 s)" >&2
 idle_ms=10000; c0=$(own_ms "$client_pid"); s0=$(own_ms "$servant_pid"); sleep 10
 c_idle=$(( $(own_ms "$client_pid") - c0 )); s_idle=$(( $(own_ms "$servant_pid") - s0 ))
 before=$(stats)
-run plain;   plain_cpu=$tree
-run vxcc;    v_client=$c_own; v_servant=$s_own; v_total=$(( tree + c_tree + s_tree ))
+if [ -z "$standin_only" ]; then
+  run plain;   plain_cpu=$tree
+  run vxcc;    v_client=$c_own; v_servant=$s_own; v_total=$(( tree + c_tree + s_tree ))
+fi
 run standin; st_client=$c_own; st_servant=$s_own
-run distcc;  dc_total=$(( tree + d_tree ))
+[ -n "$standin_only" ] || { run distcc;  dc_total=$(( tree + d_tree )); }
 after=$(stats)
 remote=$(( $(bench_json_get remote <<<"$after") - $(bench_json_get remote <<<"$before") ))
+what="$tasks tasks one after another, warm; /proc/PID/stat utime+stime (CLK_TCK $hz), less idle CPU ($c_idle/$s_idle ms per 10 s client/servant)"
+if [ -n "$standin_only" ]; then
+  bench_row cpu "vxcc client daemon JVM CPU per task, stand-in" "$(per "$st_client")" ms "$tasks" "" "-" "$what; ~1 MB text, a compiler that takes no time; target <= 8 ms"
+  bench_row cpu "vxcc servant JVM CPU per task, stand-in" "$(per "$st_servant")" ms "$tasks" "" "-" "same; target <= 6 ms"
+  bench_row cpu "remote tasks counted by the client daemon" "$remote" tasks "$tasks" "" "-" "expected $tasks"
+  for jvm in client servant; do
+    echo "cpu: $jvm JVM, CPU per task by thread group (standin, idle CPU not subtracted):" >&2
+    python3 "$root/bench/lib/threadcpu.py" diff "$work/threads-$jvm-standin.0" "$work/threads-$jvm-standin.1" "$tasks" >&2
+  done
+  exit 0
+fi
 
 plain_per=$(per "$plain_cpu")
 v_over=$(awk -v t="$v_total" -v p="$plain_cpu" -v n="$tasks" 'BEGIN{printf "%.1f", (t-p)/n}')
 d_over=$(awk -v t="$dc_total" -v p="$plain_cpu" -v n="$tasks" 'BEGIN{printf "%.1f", (t-p)/n}')
-what="$tasks tasks one after another, warm; /proc/PID/stat utime+stime (CLK_TCK $hz), less idle CPU ($c_idle/$s_idle ms per 10 s client/servant)"
 bench_row cpu "plain g++ -O2 -c build.cc, CPU per compile" "$plain_per" ms "$tasks" "" "-" "getrusage of the compile; the baseline"
 bench_row cpu "vxcc client daemon JVM CPU per task, real TU" "$(per "$v_client")" ms "$tasks" "" "-" "$what; target <= 8 ms"
 bench_row cpu "vxcc servant JVM CPU per task, real TU" "$(per "$v_servant")" ms "$tasks" "" "-" "$what, compilers excluded; target <= 6 ms"

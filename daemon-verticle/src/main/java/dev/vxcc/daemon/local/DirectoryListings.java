@@ -5,8 +5,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,6 +27,8 @@ final class DirectoryListings {
 
   /** Names in each directory read so far, or UNREADABLE for one that could not be read whole. */
   private final Map<Path, Set<String>> listings = new HashMap<>();
+  /** Each asked directory's string when it is absolute and normalised (null otherwise). */
+  private final Map<Path, String> normalised = new HashMap<>();
   private final int maxListed;
 
   DirectoryListings() {
@@ -37,23 +41,52 @@ final class DirectoryListings {
 
   /** The shallowest missing path between dir and dir/name (a missing directory stands for all below it), or null. */
   Path firstMissing(Path dir, String name) {
-    Path p = dir;
-    for (Path part : Path.of(name)) {
-      Path parent = p;
-      p = p.resolve(part);
-      if (missing(parent, part.toString(), p)) {
-        return p.normalize();
+    List<String> parts = new ArrayList<>();
+    Path.of(name).forEach(part -> parts.add(part.toString()));
+    String missing = firstMissing(dir, parts.toArray(new String[0]));
+    return missing == null ? null : Path.of(missing);
+  }
+
+  /**
+   * {@link #firstMissing(Path, String)} for a name already split into its components, answered as
+   * a normalised path string: a recording asks thousands of times, nearly always about a path that
+   * is missing, and builds no path object until it keeps one.
+   */
+  String firstMissing(Path dir, String[] parts) {
+    Path parent = dir;
+    for (int k = 0; k < parts.length; k++) {
+      String part = parts[k];
+      boolean missing;
+      if (part.equals(".") || part.equals("..")) {
+        missing = Files.notExists(parent.resolve(part), LinkOption.NOFOLLOW_LINKS);
+      } else {
+        Set<String> names = listings.computeIfAbsent(parent, this::list);
+        missing = names == UNREADABLE ? Files.notExists(parent.resolve(part), LinkOption.NOFOLLOW_LINKS) : !names.contains(part);
+      }
+      if (missing) {
+        return reported(dir, parts, k);
+      }
+      if (k + 1 < parts.length) {
+        parent = parent.resolve(part);
       }
     }
     return null;
   }
 
-  private boolean missing(Path parent, String part, Path p) {
-    if (part.equals(".") || part.equals("..")) {
-      return Files.notExists(p, LinkOption.NOFOLLOW_LINKS);
+  /** dir/parts[0]/.../parts[last], normalised. */
+  private String reported(Path dir, String[] parts, int last) {
+    String base = normalised.computeIfAbsent(dir, d -> d.isAbsolute() && d.normalize().equals(d) ? d.toString() : null);
+    StringBuilder sb = new StringBuilder();
+    boolean plain = base != null;
+    for (int k = 0; k <= last; k++) {
+      plain &= !parts[k].isEmpty() && !parts[k].equals(".") && !parts[k].equals("..");
+      sb.append(k == 0 ? "" : "/").append(parts[k]);
     }
-    Set<String> names = listings.computeIfAbsent(parent, this::list);
-    return names == UNREADABLE ? Files.notExists(p, LinkOption.NOFOLLOW_LINKS) : !names.contains(part);
+    if (!plain) {
+      return dir.resolve(sb.toString()).normalize().toString();
+    }
+    // Lexically, a normalised absolute directory and plain names normalise by joining.
+    return base.endsWith("/") ? base + sb : base + "/" + sb;
   }
 
   /** Remembered like a listing, so that an unreadable directory is tried once (compared by identity). */

@@ -86,7 +86,7 @@ final class ManifestRecorder {
     ManifestEntry.Builder b = ManifestEntry.newBuilder().setResultKey(resultKey).setBaseDir(portable ? "" : p.baseDir());
     Set<Path> searched = searchDirs(scan.get());
     searched.addAll(p.includeDirs());
-    Set<Path> absent = new LinkedHashSet<>();
+    Set<String> absent = new LinkedHashSet<>();
     DirectoryListings paths = new DirectoryListings();
     for (Map.Entry<Path, Path> inc : scan.get().includer().entrySet()) {
       Path file = inc.getKey();
@@ -97,7 +97,7 @@ final class ManifestRecorder {
       // The searched directories, then the includer's own if it is not one of them (no copy per include).
       Path own = inc.getValue().getParent();
       boolean ownSearched = own == null || searched.contains(own);
-      for (String name : names(file)) {
+      for (String[] name : nameParts(file)) {
         for (Path dir : searched) {
           addMissing(absent, paths, dir, name);
         }
@@ -109,7 +109,7 @@ final class ManifestRecorder {
         return Optional.empty();
       }
     }
-    absent.forEach(a -> b.addAbsent(DirectManifests.file(a, "", p.baseDir())));
+    absent.forEach(a -> b.addAbsent(DirectManifests.file(Path.of(a), "", p.baseDir())));
     if (depFromDisk && p.dep().path() != null) {
       Path dep = p.access().readable(p.dep().path());
       byte[] content = Files.readAllBytes(dep);
@@ -122,8 +122,8 @@ final class ManifestRecorder {
     return e.getSerializedSize() > DaemonConstants.MANIFEST_MAX_BYTES / 2 ? Optional.empty() : Optional.of(e);
   }
 
-  private static void addMissing(Set<Path> absent, DirectoryListings paths, Path dir, String name) {
-    Path missing = paths.firstMissing(dir, name);
+  private static void addMissing(Set<String> absent, DirectoryListings paths, Path dir, String[] name) {
+    String missing = paths.firstMissing(dir, name);
     if (missing != null) {
       absent.add(missing);
     }
@@ -148,6 +148,20 @@ final class ManifestRecorder {
       }
     }
     return dirs;
+  }
+
+  /** {@link #names}, each split into its components. */
+  private static List<String[]> nameParts(Path file) {
+    List<String[]> names = new ArrayList<>();
+    int n = file.getNameCount();
+    for (int k = 1; k <= Math.min(2, n - 1); k++) {
+      String[] parts = new String[k];
+      for (int j = 0; j < k; j++) {
+        parts[j] = file.getName(n - k + j).toString();
+      }
+      names.add(parts);
+    }
+    return names;
   }
 
   /** How an #include may have spelled the file: its last one or two path components. */

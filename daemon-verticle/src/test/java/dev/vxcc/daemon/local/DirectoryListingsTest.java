@@ -45,9 +45,12 @@ class DirectoryListingsTest {
   void everyKindOfEntryAnswersAsLstatDid() throws Exception {
     tree();
     List<Path> dirs = List.of(root.resolve("inc"), root.resolve("inc/sys"), root.resolve("other"), root.resolve("missing"),
-        root.resolve("inc/plain"), root.resolve("inc/linkdir"), root.resolve("inc/dangling.h"), root);
+        root.resolve("inc/plain"), root.resolve("inc/linkdir"), root.resolve("inc/dangling.h"), root,
+        // Not normalised: listed as named, reported normalised.
+        root.resolve("inc/../other"), root.resolve("inc/linkdir/.."), Path.of("relative/dir"));
     List<String> names = List.of("a.h", "b.h", "sys/types.h", "sys/none.h", "none/x.h", "plain/x.h", "dangling.h", "dangling.h/x",
-        "linkdir/types.h", "linkdir/nope.h", "linkfile.h", "linkfile.h/x", "bits", "bits/x.h", "types.h", "inc/a.h", "inc/sys/types.h");
+        "linkdir/types.h", "linkdir/nope.h", "linkfile.h", "linkfile.h/x", "bits", "bits/x.h", "types.h", "inc/a.h", "inc/sys/types.h",
+        "../inc/a.h", "./a.h", "sys/../a.h", "../nope/x.h");
     DirectoryListings paths = new DirectoryListings();
     for (Path d : dirs) {
       for (String n : names) {
