@@ -66,10 +66,11 @@ final class ManifestRecorder {
   }
 
   private void save(DirectMode.Probe p, java.util.concurrent.Callable<Optional<ManifestEntry>> entry) {
-    pool.executeBlocking(entry, false)
-        .onSuccess(e -> {
-          if (e.isPresent()) {
-            cache.put(p.manifestKey(), DirectManifests.extend(p.manifest(), e.get()).toByteArray());
+    // Serialised on the worker too: a manifest runs to hundreds of kilobytes.
+    pool.executeBlocking(() -> entry.call().map(e -> DirectManifests.extend(p.manifest(), e).toByteArray()), false)
+        .onSuccess(bytes -> {
+          if (bytes.isPresent()) {
+            cache.put(p.manifestKey(), bytes.get());
             stats.manifestsRecorded.incrementAndGet();
           }
         })
