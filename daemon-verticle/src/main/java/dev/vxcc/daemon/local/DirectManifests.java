@@ -165,6 +165,24 @@ final class DirectManifests {
     return f.getBaseRelative() ? Path.of(baseDir).resolve(f.getPath()) : Path.of(f.getPath());
   }
 
+  /**
+   * {@link #file} for an absent path, given as a normalised absolute string: a recording keeps
+   * thousands of them and need not make a path object for each.
+   *
+   * @param base {@code Path.of(baseDir).toString()}, or "" when baseDir is empty
+   */
+  static IncludedFile absent(String path, String baseDir, String base) {
+    IncludedFile.Builder b = IncludedFile.newBuilder().setDigest("");
+    if (!base.isEmpty()) {
+      String prefix = base.endsWith("/") ? base : base + "/";
+      boolean under = path.equals(base) || path.startsWith(prefix);
+      if (under && !path.equals(baseDir)) {
+        return b.setPath(path.equals(base) ? "" : path.substring(prefix.length())).setBaseRelative(true).build();
+      }
+    }
+    return b.setPath(path).build();
+  }
+
   static IncludedFile file(Path p, String digest, String baseDir) {
     IncludedFile.Builder b = IncludedFile.newBuilder().setDigest(digest);
     if (!baseDir.isEmpty() && p.startsWith(baseDir) && !p.toString().equals(baseDir)) {

@@ -110,7 +110,8 @@ final class ManifestRecorder {
         return Optional.empty();
       }
     }
-    absent.forEach(a -> b.addAbsent(DirectManifests.file(Path.of(a), "", p.baseDir())));
+    String base = p.baseDir().isEmpty() ? "" : Path.of(p.baseDir()).toString();
+    absent.forEach(a -> b.addAbsent(DirectManifests.absent(a, p.baseDir(), base)));
     if (depFromDisk && p.dep().path() != null) {
       Path dep = p.access().readable(p.dep().path());
       byte[] content = Files.readAllBytes(dep);

@@ -189,4 +189,17 @@ class DirectManifestsTest {
       }
     }
   }
+
+  /** Absent paths written from strings read back as those written from paths did. */
+  @Test
+  void absentPathsFromStringsAreThoseFromPaths() {
+    List<String> paths = List.of("/", "/a", "/a/b", "/a/b/c.h", "/a/bc/d.h", "/ab", "/x/a/b/c.h", "/a/b/c/d/e.h");
+    List<String> bases = List.of("", "/", "/a", "/a/", "/a/b", "/a/b/", "/a//b", "/a/b/c.h", "a/b", "/a/../a/b", "/z");
+    for (String p : paths) {
+      for (String baseDir : bases) {
+        String base = baseDir.isEmpty() ? "" : Path.of(baseDir).toString();
+        assertEquals(DirectManifests.file(Path.of(p), "", baseDir), DirectManifests.absent(p, baseDir, base), p + " under " + baseDir);
+      }
+    }
+  }
 }
