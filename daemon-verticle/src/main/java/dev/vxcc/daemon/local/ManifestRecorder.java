@@ -45,7 +45,8 @@ final class ManifestRecorder {
   /**
    * After a clean compile that went through the preprocessor: what it read goes into the
    * manifest, unless any of it changed after the compile started (the text may be older than the
-   * files then) or the source reads the clock.
+   * files then). Only for cacheable results: a source that reads the clock is never recorded, and
+   * the caller's task key is what found that out ({@link IncludeScan#scan} does not look again).
    */
   void record(DirectMode.Probe p, long startedMillis, byte[] preprocessed, String resultKey, boolean portable) {
     save(p, () -> {
