@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # CPU of each pass a remote task makes over its preprocessed text (issue 12: "one pass over the
 # preprocessed bytes for every scan"), on ninja-build's src/build.cc as the delegate sends it
-# (g++ -E -fdirectives-only, ~1 MB): the servant's directive check, the task digest both sides
-# build, the delegate's direct-mode include list, with SHA-256 and zstd of the same bytes as
-# yardsticks. One thread, warm, median of N calls. Compare two builds by pointing VXCC_DIST at
-# another checkout's target/vxcc.
+# (g++ -E -fdirectives-only, ~2.7 MB): the servant's directive check, the task digest both sides
+# build, the delegate's direct-mode include list; SHA-256 and zstd of the same bytes as
+# yardsticks, and zstd at level 3 and with one reused context (the wire level's alternatives).
+# One thread, warm, median of N calls. Compare two builds by pointing VXCC_DIST at another
+# checkout's target/vxcc.
 # Usage: bench/scancost.sh [--rounds N]   (default 200)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

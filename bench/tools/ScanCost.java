@@ -31,6 +31,12 @@ public final class ScanCost {
     row("client: direct-mode include list (IncludeScan.scan)", rounds, () -> includes.invoke(null, text, cwd));
     row("reference: SHA-256 of the text", rounds, () -> Digests.hex(text));
     row("reference: zstd at the wire level", rounds, () -> Zstd.compress(text));
+    // The wire level and context reuse, chosen by measurement (issue 12).
+    row("choice: zstd level 3", rounds, () -> com.github.luben.zstd.Zstd.compress(text, 3));
+    try (com.github.luben.zstd.ZstdCompressCtx reused = new com.github.luben.zstd.ZstdCompressCtx()) {
+      reused.setLevel(Zstd.WIRE_LEVEL);
+      row("choice: zstd at the wire level, one context reused", rounds, () -> reused.compress(text));
+    }
   }
 
   private static void row(String what, int rounds, Callable<?> call) throws Exception {

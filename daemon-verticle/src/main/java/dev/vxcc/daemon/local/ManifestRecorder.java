@@ -140,9 +140,9 @@ final class ManifestRecorder {
     Set<Path> dirs = new LinkedHashSet<>();
     dirs.add(s.main().getParent());
     for (Path f : s.includer().keySet()) {
-      for (String name : names(f)) {
+      for (String[] name : nameParts(f)) {
         Path dir = f;
-        for (int i = Path.of(name).getNameCount(); i > 0 && dir != null; i--) {
+        for (int i = name.length; i > 0 && dir != null; i--) {
           dir = dir.getParent();
         }
         if (dir != null) {
@@ -153,7 +153,7 @@ final class ManifestRecorder {
     return dirs;
   }
 
-  /** {@link #names}, each split into its components. */
+  /** How an #include may have spelled the file: its last one or two path components, each split. */
   private static List<String[]> nameParts(Path file) {
     List<String[]> names = new ArrayList<>();
     int n = file.getNameCount();
@@ -163,16 +163,6 @@ final class ManifestRecorder {
         parts[j] = file.getName(n - k + j).toString();
       }
       names.add(parts);
-    }
-    return names;
-  }
-
-  /** How an #include may have spelled the file: its last one or two path components. */
-  private static List<String> names(Path file) {
-    List<String> names = new ArrayList<>();
-    int n = file.getNameCount();
-    for (int k = 1; k <= Math.min(2, n - 1); k++) {
-      names.add(file.subpath(n - k, n).toString());
     }
     return names;
   }

@@ -25,7 +25,6 @@ public final class SourceDirectives {
   private static final byte[] PCH_PREPROCESS = ascii("pch_preprocess");
   private static final byte[] COMMENT_END = ascii("*/");
   private static final byte[] DEFINE = ascii("define");
-  private static final byte[] NEWLINE = ascii("\n");
   private static final byte ORDINARY = 0;
   private static final byte NEWLINE_BYTE = 1;
   private static final byte BLANK = 2;
@@ -153,7 +152,7 @@ public final class SourceDirectives {
       } else if (kind == BLANK) {
         i++;
       } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
-        int end = indexOf(s, COMMENT_END, i + 2);
+        int end = ByteSearch.indexOf(s, COMMENT_END, i + 2);
         int stop = end < 0 ? n : end + 2;
         // gcc takes "# include" after a comment spanning lines as a directive.
         for (int k = i; k < stop && !lineStart; k++) {
@@ -189,7 +188,7 @@ public final class SourceDirectives {
           continue;
         }
         byte[] close = ascii(")" + new String(s, i + 2, open - (i + 2), StandardCharsets.ISO_8859_1) + "\"");
-        int end = indexOf(s, close, open + 1);
+        int end = ByteSearch.indexOf(s, close, open + 1);
         i = end < 0 ? n : end + close.length;
         lineStart = false;
       } else if (c == '"' || c == '\'') {
@@ -212,7 +211,7 @@ public final class SourceDirectives {
   /** Why the directive named by s[start, end) is refused, or null. */
   private static String directiveProblem(byte[] s, int start, int end) {
     // Definitions and linemarkers are most of a directives-only text: no string for them.
-    if (end - start == DEFINE.length && at(s, start, DEFINE) || digits(s, start, end)) {
+    if (end - start == DEFINE.length && ByteSearch.regionEquals(s, start, DEFINE) || digits(s, start, end)) {
       return null;
     }
     String name = new String(s, start, end - start, StandardCharsets.ISO_8859_1);
@@ -220,7 +219,7 @@ public final class SourceDirectives {
       return "preprocessor directive #" + name + " is not accepted on a servant (sources must be -fdirectives-only output)";
     }
     if (name.equals("pragma")) {
-      int eol = indexOf(s, NEWLINE, end);
+      int eol = ByteSearch.indexOf(s, (byte) '\n', end);
       String rest = new String(s, end, (eol < 0 ? s.length : eol) - end, StandardCharsets.ISO_8859_1);
       for (String w : PRAGMA_WORDS) {
         if (rest.contains(w)) {
@@ -255,7 +254,7 @@ public final class SourceDirectives {
       if (s[i] == ' ' || s[i] == '\t' || s[i] == '\f' || s[i] == 0x0b || s[i] == '\r') {
         i++;
       } else if (s[i] == '/' && i + 1 < s.length && s[i + 1] == '*') {
-        int end = indexOf(s, COMMENT_END, i + 2);
+        int end = ByteSearch.indexOf(s, COMMENT_END, i + 2);
         i = end < 0 ? s.length : end + 2;
       } else {
         return i;
@@ -281,14 +280,6 @@ public final class SourceDirectives {
       }
     }
     return Arrays.copyOf(out, o);
-  }
-
-  private static boolean at(byte[] s, int i, byte[] needle) {
-    return ByteSearch.regionEquals(s, i, needle);
-  }
-
-  private static int indexOf(byte[] s, byte[] needle, int from) {
-    return ByteSearch.indexOf(s, needle, from);
   }
 
   private static byte[] ascii(String s) {
