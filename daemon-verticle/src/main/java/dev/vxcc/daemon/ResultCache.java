@@ -135,12 +135,13 @@ public final class ResultCache {
         });
   }
 
-  public void put(String key, byte[] value) {
+  /** Completes when the cache answered (stored or refused), or at once without a cache; never fails. */
+  public Future<Void> put(String key, byte[] value) {
     CacheClient c = client;
     if (c == null) {
-      return;
+      return Future.succeededFuture();
     }
-    c.put(key, value)
+    return c.put(key, value)
         .onSuccess(v -> puts.incrementAndGet())
         .onFailure(e -> {
           failures.incrementAndGet();
@@ -150,7 +151,8 @@ public final class ResultCache {
           if (CacheClient.statusOf(e).isEmpty() && client == c) {
             lost("put failed: " + e.getMessage());
           }
-        });
+        })
+        .otherwiseEmpty();
   }
 
   public JsonObject stats() {

@@ -43,6 +43,8 @@ final class DelegateStats implements io.vertx.core.shareddata.Shareable {
   /** Preprocess directives given (first recipe and fallback). */
   final AtomicLong preprocessorRuns = new AtomicLong();
   final AtomicLong manifestsRecorded = new AtomicLong();
+  /** Recordings started and not yet answered by the cache: the next lookup may not see them. */
+  final AtomicLong manifestsInFlight = new AtomicLong();
   private final Map<String, AtomicLong> localByReason = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> remoteByServant = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> cacheMissByReason = new ConcurrentHashMap<>();
@@ -145,6 +147,7 @@ final class DelegateStats implements io.vertx.core.shareddata.Shareable {
         .put("directHits", directHits.get())
         .put("preprocessorRuns", preprocessorRuns.get())
         .put("manifestsRecorded", manifestsRecorded.get())
+        .put("manifestsInFlight", manifestsInFlight.get())
         .put("sharedLocal", sharedLocal.get())
         .put("sharedRemote", sharedRemote.get())
         .put("inPlace", inPlace.get())

@@ -3,6 +3,7 @@ package dev.vxcc.daemon.local;
 import dev.vxcc.api.v1.ManifestEntry;
 import dev.vxcc.daemon.DaemonConstants;
 import dev.vxcc.daemon.ResultCache;
+import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,15 +68,18 @@ final class ManifestRecorder {
   }
 
   private void save(DirectMode.Probe p, java.util.concurrent.Callable<Optional<ManifestEntry>> entry) {
+    stats.manifestsInFlight.incrementAndGet();
     // Serialised on the worker too: a manifest runs to hundreds of kilobytes.
     pool.executeBlocking(() -> entry.call().map(e -> DirectManifests.extend(p.manifest(), e).toByteArray()), false)
-        .onSuccess(bytes -> {
-          if (bytes.isPresent()) {
-            cache.put(p.manifestKey(), bytes.get());
-            stats.manifestsRecorded.incrementAndGet();
+        .compose(bytes -> {
+          if (bytes.isEmpty()) {
+            return Future.<Void>succeededFuture();
           }
+          stats.manifestsRecorded.incrementAndGet();
+          return cache.put(p.manifestKey(), bytes.get());
         })
-        .onFailure(err -> LOG.debug("no manifest recorded: {}", err.toString()));
+        .onFailure(err -> LOG.debug("no manifest recorded: {}", err.toString()))
+        .onComplete(done -> stats.manifestsInFlight.decrementAndGet());
   }
 
   private Optional<ManifestEntry> entry(DirectMode.Probe p, long started, IncludeScan.Includes scanned, String resultKey, boolean portable,

@@ -132,7 +132,7 @@ class CacheBuildTest {
     Build first = cleanBuild();
     reference = first.objects();
     assertEquals(reference.size(), first.remote(), "every object compiled remotely the first time: " + stats().encodePrettily());
-    awaitBloomRefreshAfter(System.currentTimeMillis());
+    stored();
 
     Build second = cleanBuild();
     assertEquals(reference.size(), second.hits(), "all hits: " + stats().encodePrettily());
@@ -184,7 +184,7 @@ class CacheBuildTest {
     Build one = cleanBuild(first, first.resolve("build"), Map.of("VXCC_BASE_DIR", first.toString()));
     assertEquals(reference.size(), one.remote(), "new keys: everything compiled once: " + stats().encodePrettily());
     assertSameObjects(reference, one.objects());
-    awaitBloomRefreshAfter(System.currentTimeMillis());
+    stored();
 
     Build two = cleanBuild(second, second.resolve("build"), Map.of("VXCC_BASE_DIR", second.toString()));
     assertEquals(reference.size(), two.hits(), "the other checkout's entries were reused: " + stats().encodePrettily());
@@ -271,7 +271,16 @@ class CacheBuildTest {
   }
 
   /** Whatever the last compiles stored (result and manifest) is visible to the next lookup. */
+  /** What the last compiles stored (results and the manifests recorded after them) is visible to lookups. */
   static void stored() throws Exception {
+    long deadline = System.currentTimeMillis() + 30_000;
+    // A manifest is recorded after the compile has answered: await it before the Bloom filter.
+    while (counter("manifestsInFlight") > 0) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("a manifest recording never ended: " + stats().encodePrettily());
+      }
+      Thread.sleep(50);
+    }
     awaitBloomRefreshAfter(System.currentTimeMillis());
   }
 
@@ -420,7 +429,7 @@ class CacheBuildTest {
       Commands.run(dir, env, 120, E2e.onPath("g++", "-O2", "-c", u + ".cc", "-o", u + ".o")).orFail("compile through vxcc");
     }
     assertEquals(units.size(), counter("remote") - remote, "each compiled on the servant: " + stats().encodePrettily());
-    awaitBloomRefreshAfter(System.currentTimeMillis());
+    stored();
 
     long hits = counter("cacheHits");
     for (String u : units) {
@@ -448,7 +457,7 @@ class CacheBuildTest {
     Build first = cleanBuild(leveldb, build, Map.of(), cmake, "leveldb", 4);
     assertEquals(local.objects().size(), first.remote(), "every object compiled remotely (and stored): " + stats().encodePrettily());
     E2e.assertIdentical(local.objects(), first.objects(), "leveldb through vxcc vs a local build");
-    awaitBloomRefreshAfter(System.currentTimeMillis());
+    stored();
 
     Build second = cleanBuild(leveldb, build, Map.of(), cmake, "leveldb", 8);
     assertEquals(0, second.preprocessed(), "no preprocessor ran: " + stats().encodePrettily());
