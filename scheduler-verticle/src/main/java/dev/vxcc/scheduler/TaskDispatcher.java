@@ -97,6 +97,12 @@ public final class TaskDispatcher {
           + " is older than the minimum " + config.minDaemonVersion() + "; upgrade the daemon");
     }
     RequestChecks.heartbeat(hb);
+    boolean known = servants.contains(hb.servantId());
+    if (hb.leaseMs() == 0 && !known) {
+      // A goodbye from a servant already forgotten (a redeployed servant says it once when it starts
+      // draining and again when it stops) must not bring it back, to be listed until the next sweep.
+      return new HeartbeatReply(List.of(), tokens.acceptable());
+    }
     int maxTasks = Math.max(hb.maxTasks(), 0);
     String reason = hb.notAcceptingReason();
     if (hb.leaseMs() == 0) {
@@ -104,7 +110,6 @@ public final class TaskDispatcher {
       reason = Servant.LEAVING;
     }
     Instant now = clock.instant();
-    boolean known = servants.contains(hb.servantId());
     Servant s = servants.update(hb, maxTasks, reason, now, now.plusMillis(hb.leaseMs()));
     if (!known) {
       log.info("Servant {} joined at {} ({} CPUs, maxTasks {})", s.id(), hb.location(), hb.numProcessors(), maxTasks);

@@ -133,6 +133,17 @@ class GrantLeaseTest {
   }
 
   @Test
+  void aSecondGoodbyeAfterTheSweepDoesNotBringTheServantBack() {
+    dispatcher.heartbeat(servant("a").build());
+    dispatcher.heartbeat(servant("a").leaseMs(0).build());
+    dispatcher.sweep();
+
+    dispatcher.heartbeat(servant("a").leaseMs(0).build());
+
+    assertEquals(0, dispatcher.view().servants().size());
+  }
+
+  @Test
   void freeingABatchSkipsUnknownIdsAndFreesTheRest() {
     dispatcher.heartbeat(servant("a").maxTasks(3).build());
     List<Long> ids = grantIds(3);

@@ -67,6 +67,8 @@ public final class ServantVerticle extends VerticleBase {
   private volatile Set<String> handedOverTokens = Set.of();
   private long handedOverUntilMs;
   private boolean stopping;
+  /** The scheduler heard from our drain that we leave: a second goodbye at stop would only be noise. */
+  private boolean saidGoodbye;
   private boolean warnedDenied;
   private long heartbeatTimer = -1;
   /** Fails a heartbeat in flight to a scheduler node that left, so the next goes to the new active one at once. */
@@ -221,6 +223,7 @@ public final class ServantVerticle extends VerticleBase {
     vertx.cancelTimer(heartbeatTimer);
     Future<?> left = SchedulerBus.request(vertx, Addresses.SCHEDULER_HEARTBEAT, beat(0).toJson(),
             new DeliveryOptions().setSendTimeout(DaemonConstants.SERVANT_LEAVE_TIMEOUT_MS))
+        .onSuccess(m -> saidGoodbye = true)
         .recover(e -> Future.succeededFuture());
     return left.compose(v -> Drain.until(vertx, () -> engine.held() == 0, boundMs))
         .onSuccess(idle -> LOG.info("servant {} drained{}", servantId, idle ? "" : " (bound reached with " + engine.held() + " jobs)"));
@@ -330,7 +333,7 @@ public final class ServantVerticle extends VerticleBase {
     Future<Void> killed = engine == null ? Future.succeededFuture() : engine.killAll();
     Future<Void> cacheClosed = cache == null ? Future.succeededFuture() : cache.stop();
     // Tell the scheduler at once that we are gone, rather than letting our lease run out.
-    Future<?> leaving = location == null ? Future.succeededFuture()
+    Future<?> leaving = location == null || saidGoodbye ? Future.succeededFuture()
         : SchedulerBus.request(vertx, Addresses.SCHEDULER_HEARTBEAT, beat(0).toJson(),
                 new DeliveryOptions().setSendTimeout(DaemonConstants.SERVANT_LEAVE_TIMEOUT_MS))
             .recover(e -> Future.succeededFuture());

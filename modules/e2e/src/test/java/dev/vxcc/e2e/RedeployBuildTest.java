@@ -137,11 +137,14 @@ class RedeployBuildTest {
         .orFail("a compile after the refused edit");
   }
 
-  /** The servant of the daemon on {@code host} in a daemon's copy of the scheduler's view, or {} while it has none. */
+  /**
+   * The serving servant of the daemon on {@code host} in a daemon's copy of the scheduler's view, or
+   * {} while it has none. A redeployed one is listed as leaving until the scheduler's next sweep.
+   */
   private static JsonObject servantOf(JsonObject stats, String host) {
     for (Object o : stats.getJsonArray("cluster", new JsonArray())) {
       JsonObject s = (JsonObject) o;
-      if (host.equals(s.getString("host"))) {
+      if (host.equals(s.getString("host")) && !"LEAVING".equals(s.getString("notAcceptingReason"))) {
         return s;
       }
     }
