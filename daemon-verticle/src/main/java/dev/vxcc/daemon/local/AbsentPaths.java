@@ -33,7 +33,8 @@ final class AbsentPaths {
   /** Names seen missing while the directory looked like {@code snapshot}. */
   private record Dir(Snapshot snapshot, Set<String> missing) {}
 
-  private final ConcurrentHashMap<Path, Dir> dirs = new ConcurrentHashMap<>();
+  /** By the directory's path string: lookups ask by strings and make no path object per place. */
+  private final ConcurrentHashMap<String, Dir> dirs = new ConcurrentHashMap<>();
   /** Names remembered in all directories (a little more after a race with a clear: only forgets sooner). */
   private final AtomicInteger names = new AtomicInteger();
   private final InstantSource clock;
@@ -49,42 +50,62 @@ final class AbsentPaths {
 
   final class View {
     /** Empty: the directory is not there (nor anything below it). Null value never stored. */
-    private final Map<Path, Optional<Snapshot>> seen = new HashMap<>();
+    private final Map<String, Optional<Snapshot>> seen = new HashMap<>();
     /** Directories the daemon could not look at: every path below them is checked on its own. */
-    private final Set<Path> doubtful = new java.util.HashSet<>();
+    private final Set<String> doubtful = new java.util.HashSet<>();
 
     /** Whether anything is at p, as far as the daemon can tell (doubt counts as present). */
     boolean present(Path p) {
       Path dir = p.getParent();
       Path name = p.getFileName();
-      if (dir == null || name == null || doubtful.contains(dir)) {
+      if (dir == null || name == null) {
         return !Files.notExists(p);
       }
-      Optional<Snapshot> s = seen.get(dir);
+      return present(dir.toString(), name.toString());
+    }
+
+    /**
+     * {@link #present(Path)} for {@code dir/name}, where dir is a normalised absolute path and name
+     * one or more plain components (no "." or ".."), given as strings.
+     */
+    boolean present(String dir, String name) {
+      int slash = name.lastIndexOf('/');
+      String parent = slash < 0 ? dir : join(dir, name.substring(0, slash));
+      String leaf = slash < 0 ? name : name.substring(slash + 1);
+      if (doubtful.contains(parent)) {
+        return !Files.notExists(Path.of(parent, leaf));
+      }
+      Optional<Snapshot> s = seen.get(parent);
       if (s == null) {
         try {
-          s = snapshot(dir);
+          s = snapshot(Path.of(parent));
         } catch (IOException | RuntimeException e) {
-          doubtful.add(dir);
-          return !Files.notExists(p);
+          doubtful.add(parent);
+          return !Files.notExists(Path.of(parent, leaf));
         }
-        seen.put(dir, s);
+        seen.put(parent, s);
       }
       if (s.isEmpty()) {
         return false;
       }
       Snapshot snap = s.get();
-      Dir known = dirs.get(dir);
-      if (known != null && known.snapshot().equals(snap) && known.missing().contains(name.toString())) {
+      Dir known = dirs.get(parent);
+      if (known != null && known.snapshot().equals(snap) && known.missing().contains(leaf)) {
         return false;
       }
+      Path p = Path.of(parent, leaf);
       if (!Files.notExists(p, LinkOption.NOFOLLOW_LINKS)) {
         // Something is there (a dangling link counts as nothing, as the compiler sees it), or doubt.
         return !Files.notExists(p);
       }
-      remember(dir, snap, name.toString());
+      remember(parent, snap, leaf);
       return false;
     }
+  }
+
+  /** dir/name for a normalised absolute dir ("/" included) and a relative name. */
+  static String join(String dir, String name) {
+    return dir.endsWith("/") ? dir + name : dir + "/" + name;
   }
 
   /** The directory as it is now; empty when it (or a directory above it) is missing or not a directory. */
@@ -106,7 +127,7 @@ final class AbsentPaths {
     return Optional.of(new Snapshot(key, nanos(a.lastModifiedTime()), nanos(ctime)));
   }
 
-  private void remember(Path dir, Snapshot snap, String name) {
+  private void remember(String dir, Snapshot snap, String name) {
     long newest = Math.max(snap.mtimeNanos(), snap.ctimeNanos()) / 1_000_000;
     if (clock.millis() - newest <= DaemonConstants.DIRECT_FRESH_FILE_MS) {
       return;

@@ -1,6 +1,7 @@
 package dev.vxcc.daemon.local;
 
 import com.google.protobuf.ByteString;
+import dev.vxcc.api.v1.AbsentGroup;
 import dev.vxcc.api.v1.IncludedFile;
 import dev.vxcc.api.v1.Manifest;
 import dev.vxcc.api.v1.ManifestEntry;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  * doubt is a miss.
  */
 final class DirectManifests {
-  static final String KEY_PREFIX = "manifest1-";
+  static final String KEY_PREFIX = "manifest2-";
   /** Stands for the base dir in stored paths and dependency files. */
   static final String BASE_MARK = "\0BASE\0";
   private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
@@ -40,6 +41,11 @@ final class DirectManifests {
 
     /** Whether anything is there, as far as anyone can tell (doubt counts as present). */
     boolean present(Path p);
+
+    /** {@link #present(Path)} of dir/name: a normalised absolute dir and plain relative components. */
+    default boolean present(String dir, String name) {
+      return present(Path.of(dir, name));
+    }
   }
 
   /**
@@ -114,7 +120,8 @@ final class DirectManifests {
     if (!RESULT_KEY.matcher(e.getResultKey()).matches()) {
       return "result key";
     }
-    if (e.getIncludesCount() + e.getAbsentCount() > DaemonConstants.MANIFEST_MAX_PATHS) {
+    long grouped = e.getAbsentGroupsList().stream().mapToLong(AbsentGroup::getNamesCount).sum();
+    if (e.getIncludesCount() + e.getAbsentCount() + grouped > DaemonConstants.MANIFEST_MAX_PATHS) {
       return "too many paths";
     }
     for (IncludedFile f : e.getIncludesList()) {
@@ -125,6 +132,23 @@ final class DirectManifests {
     for (IncludedFile f : e.getAbsentList()) {
       if (!f.getDigest().isEmpty() || pathProblem(f)) {
         return "absent " + f.getPath();
+      }
+    }
+    for (IncludedFile d : e.getAbsentDirsList()) {
+      boolean baseItself = d.getBaseRelative() && d.getPath().isEmpty();
+      if (!d.getDigest().isEmpty() || !baseItself && pathProblem(d)) {
+        return "absent dir " + d.getPath();
+      }
+    }
+    for (String n : e.getAbsentNamesList()) {
+      // normalised() refuses "." and ".." anywhere, so a name cannot climb out of its directory.
+      if (n.isEmpty() || n.startsWith("/") || n.indexOf('\0') >= 0 || !normalised(n)) {
+        return "absent name " + n;
+      }
+    }
+    for (AbsentGroup g : e.getAbsentGroupsList()) {
+      if (g.getDir() >= e.getAbsentDirsCount() || g.getNamesList().stream().anyMatch(n -> n >= e.getAbsentNamesCount())) {
+        return "absent group out of range";
       }
     }
     return null;
@@ -163,6 +187,14 @@ final class DirectManifests {
 
   static Path resolve(IncludedFile f, String baseDir) {
     return f.getBaseRelative() ? Path.of(baseDir).resolve(f.getPath()) : Path.of(f.getPath());
+  }
+
+  /** An absent_dirs entry as a normalised absolute path string (a base-relative "" is the base dir). */
+  static String dir(IncludedFile d, String base) {
+    if (!d.getBaseRelative()) {
+      return d.getPath();
+    }
+    return d.getPath().isEmpty() ? base : AbsentPaths.join(base, d.getPath());
   }
 
   /**
@@ -204,7 +236,8 @@ final class DirectManifests {
       }
       if (baseDir.isEmpty() && (e.getDepFile().toString(StandardCharsets.ISO_8859_1).indexOf('\0') >= 0
           || e.getIncludesList().stream().anyMatch(IncludedFile::getBaseRelative)
-          || e.getAbsentList().stream().anyMatch(IncludedFile::getBaseRelative))) {
+          || e.getAbsentList().stream().anyMatch(IncludedFile::getBaseRelative)
+          || e.getAbsentDirsList().stream().anyMatch(IncludedFile::getBaseRelative))) {
         continue;
       }
       if (satisfied(e, baseDir, files)) {
@@ -218,6 +251,16 @@ final class DirectManifests {
     for (IncludedFile f : e.getAbsentList()) {
       if (files.present(resolve(f, baseDir))) {
         return false;
+      }
+    }
+    String base = baseDir.isEmpty() ? "" : Path.of(baseDir).toString();
+    List<String> names = e.getAbsentNamesList();
+    for (AbsentGroup g : e.getAbsentGroupsList()) {
+      String dir = dir(e.getAbsentDirs(g.getDir()), base);
+      for (int i = 0; i < g.getNamesCount(); i++) {
+        if (files.present(dir, names.get(g.getNames(i)))) {
+          return false;
+        }
       }
     }
     for (IncludedFile f : e.getIncludesList()) {

@@ -212,6 +212,11 @@ final class DirectMode {
       public boolean present(Path p) {
         return places.present(p);
       }
+
+      @Override
+      public boolean present(String dir, String name) {
+        return places.present(dir, name);
+      }
     };
   }
 

@@ -53,6 +53,12 @@ final class DirectoryListings {
    * is missing, and builds no path object until it keeps one.
    */
   String firstMissing(Path dir, String[] parts) {
+    int k = missingAt(dir, parts);
+    return k < 0 ? null : reported(dir, parts, k);
+  }
+
+  /** The index of the first part that is missing below dir (dir/parts[0]/.../parts[k]), or -1 when all are there. */
+  int missingAt(Path dir, String[] parts) {
     Path parent = dir;
     for (int k = 0; k < parts.length; k++) {
       String part = parts[k];
@@ -64,13 +70,18 @@ final class DirectoryListings {
         missing = names == UNREADABLE ? Files.notExists(parent.resolve(part), LinkOption.NOFOLLOW_LINKS) : !names.contains(part);
       }
       if (missing) {
-        return reported(dir, parts, k);
+        return k;
       }
       if (k + 1 < parts.length) {
         parent = parent.resolve(part);
       }
     }
-    return null;
+    return -1;
+  }
+
+  /** Whether dir is absolute and normalised: then dir/name for plain names needs no normalising. */
+  boolean plain(Path dir) {
+    return normalised.computeIfAbsent(dir, d -> d.isAbsolute() && d.normalize().equals(d) ? d.toString() : null) != null;
   }
 
   /** dir/parts[0]/.../parts[last], normalised. */

@@ -92,7 +92,9 @@ final class ManifestRecorder {
     ManifestEntry.Builder b = ManifestEntry.newBuilder().setResultKey(resultKey).setBaseDir(portable ? "" : p.baseDir());
     Set<Path> searched = searchDirs(scan.get());
     searched.addAll(p.includeDirs());
+    // Directories spelled oddly (none, as the scan and the arguments resolve them) keep a path each.
     Set<String> absent = new LinkedHashSet<>();
+    AbsentGroups grouped = new AbsentGroups(p.baseDir());
     DirectoryListings paths = new DirectoryListings();
     for (Map.Entry<Path, Path> inc : scan.get().includer().entrySet()) {
       Path file = inc.getKey();
@@ -105,18 +107,19 @@ final class ManifestRecorder {
       boolean ownSearched = own == null || searched.contains(own);
       for (String[] name : nameParts(file)) {
         for (Path dir : searched) {
-          addMissing(absent, paths, dir, name);
+          addMissing(absent, grouped, paths, dir, name);
         }
         if (!ownSearched) {
-          addMissing(absent, paths, own, name);
+          addMissing(absent, grouped, paths, own, name);
         }
       }
-      if (absent.size() + b.getIncludesCount() > DaemonConstants.MANIFEST_MAX_PATHS) {
+      if (absent.size() + grouped.size() + b.getIncludesCount() > DaemonConstants.MANIFEST_MAX_PATHS) {
         return Optional.empty();
       }
     }
     String base = p.baseDir().isEmpty() ? "" : Path.of(p.baseDir()).toString();
     absent.forEach(a -> b.addAbsent(DirectManifests.absent(a, p.baseDir(), base)));
+    grouped.addTo(b);
     if (depFromDisk && p.dep().path() != null) {
       Path dep = p.access().readable(p.dep().path());
       byte[] content = Files.readAllBytes(dep);
@@ -129,11 +132,23 @@ final class ManifestRecorder {
     return e.getSerializedSize() > DaemonConstants.MANIFEST_MAX_BYTES / 2 ? Optional.empty() : Optional.of(e);
   }
 
-  private static void addMissing(Set<String> absent, DirectoryListings paths, Path dir, String[] name) {
-    String missing = paths.firstMissing(dir, name);
-    if (missing != null) {
-      absent.add(missing);
+  private static void addMissing(Set<String> absent, AbsentGroups grouped, DirectoryListings paths, Path dir, String[] name) {
+    int k = paths.missingAt(dir, name);
+    if (k < 0) {
+      return;
     }
+    if (!(paths.plain(dir) && plainNames(name) && grouped.add(dir, name, k))) {
+      absent.add(paths.firstMissing(dir, name));
+    }
+  }
+
+  private static boolean plainNames(String[] parts) {
+    for (String part : parts) {
+      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

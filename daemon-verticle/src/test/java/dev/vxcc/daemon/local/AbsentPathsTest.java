@@ -94,4 +94,21 @@ class AbsentPathsTest {
     Files.createSymbolicLink(link, b);
     assertTrue(absent.view().present(link.resolve("h.h")));
   }
+
+  /** Asked by directory and name, as grouped places are, the answers are those asked by path. */
+  @Test
+  void askedByDirectoryAndNameAsByPath() throws Exception {
+    Path inc = Files.createDirectories(tmp.resolve("inc"));
+    AbsentPaths absent = new AbsentPaths(LATER);
+    assertFalse(absent.view().present(inc.toString(), "sys/h.h"));
+    assertFalse(absent.view().present(inc.toString(), "h.h"));
+    Files.createDirectories(inc.resolve("sys"));
+    assertTrue(absent.view().present(inc.toString(), "sys"));
+    assertFalse(absent.view().present(inc.toString(), "sys/h.h"));
+    Files.writeString(inc.resolve("sys/h.h"), "\n");
+    Files.writeString(inc.resolve("h.h"), "\n");
+    assertTrue(absent.view().present(inc.toString(), "sys/h.h"));
+    assertTrue(absent.view().present(inc.toString(), "h.h"));
+    assertTrue(absent.view().present("/", tmp.getName(0).toString()));
+  }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.vxcc.api.v1.AbsentGroup;
 import dev.vxcc.api.v1.IncludedFile;
 import dev.vxcc.api.v1.Manifest;
 import dev.vxcc.api.v1.ManifestEntry;
@@ -60,7 +61,7 @@ class DirectManifestsTest {
   void keysIgnoreTheCheckoutDirectoryButNotArgumentsCompilerOrSource() {
     String one = key(List.of("-I/home/a/proj/include", "-c", "x.c"), "/home/a/proj/build", "/home/a/proj", D1);
     assertEquals(one, key(List.of("-I/home/b/p2/include", "-c", "x.c"), "/home/b/p2/build", "/home/b/p2", D1));
-    assertTrue(one.startsWith("manifest1-"));
+    assertTrue(one.startsWith("manifest2-"));
     assertNotEquals(one, key(List.of("-I/home/a/proj/include", "-c", "x.c", "-DX=2"), "/home/a/proj/build", "/home/a/proj", D1));
     assertNotEquals(one, key(List.of("-I/home/a/proj/include2", "-c", "x.c"), "/home/a/proj/build", "/home/a/proj", D1));
     assertNotEquals(one, key(List.of("-I/home/a/proj/include", "-c", "x.c"), "/home/a/proj/build", "/home/a/proj", D2));
@@ -146,7 +147,13 @@ class DirectManifestsTest {
         entry(D1).toBuilder().addIncludes(IncludedFile.newBuilder().setPath("relative.h").setDigest(D1)).build(),
         entry(D1).toBuilder().addIncludes(IncludedFile.newBuilder().setPath("/a/../b.h").setDigest(D1)).build(),
         entry(D1).toBuilder().addIncludes(IncludedFile.newBuilder().setPath("/a.h").setDigest("not hex")).build(),
-        entry(D1).toBuilder().addAbsent(IncludedFile.newBuilder().setPath("/a.h").setDigest(D1)).build());
+        entry(D1).toBuilder().addAbsent(IncludedFile.newBuilder().setPath("/a.h").setDigest(D1)).build(),
+        grouped("/usr/include", "../etc/passwd"),
+        grouped("/usr/include", "/etc/passwd"),
+        grouped("/usr/include", "a/./b.h"),
+        grouped("usr/include", "a.h"),
+        grouped("/usr/include", "a.h").toBuilder().addAbsentGroups(AbsentGroup.newBuilder().setDir(1).addNames(0)).build(),
+        grouped("/usr/include", "a.h").toBuilder().addAbsentGroups(AbsentGroup.newBuilder().setDir(0).addNames(1)).build());
     for (ManifestEntry e : hostile) {
       byte[] bytes = Manifest.newBuilder().addEntries(e).build().toByteArray();
       assertThrows(IllegalArgumentException.class, () -> DirectManifests.parse(bytes), e.toString());
@@ -188,6 +195,45 @@ class DirectManifestsTest {
         assertEquals(Path.of(s).normalize().toString().equals(s) && !climbs, DirectManifests.normalised(s), s);
       }
     }
+  }
+
+  private static ManifestEntry grouped(String dir, String name) {
+    return entry(D1).toBuilder().addAbsentDirs(IncludedFile.newBuilder().setPath(dir)).addAbsentNames(name)
+        .addAbsentGroups(AbsentGroup.newBuilder().setDir(0).addNames(0)).build();
+  }
+
+  /**
+   * Places stored by directory are checked as places stored one path each were: a file at any of
+   * them, in the checkout that reads the entry, is a miss; the base dir itself and a directory
+   * above it are handled like any other place under or outside it.
+   */
+  @Test
+  void placesGroupedByDirectoryAreCheckedInTheReadersCheckout() {
+    AbsentGroups places = new AbsentGroups("/a/proj");
+    assertTrue(places.add(Path.of("/a/proj"), new String[] {"h.h"}, 0));
+    assertTrue(places.add(Path.of("/a/proj/include/first"), new String[] {"h.h"}, 0));
+    assertTrue(places.add(Path.of("/usr/local/include"), new String[] {"sys", "h.h"}, 0));
+    assertTrue(places.add(Path.of("/usr/local/include"), new String[] {"h.h"}, 0));
+    assertTrue(places.add(Path.of("/usr/include"), new String[] {"sys", "h.h"}, 1));
+    assertTrue(places.add(Path.of("/usr/include"), new String[] {"sys", "h.h"}, 1), "twice is once");
+    assertFalse(places.add(Path.of("/a"), new String[] {"proj", "h.h"}, 1), "under the base dir: a path of its own");
+    assertEquals(5, places.size());
+    ManifestEntry.Builder b = entry(D1).toBuilder().clearAbsent();
+    places.addTo(b);
+    ManifestEntry recorded = DirectManifests.parse(Manifest.newBuilder().addEntries(b).build().toByteArray()).getEntries(0);
+    Manifest m = Manifest.newBuilder().addEntries(recorded).build();
+
+    assertEquals(Optional.of(recorded), DirectManifests.match(m, "/b/other", tree("/b/other")));
+    for (String shadow : List.of("/b/other/h.h", "/b/other/include/first/h.h", "/usr/local/include/sys", "/usr/local/include/h.h",
+        "/usr/include/sys/h.h")) {
+      FakeFiles files = tree("/b/other");
+      files.digests.put(Path.of(shadow), D2);
+      assertEquals(Optional.empty(), DirectManifests.match(m, "/b/other", files), shadow);
+    }
+    FakeFiles elsewhere = tree("/b/other");
+    elsewhere.digests.put(Path.of("/a/proj/h.h"), D2);
+    assertEquals(Optional.of(recorded), DirectManifests.match(m, "/b/other", elsewhere), "the recording checkout is not the reader's");
+    assertEquals(Optional.empty(), DirectManifests.match(m, "", tree("")), "base-relative directories need a base dir");
   }
 
   /** Absent paths written from strings read back as those written from paths did. */
