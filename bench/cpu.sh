@@ -11,17 +11,18 @@
 # Tasks run one after another with the cache read off but filled (VXCC_CACHE_CONTROL=2), so every task
 # compiles remotely and the servant stores, as on a cache miss. Prints the daemon's per-phase times.
 # Targets (issue 12): <= 8 ms client, <= 6 ms servant, total overhead <= distcc's.
-# The warm-up runs the client and servant paths as many times as a small build would (the JIT is still
-# compiling after a handful of tasks, and that CPU is not a per-task cost of a daemon that has built
-# anything). After the rows, each JVM's CPU per task by thread group (event loop, workers, JIT, GC).
+# The warm-up runs the stand-in 300 times (and the real TU 5): after 40, the JIT compilers were still
+# busy (C2 ~15 ms of the client's ~47 ms per task, 2026-12-02), a one-off cost of a daemon's first few
+# hundred tasks rather than a per-task one; --warmup 40 shows a young daemon. After the rows, each JVM's
+# CPU per task by thread group (event loop, workers, JIT, GC).
 # --standin-only: just the stand-in rows, for A/B runs of the daemons' own CPU with many tasks (each takes
 # well under a second); BENCH_DIST=<other checkout>/target/vxcc runs another build's daemons.
-# Usage: bench/cpu.sh [--tasks N] [--warmup N] [--standin-only]   (defaults 30, 40; rows appended to $BENCH_TSV if set)
+# Usage: bench/cpu.sh [--tasks N] [--warmup N] [--standin-only]   (defaults 30, 300; rows appended to $BENCH_TSV if set)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/lib/common.sh"
 tasks=30
-warmup=40
+warmup=300
 standin_only=""
 while [ $# -gt 0 ]; do
   case $1 in

@@ -3,7 +3,8 @@
 # preprocessed bytes for every scan"), on ninja-build's src/build.cc as the delegate sends it
 # (g++ -E -fdirectives-only, ~2.7 MB): the servant's directive check, the task digest both sides
 # build, the delegate's direct-mode include list; SHA-256 and zstd of the same bytes as
-# yardsticks, and zstd at level 3 and with one reused context (the wire level's alternatives).
+# yardsticks, and zstd at level 3, at fast (negative) levels and with one reused context (the wire
+# level's alternatives; each row names the compressed size).
 # One thread, warm, median of N calls. Compare two builds by pointing VXCC_DIST at another
 # checkout's target/vxcc.
 # Usage: bench/scancost.sh [--rounds N]   (default 200)

@@ -30,9 +30,12 @@ public final class ScanCost {
     row("both: task digest (TaskKeyBuilder.build)", rounds, () -> TaskKeyBuilder.build(key));
     row("client: direct-mode include list (IncludeScan.scan)", rounds, () -> includes.invoke(null, text, cwd));
     row("reference: SHA-256 of the text", rounds, () -> Digests.hex(text));
-    row("reference: zstd at the wire level", rounds, () -> Zstd.compress(text));
+    row("reference: zstd at the wire level (" + Zstd.compress(text).length / 1024 + " KiB)", rounds, () -> Zstd.compress(text));
     // The wire level and context reuse, chosen by measurement (issue 12).
-    row("choice: zstd level 3", rounds, () -> com.github.luben.zstd.Zstd.compress(text, 3));
+    for (int level : new int[] {3, -1, -3, -7}) {
+      int size = com.github.luben.zstd.Zstd.compress(text, level).length;
+      row("choice: zstd level " + level + " (" + size / 1024 + " KiB)", rounds, () -> com.github.luben.zstd.Zstd.compress(text, level));
+    }
     try (com.github.luben.zstd.ZstdCompressCtx reused = new com.github.luben.zstd.ZstdCompressCtx()) {
       reused.setLevel(Zstd.WIRE_LEVEL);
       row("choice: zstd at the wire level, one context reused", rounds, () -> reused.compress(text));

@@ -25,8 +25,11 @@ final class DirectoryListings {
   /** Beyond this many entries a directory is asked path by path instead of being held in memory. */
   static final int MAX_LISTED_ENTRIES = 20_000;
 
-  /** Names in each directory read so far, or UNREADABLE for one that could not be read whole. */
-  private final Map<Path, Set<String>> listings = new HashMap<>();
+  /**
+   * Names in each directory read so far, or UNREADABLE for one that could not be read whole; by the
+   * directory's path string, since subdirectories are asked by joining names (no path object each).
+   */
+  private final Map<String, Set<String>> listings = new HashMap<>();
   /** Each asked directory's string when it is absolute and normalised (null otherwise). */
   private final Map<Path, String> normalised = new HashMap<>();
   private final int maxListed;
@@ -59,21 +62,26 @@ final class DirectoryListings {
 
   /** The index of the first part that is missing below dir (dir/parts[0]/.../parts[k]), or -1 when all are there. */
   int missingAt(Path dir, String[] parts) {
-    Path parent = dir;
+    String parent = dir.toString();
     for (int k = 0; k < parts.length; k++) {
       String part = parts[k];
       boolean missing;
-      if (part.equals(".") || part.equals("..")) {
-        missing = Files.notExists(parent.resolve(part), LinkOption.NOFOLLOW_LINKS);
+      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+        missing = Files.notExists(Path.of(parent, part), LinkOption.NOFOLLOW_LINKS);
       } else {
-        Set<String> names = listings.computeIfAbsent(parent, this::list);
-        missing = names == UNREADABLE ? Files.notExists(parent.resolve(part), LinkOption.NOFOLLOW_LINKS) : !names.contains(part);
+        Set<String> names = listings.get(parent);
+        if (names == null) {
+          names = list(parent);
+          listings.put(parent, names);
+        }
+        missing = names == UNREADABLE ? Files.notExists(Path.of(parent, part), LinkOption.NOFOLLOW_LINKS) : !names.contains(part);
       }
       if (missing) {
         return k;
       }
       if (k + 1 < parts.length) {
-        parent = parent.resolve(part);
+        // A path's string has no doubled or trailing slash, and the part is a plain name.
+        parent = AbsentPaths.join(parent, part);
       }
     }
     return -1;
@@ -103,9 +111,9 @@ final class DirectoryListings {
   /** Remembered like a listing, so that an unreadable directory is tried once (compared by identity). */
   private static final Set<String> UNREADABLE = Set.of("/");
 
-  private Set<String> list(Path dir) {
+  private Set<String> list(String dir) {
     Set<String> names = new HashSet<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of(dir))) {
       for (Path e : entries) {
         if (names.size() >= maxListed) {
           return UNREADABLE;
