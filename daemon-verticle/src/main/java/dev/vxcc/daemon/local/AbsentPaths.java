@@ -103,9 +103,9 @@ final class AbsentPaths {
     }
   }
 
-  /** dir/name for a normalised absolute dir ("/" included) and a relative name. */
+  /** dir/name, as {@code Path.of(dir).resolve(name)} spells it, for a path's string and a relative name. */
   static String join(String dir, String name) {
-    return dir.endsWith("/") ? dir + name : dir + "/" + name;
+    return dir.isEmpty() ? name : dir.endsWith("/") ? dir + name : dir + "/" + name;
   }
 
   /** The directory as it is now; empty when it (or a directory above it) is missing or not a directory. */

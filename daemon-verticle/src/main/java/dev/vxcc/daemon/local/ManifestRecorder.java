@@ -92,7 +92,8 @@ final class ManifestRecorder {
     ManifestEntry.Builder b = ManifestEntry.newBuilder().setResultKey(resultKey).setBaseDir(portable ? "" : p.baseDir());
     Set<Path> searched = searchDirs(scan.get());
     searched.addAll(p.includeDirs());
-    // Directories spelled oddly (none, as the scan and the arguments resolve them) keep a path each.
+    // What the groups cannot say exactly (an oddly spelled directory, a place under the base dir
+    // reached from a directory above it) keeps a path of its own.
     Set<String> absent = new LinkedHashSet<>();
     AbsentGroups grouped = new AbsentGroups(p.baseDir());
     DirectoryListings paths = new DirectoryListings();
