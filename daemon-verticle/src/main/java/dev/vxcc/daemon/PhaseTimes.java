@@ -24,6 +24,14 @@ public final class PhaseTimes {
     CLASSIFY("classify", "classify the command line"),
     /** Delegate: direct mode's lookup (manifest get, include and shadowing checks, result get), hit or not. */
     DIRECT_LOOKUP("direct-lookup", "direct mode: manifest, include checks, result"),
+    /** Delegate, within direct-lookup: the source's digest and the manifest key. */
+    DIRECT_PROBE("direct-probe", "direct mode: source digest, manifest key"),
+    /** Delegate, within direct-lookup: the manifest's get from the shared cache, when there was one to ask for. */
+    DIRECT_MANIFEST("direct-manifest", "direct mode: manifest from the cache"),
+    /** Delegate, within direct-lookup: parsing the manifest, the include digests and the shadowing places. */
+    DIRECT_MATCH("direct-match", "direct mode: include and shadowing checks"),
+    /** Delegate, within direct-lookup: the matched result's get and the answer built from it. */
+    DIRECT_RESULT("direct-result", "direct mode: result from the cache"),
     /** Delegate: the preprocess directive until the wrapper submits the text (the shim's preprocessor run and upload). */
     PREPROCESS("preprocess", "shim preprocessing, directive to submit"),
     /** Delegate: task digest and compression of the preprocessed text. */
@@ -66,7 +74,8 @@ public final class PhaseTimes {
   }
 
   /** The phases a delegate records, in the order a task passes them. */
-  public static final List<Phase> DELEGATE = List.of(Phase.QUOTA_WAIT, Phase.CLASSIFY, Phase.DIRECT_LOOKUP, Phase.PREPROCESS, Phase.KEY,
+  public static final List<Phase> DELEGATE = List.of(Phase.QUOTA_WAIT, Phase.CLASSIFY, Phase.DIRECT_LOOKUP, Phase.DIRECT_PROBE,
+      Phase.DIRECT_MANIFEST, Phase.DIRECT_MATCH, Phase.DIRECT_RESULT, Phase.PREPROCESS, Phase.KEY,
       Phase.CACHE_LOOKUP, Phase.GRANT_WAIT, Phase.UPLOAD, Phase.SERVANT_QUEUE, Phase.COMPILE, Phase.DOWNLOAD, Phase.WRITE,
       Phase.SUBMIT_TO_RESULT);
   /** The phases a servant records. */

@@ -7,6 +7,7 @@ import dev.vxcc.common.util.Digests;
 import dev.vxcc.common.util.FileDigestCache;
 import dev.vxcc.common.util.Zstd;
 import dev.vxcc.daemon.DaemonConstants;
+import dev.vxcc.daemon.PhaseTimes;
 import dev.vxcc.daemon.ResultCache;
 import dev.vxcc.daemon.args.Decision;
 import dev.vxcc.daemon.identity.TreeKey;
@@ -79,12 +80,20 @@ final class DirectMode {
       Map<String, String> env, String baseDir, boolean read) {
     Promise<Lookup> answer = Promise.promise();
     long timer = vertx.setTimer(DaemonConstants.DIRECT_LOOKUP_TIMEOUT_MS, t -> answer.tryComplete(Lookup.OFF));
+    PhaseTimes phases = stats.phases;
+    long started = phases.now();
     pool.executeBlocking(() -> probe(caller, compilerDigest, d, args, cwd, env, baseDir), false)
-        .compose(p -> p == null ? Future.succeededFuture(Lookup.OFF)
-            : !read ? Future.succeededFuture(new Lookup(Optional.empty(), p))
-            : cache.get(p.manifestKey()).compose(bytes -> bytes.isEmpty()
-                ? Future.succeededFuture(new Lookup(Optional.empty(), p))
-                : matched(p, bytes.get(), d)))
+        .compose(p -> {
+          phases.since(PhaseTimes.Phase.DIRECT_PROBE, started);
+          if (p == null || !read) {
+            return Future.succeededFuture(p == null ? Lookup.OFF : new Lookup(Optional.empty(), p));
+          }
+          long asked = phases.now();
+          return cache.get(p.manifestKey()).compose(bytes -> {
+            phases.since(PhaseTimes.Phase.DIRECT_MANIFEST, asked);
+            return bytes.isEmpty() ? Future.succeededFuture(new Lookup(Optional.empty(), p)) : matched(p, bytes.get(), d);
+          });
+        })
         .otherwise(err -> {
           LOG.debug("direct mode lookup for {} failed: {}", d.sourcePath(), err.toString());
           return Lookup.OFF;
@@ -109,6 +118,8 @@ final class DirectMode {
   }
 
   private Future<Lookup> matched(Probe p, byte[] bytes, Decision.Remote d) {
+    PhaseTimes phases = stats.phases;
+    long started = phases.now();
     return pool.executeBlocking(() -> {
       Manifest m;
       try {
@@ -119,9 +130,16 @@ final class DirectMode {
       }
       Probe withManifest = new Probe(p.manifestKey(), Optional.of(m), p.access(), p.dep(), p.cwd(), p.baseDir(), p.includeDirs());
       return new Matched(new Lookup(Optional.empty(), withManifest), DirectManifests.match(m, p.baseDir(), files(p.access())).orElse(null));
-    }, false).compose(m -> m.entry == null ? Future.succeededFuture(m.lookup)
-        : cache.get(m.entry.getResultKey()).compose(r -> r.isEmpty() ? Future.succeededFuture(m.lookup)
-            : pool.executeBlocking(() -> new Lookup(answer(CompileResult.parseFrom(r.get()), m.entry, p, d), m.lookup.probe()), false)));
+    }, false).compose(m -> {
+      phases.since(PhaseTimes.Phase.DIRECT_MATCH, started);
+      if (m.entry == null) {
+        return Future.succeededFuture(m.lookup);
+      }
+      long asked = phases.now();
+      return cache.get(m.entry.getResultKey()).compose(r -> r.isEmpty() ? Future.succeededFuture(m.lookup)
+              : pool.executeBlocking(() -> new Lookup(answer(CompileResult.parseFrom(r.get()), m.entry, p, d), m.lookup.probe()), false))
+          .onComplete(ar -> phases.since(PhaseTimes.Phase.DIRECT_RESULT, asked));
+    });
   }
 
   /** The wrapper's result directive from a stored result; empty when it is not one to hand over. */
