@@ -58,8 +58,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private SchedulerMeters meters;
   private long waiterTimer = -1;
   private Instant waiterTimerAt;
-  /** The cluster's nodes at the last membership check. */
-  private Set<String> knownNodes = Set.of();
+  private final NodeWatch nodes = new NodeWatch();
 
   public SchedulerVerticle() {
     this(Clock.systemUTC());
@@ -168,7 +167,7 @@ public final class SchedulerVerticle extends VerticleBase {
     }
     dispatcher = null;
     views = null;
-    knownNodes = Set.of();
+    nodes.reset();
   }
 
   /**
@@ -181,13 +180,7 @@ public final class SchedulerVerticle extends VerticleBase {
     if (manager == null) {
       return;
     }
-    Set<String> now = Set.copyOf(manager.getNodes());
-    for (String node : knownNodes) {
-      if (!now.contains(node)) {
-        dispatcher.nodeLeft(node);
-      }
-    }
-    knownNodes = now;
+    nodes.poll(Set.copyOf(manager.getNodes()), dispatcher.servantNodes()).forEach(dispatcher::nodeLeft);
   }
 
   /** Registers a request/reply consumer whose logic answers synchronously with the dispatcher serving now. */

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -116,6 +117,17 @@ final class ServantRegistry {
   /** Drops servants whose lease has run out (a leaving servant's lease ends at once) and returns them. */
   List<Servant> removeExpired(Instant now) {
     return removeIf(s -> !now.isBefore(s.expiresAt()));
+  }
+
+  /** The cluster nodes the servants named (servants that named none are left out). */
+  Set<String> nodes() {
+    Set<String> out = new java.util.HashSet<>();
+    for (Servant s : servants.values()) {
+      if (!s.heartbeat().nodeId().isEmpty()) {
+        out.add(s.heartbeat().nodeId());
+      }
+    }
+    return out;
   }
 
   /** Drops the servants of a cluster node that left and returns them. */

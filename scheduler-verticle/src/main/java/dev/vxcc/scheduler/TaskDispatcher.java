@@ -242,6 +242,11 @@ public final class TaskDispatcher {
     wakeWaiters();
   }
 
+  /** The cluster nodes that registered servants named in their heartbeats. */
+  public Set<String> servantNodes() {
+    return servants.nodes();
+  }
+
   /** A cluster node left: its servants are gone now, without waiting for their leases. */
   public void nodeLeft(String nodeId) {
     List<Servant> gone = servants.removeOnNode(nodeId);
