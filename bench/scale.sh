@@ -4,7 +4,8 @@
 # TASKS compiles through the vxcc shim, driven by make -jSLOTS over a generated Makefile;
 # SERVANTS servant JVMs offer SLOTS/SERVANTS slots each. Reports achieved wall vs the ideal
 # (TASKS x DURATION / SLOTS), remote/local counts, and where the time went (timing logs written
-# by make's recipe around the shim and by the stand-in around its sleep on the servant).
+# by make's recipe around the shim and by the stand-in around its sleep on the servant), then the
+# client daemon's time per phase.
 # Usage: bench/scale.sh [--tasks N] [--slots S] [--servants K] [--duration SEC] [--rounds R] [--big]
 #   default: 128 tasks of 1 s over 32 slots on 2 servant JVMs (quick)
 #   --big:   2000 tasks of 1 s over 256 slots on 8 servant JVMs
@@ -155,3 +156,6 @@ bench_row scale "vxcc: per-task wall (shim), median" "${a[task_wall_median]}" ms
 bench_row scale "vxcc: shim start -> servant compile start" "${a[before_compile_median]}" ms "${a[tasks_timed]}" "" "p90 ${a[before_compile_p90]}" "preprocess + local quota + grant wait + upload + servant queue + spawn (last round)"
 bench_row scale "vxcc: servant compile end -> shim exit" "${a[after_compile_median]}" ms "${a[tasks_timed]}" "" "p90 ${a[after_compile_p90]}" "result download + object write + shim exit (last round)"
 bench_row scale "vxcc: mean tasks in flight" "${a[mean_in_flight]}" tasks 1 "" "-" "sum of per-task walls / make wall; slot utilisation ${a[slot_utilisation]}; stand-in ran remote=${a[ran_remote]} local=${a[ran_local]}"
+# Issue 12 item 3: the daemon's own account of where a task's time went (whole run, warm-up included).
+echo "scale: time per phase on the client daemon (whole run):" >&2
+VXCC_DAEMON=$daemon "$BENCH_DIST/bin/vxcc" --stats | awk '/^time per phase/ {p = 1; print; next} p && /^  / {print; next} {p = 0}' >&2
