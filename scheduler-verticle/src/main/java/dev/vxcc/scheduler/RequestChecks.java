@@ -5,7 +5,7 @@ import dev.vxcc.common.bus.GrantRequest;
 import dev.vxcc.common.bus.KeepAliveRequest;
 import dev.vxcc.common.bus.ServantHeartbeat;
 
-/** Bounds on incoming requests; each violation is an INVALID_ARGUMENT naming the field. */
+/** Checks on incoming requests; a field out of bounds is an INVALID_ARGUMENT naming the field. */
 final class RequestChecks {
   /** Longest lease a servant or a grant may ask for, so a vanished peer is noticed within half a minute. */
   static final long MAX_LEASE_MS = 30_000;
@@ -16,7 +16,17 @@ final class RequestChecks {
 
   private RequestChecks() {}
 
-  static void heartbeat(ServantHeartbeat hb) {
+  /** A heartbeat the scheduler may record: a servant token, a recent enough daemon, sane fields. */
+  static void heartbeat(ServantHeartbeat hb, SchedulerConfig config) {
+    // The reply carries every token servants accept, so a user token must not even be recorded.
+    if (!config.servantTokens().contains(hb.token())) {
+      throw new SchedulerException(FailureCodes.ACCESS_DENIED, "invalid token in heartbeat from " + hb.location()
+          + (config.userTokens().contains(hb.token()) ? ": a user token may not serve (not in scheduler.servantTokens)" : ""));
+    }
+    if (hb.version() < config.minDaemonVersion()) {
+      throw new SchedulerException(FailureCodes.VERSION_TOO_OLD, "daemon version " + hb.version()
+          + " is older than the minimum " + config.minDaemonVersion() + "; upgrade the daemon");
+    }
     if (hb.leaseMs() < 0 || hb.leaseMs() > MAX_LEASE_MS) {
       throw invalid("heartbeat leaseMs must be between 0 and " + MAX_LEASE_MS + ", got " + hb.leaseMs());
     }

@@ -87,20 +87,10 @@ public final class TaskDispatcher {
 
   /** Records a servant's state, reconciles its tasks with our grants, and tells it what to kill. */
   public HeartbeatReply heartbeat(ServantHeartbeat hb) {
-    // The reply carries every token servants accept, so a user token must not even be recorded here.
-    if (!config.servantTokens().contains(hb.token())) {
-      throw new SchedulerException(FailureCodes.ACCESS_DENIED, "invalid token in heartbeat from " + hb.location()
-          + (config.userTokens().contains(hb.token()) ? ": a user token may not serve (not in scheduler.servantTokens)" : ""));
-    }
-    if (hb.version() < config.minDaemonVersion()) {
-      throw new SchedulerException(FailureCodes.VERSION_TOO_OLD, "daemon version " + hb.version()
-          + " is older than the minimum " + config.minDaemonVersion() + "; upgrade the daemon");
-    }
-    RequestChecks.heartbeat(hb);
+    RequestChecks.heartbeat(hb, config);
     boolean known = servants.contains(hb.servantId());
     if (hb.leaseMs() == 0 && !known) {
-      // A goodbye from a servant already forgotten (a redeployed servant says it once when it starts
-      // draining and again when it stops) must not bring it back, to be listed until the next sweep.
+      // A goodbye from a servant already forgotten (a redeployed one says it twice) must not re-list it.
       return new HeartbeatReply(List.of(), tokens.acceptable());
     }
     int maxTasks = Math.max(hb.maxTasks(), 0);

@@ -147,7 +147,9 @@ final class DirectManifests {
       }
     }
     for (AbsentGroup g : e.getAbsentGroupsList()) {
-      if (g.getDir() >= e.getAbsentDirsCount() || g.getNamesList().stream().anyMatch(n -> n >= e.getAbsentNamesCount())) {
+      // uint32 arrives as a Java int: an index of 2^31 or more reads as negative.
+      if (g.getDir() < 0 || g.getDir() >= e.getAbsentDirsCount()
+          || g.getNamesList().stream().anyMatch(n -> n < 0 || n >= e.getAbsentNamesCount())) {
         return "absent group out of range";
       }
     }

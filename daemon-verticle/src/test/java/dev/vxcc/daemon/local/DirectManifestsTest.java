@@ -153,7 +153,9 @@ class DirectManifestsTest {
         grouped("/usr/include", "a/./b.h"),
         grouped("usr/include", "a.h"),
         grouped("/usr/include", "a.h").toBuilder().addAbsentGroups(AbsentGroup.newBuilder().setDir(1).addNames(0)).build(),
-        grouped("/usr/include", "a.h").toBuilder().addAbsentGroups(AbsentGroup.newBuilder().setDir(0).addNames(1)).build());
+        grouped("/usr/include", "a.h").toBuilder().addAbsentGroups(AbsentGroup.newBuilder().setDir(0).addNames(1)).build(),
+        grouped("/usr/include", "a.h").toBuilder().addAbsentGroups(AbsentGroup.newBuilder().setDir(-1).addNames(0)).build(),
+        grouped("/usr/include", "a.h").toBuilder().addAbsentGroups(AbsentGroup.newBuilder().setDir(0).addNames(-1)).build());
     for (ManifestEntry e : hostile) {
       byte[] bytes = Manifest.newBuilder().addEntries(e).build().toByteArray();
       assertThrows(IllegalArgumentException.class, () -> DirectManifests.parse(bytes), e.toString());
