@@ -2,8 +2,9 @@
 # A real project built clean: Debian's ninja-build (55 C++ TUs), CMake + make, -O2 -DNDEBUG without
 # -g (gcc -g compiles stay local by design) and without LTO (Release adds -flto: local by design).
 # Interleaved per round: plain make -jJ | vxcc (CMAKE_CXX_COMPILER_LAUNCHER) on a three-node
-# loopback cluster (scheduler, client daemon, servant daemon; separate JVMs) | ccache cold (empty
-# cache) | ccache warm | vxcc warm (cache) when the shared cache serves entries.
+# loopback cluster (scheduler, client daemon, servant daemon; separate JVMs) | distcc to a distccd on
+# 127.0.0.1 (--jobs J, the same slots as vxcc's servant) | ccache cold (empty cache) | ccache warm |
+# vxcc warm (cache) when the shared cache serves entries.
 # Wall and CPU: "client CPU" = make and all its children; "daemon CPU" = the cluster JVMs and the
 # compilers they ran (from /proc/PID/stat, children included; a source tree's compiler runs in
 # bwrap's pid namespace and is not among a JVM's reaped children, so with source trees first, the
@@ -23,11 +24,16 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-bench_need cmake:cmake make:make ccache:ccache
+bench_need cmake:cmake make:make ccache:ccache distcc:distcc
 bench_build_dist
 src=$(bash "$root/bench/lib/debian-source.sh" ninja-build)
 work="$root/target/bench/build"; rm -rf "$work"; mkdir -p "$work"
-trap bench_stop_cluster EXIT
+distccd_pid=""
+stop_all() {
+  [ -n "$distccd_pid" ] && { kill "$distccd_pid" 2>/dev/null || true; wait "$distccd_pid" 2>/dev/null || true; }
+  bench_stop_cluster
+}
+trap stop_all EXIT
 
 echo "build: starting scheduler(+cache), client daemon, servant daemon" >&2
 bench_cluster_ports 3
@@ -35,6 +41,13 @@ bench_start_node "$work/scheduler.log" scheduler,cache "$(bench_conf sched 0)"
 bench_start_node "$work/client.log" daemon "$(bench_conf client 0)"
 daemon=$(bench_local_addr "$BENCH_READY")
 bench_start_node "$work/servant.log" daemon "$(bench_conf servant "$jobs")"
+# distccd drops to user distcc and writes its log here.
+mkdir -p "$work/distcc"; chmod 1777 "$work/distcc"
+dport=$(bench_free_port)
+distccd --daemon --no-detach --listen 127.0.0.1 --port "$dport" --allow 127.0.0.1 --jobs "$jobs" --nice 0 \
+  --log-file "$work/distcc/distccd.log" --pid-file "$work/distcc/distccd.pid" &
+distccd_pid=$!
+export DISTCC_HOSTS="127.0.0.1:$dport/$jobs" DISTCC_DIR="$work/distcc" DISTCC_FALLBACK=0 DISTCC_SKIP_LOCAL_RETRY=1
 export VXCC_DAEMON=$daemon
 stats() { "$BENCH_DIST/bin/vxcc" --stats --json; }
 
@@ -46,6 +59,7 @@ cfg() {  # NAME [cmake args...]
 cfg plain
 cfg vxcc -DCMAKE_CXX_COMPILER_LAUNCHER="$BENCH_DIST/bin/vxcc"
 cfg ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+cfg distcc -DCMAKE_CXX_COMPILER_LAUNCHER=distcc
 export CCACHE_DIR="$work/ccache-dir" CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=2G
 
 build() {  # CASE DIR [env...]: clean build; appends "wall cpu daemon" to r.CASE
@@ -58,7 +72,7 @@ build() {  # CASE DIR [env...]: clean build; appends "wall cpu daemon" to r.CASE
   echo "$wc $((d1 - d0))" >> "$work/r.$c"
   "$work/$dir/ninja" --version > /dev/null
 }
-cases=(plain vxcc ccachecold ccachewarm)
+cases=(plain vxcc distcc ccachecold ccachewarm)
 cache_note="n/a (cache not available)"
 for c in "${cases[@]}" vxccwarm; do : > "$work/r.$c"; done
 vxcc_cache=""
@@ -67,6 +81,7 @@ for ((r = 0; r < rounds; r++)); do
   s0=$(stats)
   build vxcc vxcc VXCC_CACHE_CONTROL=$([ "$with_cache" = no ] && echo 0 || echo 1)
   s1=$(stats)
+  build distcc distcc
   ccache -C > /dev/null 2>&1 || true; ccache -z > /dev/null
   build ccachecold ccache
   build ccachewarm ccache
@@ -96,6 +111,7 @@ row() {  # CASE LABEL WHAT
 }
 row plain "ninja-build clean, plain make -j$jobs" "cmake -DCMAKE_BUILD_TYPE=None -O2 -DNDEBUG, Unix Makefiles, 55 TUs + links; baseline"
 row vxcc "same through vxcc (3-JVM loopback cluster)" "launcher; last round remote=$remote local=$local_n; localByReason=$reasons"
+row distcc "same through distcc (distccd on 127.0.0.1)" "distcc as launcher, distccd --jobs $jobs (its compiles are in neither CPU column); distccd COMPILE_OK (all rounds): $(grep -c COMPILE_OK "$work/distcc/distccd.log" 2>/dev/null || true)"
 row ccachecold "same through ccache, cold (empty cache)" "ccache as launcher after ccache -C"
 row ccachewarm "same through ccache, warm rebuild" "$ccstats"
 if [ -n "$vxcc_cache" ]; then row vxccwarm "same through vxcc, warm (cache) rebuild" "$cache_note"

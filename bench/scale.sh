@@ -13,7 +13,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/lib/common.sh"
 . "$root/bench/lib/cluster.sh"
-tasks=128 slots=32 servants=2 duration=1 rounds=1
+tasks=128 slots=32 servants=2 duration=1 rounds=1 section=scale
 while [ $# -gt 0 ]; do
   case $1 in
     --tasks) tasks=$2; shift ;;
@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
     --servants) servants=$2; shift ;;
     --duration) duration=$2; shift ;;
     --rounds) rounds=$2; shift ;;
-    --big) tasks=2000 slots=256 servants=8 ;;
+    --big) tasks=2000 slots=256 servants=8 section=scale-big ;;
     *) echo "usage: $0 [--tasks N] [--slots S] [--servants K] [--duration SEC] [--rounds R] [--big]" >&2; exit 2 ;;
   esac
   shift
@@ -148,14 +148,14 @@ while IFS='=' read -r k v; do a[$k]=$v; done < <(python3 "$root/bench/lib/scale_
 eff=$(awk -v i="$ideal" -v w="$wall" 'BEGIN{printf "%.3f", i/w}')
 feff=$(awk -v i="$ideal" -v w="$floor" 'BEGIN{printf "%.3f", i/w}')
 cfg="$tasks tasks x ${duration}s over $slots slots ($servants servant JVMs x $per)"
-bench_row scale "ideal: tasks x duration / slots" "$ideal" ms 1 "1.000" "-" "$cfg; whole waves: $waves ms"
-bench_row scale "floor: make -j$slots running the stand-in directly" "$floor" ms "$rounds" "$feff" "$(bench_minmax < "$work/r.floor")" "no vxcc; ratio = ideal/wall (efficiency)"
-bench_row scale "vxcc: make -j$slots through shim+daemon+servants" "$wall" ms "$rounds" "$eff" "$(bench_minmax < "$work/r.vxcc")" \
+bench_row "$section" "ideal: tasks x duration / slots" "$ideal" ms 1 "1.000" "-" "$cfg; whole waves: $waves ms"
+bench_row "$section" "floor: make -j$slots running the stand-in directly" "$floor" ms "$rounds" "$feff" "$(bench_minmax < "$work/r.floor")" "no vxcc; ratio = ideal/wall (efficiency)"
+bench_row "$section" "vxcc: make -j$slots through shim+daemon+servants" "$wall" ms "$rounds" "$eff" "$(bench_minmax < "$work/r.vxcc")" \
   "efficiency = ideal/wall; remote=$remote local=$local_n retried=$retried remoteFailed=$failed (last round); localByReason=$reasons (cumulative); remoteByServant (cumulative, incl. warm-up): $servers"
-bench_row scale "vxcc: per-task wall (shim), median" "${a[task_wall_median]}" ms "${a[tasks_timed]}" "" "p90 ${a[task_wall_p90]}" "overhead over the ${duration}s compile: ${a[overhead_per_task_median]} ms (last round)"
-bench_row scale "vxcc: shim start -> servant compile start" "${a[before_compile_median]}" ms "${a[tasks_timed]}" "" "p90 ${a[before_compile_p90]}" "preprocess + local quota + grant wait + upload + servant queue + spawn (last round)"
-bench_row scale "vxcc: servant compile end -> shim exit" "${a[after_compile_median]}" ms "${a[tasks_timed]}" "" "p90 ${a[after_compile_p90]}" "result download + object write + shim exit (last round)"
-bench_row scale "vxcc: mean tasks in flight" "${a[mean_in_flight]}" tasks 1 "" "-" "sum of per-task walls / make wall; slot utilisation ${a[slot_utilisation]}; stand-in ran remote=${a[ran_remote]} local=${a[ran_local]}"
+bench_row "$section" "vxcc: per-task wall (shim), median" "${a[task_wall_median]}" ms "${a[tasks_timed]}" "" "p90 ${a[task_wall_p90]}" "overhead over the ${duration}s compile: ${a[overhead_per_task_median]} ms (last round)"
+bench_row "$section" "vxcc: shim start -> servant compile start" "${a[before_compile_median]}" ms "${a[tasks_timed]}" "" "p90 ${a[before_compile_p90]}" "preprocess + local quota + grant wait + upload + servant queue + spawn (last round)"
+bench_row "$section" "vxcc: servant compile end -> shim exit" "${a[after_compile_median]}" ms "${a[tasks_timed]}" "" "p90 ${a[after_compile_p90]}" "result download + object write + shim exit (last round)"
+bench_row "$section" "vxcc: mean tasks in flight" "${a[mean_in_flight]}" tasks 1 "" "-" "sum of per-task walls / make wall; slot utilisation ${a[slot_utilisation]}; stand-in ran remote=${a[ran_remote]} local=${a[ran_local]}"
 # Issue 12 item 3: the daemon's own account of where a task's time went (whole run, warm-up included).
 echo "scale: time per phase on the client daemon (whole run):" >&2
 VXCC_DAEMON=$daemon "$BENCH_DIST/bin/vxcc" --stats | awk '/^time per phase/ {p = 1; print; next} p && /^  / {print; next} {p = 0}' >&2

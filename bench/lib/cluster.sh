@@ -39,11 +39,12 @@ bench_cluster_ports() {
 
 # bench_launch_node LOG ROLES CONF_JSON: starts the next node in the background, does not wait.
 # Must run in the calling shell (not in $(...)), or its pid and port index are lost.
-# VXCC_JAVA_OPTS from the environment reaches the JVM (heap, -XX:ActiveProcessorCount, ...).
+# VXCC_JAVA_OPTS from the environment reaches the JVM (heap, -XX:ActiveProcessorCount, ...);
+# BENCH_JAVA_EXTRA is appended for every node of every script (a profiler, say).
 bench_launch_node() {
   local index=${#BENCH_PIDS[@]}
   [ "$index" -lt "${#BENCH_HZ_PORTS[@]}" ] || bench_cluster_ports 1
-  BENCH_LOGS[$index]=$1; BENCH_ROLES[$index]=$2; BENCH_CONFS[$index]=$3; BENCH_OPTS[$index]=${VXCC_JAVA_OPTS:-}
+  BENCH_LOGS[$index]=$1; BENCH_ROLES[$index]=$2; BENCH_CONFS[$index]=$3; BENCH_OPTS[$index]="${VXCC_JAVA_OPTS:-} ${BENCH_JAVA_EXTRA:-}"
   # VXCC_NODE_ARGS: extra vxcc-node run options for this node (e.g. -lite-member)
   BENCH_ARGS[$index]=${VXCC_NODE_ARGS:-}
   bench_spawn_node "$index"

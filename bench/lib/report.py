@@ -16,6 +16,7 @@ RATIO_HEAD = {
     "per-task": "ratio to direct g++ (median of per-round ratios)",
     "cache": "ratio to direct g++ (median of per-round ratios)",
     "scale": "efficiency = ideal / wall",
+    "scale-big": "efficiency = ideal / wall",
     "scheduler": "",
     "build": "wall ratio to plain make (median of per-round ratios)",
     "cache-vs-ccache": "vxcc / ccache (median of per-round ratios)",
@@ -42,12 +43,12 @@ for r in rows:
         if r["ratio"] == "n/a" and r["section"] in ("per-task", "cache", "build"):
             bars.append((r["section"], r["case"], None))
         continue
-    if r["section"] == "scale" and r["case"].startswith("ideal"):
+    if r["section"] in ("scale", "scale-big") and r["case"].startswith("ideal"):
         continue
     if r["section"] in ("per-task", "build") and v == 1.0 and ("direct" in r["case"] or "plain" in r["case"]):
         pass  # keep the baseline bar: it anchors the scale
     bars.append((r["section"], r["case"], v))
-colors = {"per-task": "#4472c4", "cache": "#70ad47", "scale": "#ed7d31", "build": "#7f6084"}
+colors = {"per-task": "#4472c4", "cache": "#70ad47", "scale": "#ed7d31", "scale-big": "#ed7d31", "build": "#7f6084"}
 W, left, right, bh, gap, top = 980, 380, 120, 18, 6, 60
 vmax = max([b[2] for b in bars if b[2] is not None] + [1.0])
 vmax = min(max(vmax, 1.0), 3.0)

@@ -23,6 +23,8 @@ final class Servant {
   private String notAcceptingReason;
   private Instant expiresAt;
   private int running;
+  /** Busy CPUs that are not our tasks, judged when the heartbeat arrived (see {@link #update}). */
+  private double foreignLoad;
   private long everAssigned;
   private List<RunningTask> reportedTasks = List.of();
   /**
@@ -53,6 +55,11 @@ final class Servant {
     }
     this.heardAt = heardAt;
     this.heartbeat = hb;
+    // Judged now, against the tasks we count now, and kept until the next heartbeat. Judged later, a
+    // task freed since the servant measured its load would count as a stranger's until that next
+    // heartbeat, and under steady churn every slot freed between heartbeats would stay blocked. The
+    // servant's own list covers tasks an earlier scheduler granted, which we count only once adopted.
+    this.foreignLoad = Math.max(hb.currentLoad() - Math.max(running, hb.runningTasks().size()), 0);
     this.maxTasks = maxTasks;
     this.notAcceptingReason = notAcceptingReason;
     this.expiresAt = expiresAt;
@@ -85,12 +92,12 @@ final class Servant {
   /**
    * How many tasks this servant may run in total right now, counting the ones it already runs.
    * Load not caused by our grants (someone compiling locally) shrinks it; so does low memory.
+   * Grants made or freed since the last heartbeat do not change what counts as foreign.
    */
   int capacity(long minMemoryBytes) {
     if (heartbeat.totalMemoryBytes() > 0 && heartbeat.availableMemoryBytes() < minMemoryBytes) {
       return running;
     }
-    double foreignLoad = Math.max(heartbeat.currentLoad() - running, 0);
     double idle = Math.max(processors() - foreignLoad, 0);
     return (int) Math.min(maxTasks, Math.floor(idle));
   }
@@ -127,6 +134,7 @@ final class Servant {
         .put("capacity", capacity(minMemoryBytes))
         .put("running", running)
         .put("currentLoad", heartbeat.currentLoad())
+        .put("foreignLoad", foreignLoad)
         .put("dedicated", heartbeat.dedicated())
         .put("compilerDigests", new JsonArray(List.copyOf(heartbeat.compilerDigests())))
         .put("capabilities", new JsonArray(List.copyOf(heartbeat.capabilities())))

@@ -117,6 +117,9 @@ class ServantPolicyTest {
 
     s.assigned();
     s.assigned();
+    assertEquals(6, s.capacity(GIB), "tasks granted after the heartbeat are not in the load it reported");
+
+    s.update(servant("s").cpus(16).maxTasks(8).load(10).build(), 8, "", clock.instant(), clock.instant());
     assertEquals(8, s.capacity(GIB), "our own 2 tasks are part of the load, so only 8 are foreign");
 
     s.update(servant("s").cpus(16).maxTasks(8).load(20).build(), 8, "", clock.instant(), clock.instant());
@@ -124,6 +127,29 @@ class ServantPolicyTest {
 
     s.update(servant("s").cpus(0).maxTasks(3).load(0).build(), 3, "", clock.instant(), clock.instant());
     assertEquals(3, s.capacity(GIB), "unknown CPU count falls back to maxTasks");
+  }
+
+  @Test
+  void aSlotFreedBetweenHeartbeatsIsGrantedAgainAtOnce() {
+    dispatcher.heartbeat(servant("a").cpus(4).maxTasks(4).build());
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ids.add(Outcomes.grants(dispatcher.waitForGrants(request(1, 0, 0))).get(0).grantId());
+    }
+    // Its next heartbeat counts our 4 tasks as its load; then one of them finishes.
+    dispatcher.heartbeat(servant("a").cpus(4).maxTasks(4).load(4).build());
+    dispatcher.free(Fixtures.free(ids.get(0)));
+
+    assertEquals("a", servantOf(dispatcher.waitForGrants(request(1, 0, 0))),
+        "the freed task's CPU is not a stranger's load until the next heartbeat");
+  }
+
+  @Test
+  void tasksTheServantListsAreNotForeignLoadEvenBeforeWeCountThem() {
+    // As after a scheduler failover: the servant's load is tasks this scheduler has not counted yet.
+    dispatcher.heartbeat(servant("a").cpus(4).maxTasks(4).load(2).tasks(Fixtures.task(900), Fixtures.task(901)).build());
+
+    assertEquals(0.0, dispatcher.view().servants().getJsonObject(0).getDouble("foreignLoad"));
   }
 
   @Test
