@@ -55,11 +55,13 @@ final class Servant {
     }
     this.heardAt = heardAt;
     this.heartbeat = hb;
-    // Judged now, against the tasks we count now, and kept until the next heartbeat. Judged later, a
+    // The servant's own judgement, over the window its load was measured in, when it gives one. Else
+    // judged now, against the tasks we count now, and kept until the next heartbeat: judged later, a
     // task freed since the servant measured its load would count as a stranger's until that next
     // heartbeat, and under steady churn every slot freed between heartbeats would stay blocked. The
     // servant's own list covers tasks an earlier scheduler granted, which we count only once adopted.
-    this.foreignLoad = Math.max(hb.currentLoad() - Math.max(running, hb.runningTasks().size()), 0);
+    this.foreignLoad = hb.foreignLoad() >= 0 ? hb.foreignLoad()
+        : Math.max(hb.currentLoad() - Math.max(running, hb.runningTasks().size()), 0);
     this.maxTasks = maxTasks;
     this.notAcceptingReason = notAcceptingReason;
     this.expiresAt = expiresAt;

@@ -79,6 +79,7 @@ final class Fixtures {
     long leaseMs = 10_000;
     String nodeId = "";
     List<String> capabilities = List.of();
+    double foreign = -1;
 
     HeartbeatBuilder(String id) {
       this.id = id;
@@ -91,6 +92,7 @@ final class Fixtures {
     HeartbeatBuilder cpus(int v) { numProcessors = v; return this; }
     HeartbeatBuilder maxTasks(int v) { maxTasks = v; return this; }
     HeartbeatBuilder load(double v) { load = v; return this; }
+    HeartbeatBuilder foreign(double v) { foreign = v; return this; }
     HeartbeatBuilder memory(long total, long available) { totalMemory = total; availableMemory = available; return this; }
     HeartbeatBuilder digests(String... v) { digests = List.of(v); return this; }
     HeartbeatBuilder dedicated(boolean v) { dedicated = v; return this; }
@@ -101,7 +103,7 @@ final class Fixtures {
 
     ServantHeartbeat build() {
       return new ServantHeartbeat(token, id, id + ":8335", host, version, numProcessors, maxTasks, load,
-          totalMemory, availableMemory, digests, dedicated, "", tasks, leaseMs, nodeId, capabilities);
+          totalMemory, availableMemory, digests, dedicated, "", tasks, leaseMs, nodeId, capabilities, foreign);
     }
   }
 }

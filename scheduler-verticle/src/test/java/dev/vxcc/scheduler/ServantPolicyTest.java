@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxcc.common.bus.FailureCodes;
 import dev.vxcc.common.bus.GrantRequest;
+import dev.vxcc.common.bus.ServantHeartbeat;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -149,7 +151,26 @@ class ServantPolicyTest {
     // As after a scheduler failover: the servant's load is tasks this scheduler has not counted yet.
     dispatcher.heartbeat(servant("a").cpus(4).maxTasks(4).load(2).tasks(Fixtures.task(900), Fixtures.task(901)).build());
 
-    assertEquals(0.0, dispatcher.view().servants().getJsonObject(0).getDouble("foreignLoad"));
+    assertEquals(4, capacity("a"));
+  }
+
+  @Test
+  void theServantsOwnJudgementOfForeignLoadIsTakenAsItIs() {
+    // All 8 CPUs busy over its window, of which it judged 1 someone else's (the rest: our tasks, gone now).
+    // It travels as JSON on the bus; an older servant's heartbeat has no such field.
+    ServantHeartbeat judged = ServantHeartbeat.fromJson(servant("a").cpus(8).maxTasks(8).load(8).foreign(1).build().toJson());
+    JsonObject older = servant("b").cpus(8).maxTasks(8).load(8).build().toJson();
+    older.remove("foreignLoad");
+    dispatcher.heartbeat(judged);
+    dispatcher.heartbeat(ServantHeartbeat.fromJson(older));
+
+    assertEquals(7, capacity("a"));
+    assertEquals(0, capacity("b"), "from an older servant the same load, with none of our tasks counted, is all foreign");
+  }
+
+  private int capacity(String id) {
+    return dispatcher.view().servants().stream().map(JsonObject.class::cast)
+        .filter(j -> j.getString("servantId").equals(id)).findFirst().orElseThrow().getInteger("capacity");
   }
 
   @Test

@@ -125,6 +125,11 @@ public final class ExecutionEngine {
     return jobs.values().stream().filter(j -> !j.done()).count();
   }
 
+  /** Running jobs of this machine's own delegate (in place) or, when not, of the scheduler's grants. */
+  public int running(boolean inPlace) {
+    return (int) jobs.values().stream().filter(j -> !j.done() && j.inPlace == inPlace).count();
+  }
+
   /** Jobs running or with a result nobody has collected yet: a draining servant waits for 0. */
   public int held() {
     return jobs.size();

@@ -7,41 +7,72 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 
 /**
  * Busy CPUs and memory, from /proc. Load is measured from idle-time deltas over a short window
  * rather than the 1-minute load average, which lags far behind a build starting or stopping.
  *
- * <p>{@link #sample()} reads files and runs on a worker; the heartbeat and admission, on the event
+ * <p>{@link #sample} reads files and runs on a worker; the heartbeat and admission, on the event
  * loop, only read the last sample.
+ *
+ * <p>Each sample also notes how many of our own tasks ran, so that the load that is not ours can be
+ * told apart over the same window ({@link #foreignCpus}): the scheduler cannot do that with the tasks
+ * running now, since a window of a burst that just ended is busy with tasks that are gone.
  */
 public final class MachineLoad {
   private static final int WINDOW = 15;
-  private final int cpus = Runtime.getRuntime().availableProcessors();
+  private final int cpus;
   private final InstantSource clock;
+  /** Idle plus iowait seconds of all CPUs since boot, or NaN when unknown. */
+  private final DoubleSupplier idleSeconds;
+  /** Each sample: time (s), idle seconds, our own tasks running. */
   private final Deque<double[]> samples = new ArrayDeque<>();
   private volatile long[] memory = {0, 0};
 
   public MachineLoad(InstantSource clock) {
-    this.clock = clock;
+    this(clock, MachineLoad::procIdleSeconds, Runtime.getRuntime().availableProcessors());
   }
 
-  /** Blocking but cheap (two small /proc reads); call once a second, from a worker. */
+  MachineLoad(InstantSource clock, DoubleSupplier idleSeconds, int cpus) {
+    this.clock = clock;
+    this.idleSeconds = idleSeconds;
+    this.cpus = cpus;
+  }
+
+  /** As {@link #sample(int)} before any task of ours can run. */
   public void sample() {
+    sample(0);
+  }
+
+  /**
+   * Blocking but cheap (two small /proc reads); call once a second, from a worker.
+   *
+   * @param ownTasks how many tasks the scheduler granted us run now (counted on the event loop)
+   */
+  public void sample(int ownTasks) {
     double now = clock.millis() / 1000.0;
     memory = readMemory();
+    double idle = idleSeconds.getAsDouble();
+    if (Double.isNaN(idle)) {
+      // No /proc (not Linux): report no foreign load rather than fail heartbeats.
+      return;
+    }
+    synchronized (samples) {
+      samples.addLast(new double[] {now, idle, ownTasks});
+      while (samples.size() > WINDOW + 1) {
+        samples.removeFirst();
+      }
+    }
+  }
+
+  private static double procIdleSeconds() {
     try {
       String first = Files.readAllLines(Path.of("/proc/stat")).get(0);
       String[] f = first.trim().split("\\s+");
-      double idleSeconds = (Long.parseLong(f[4]) + Long.parseLong(f[5])) / 100.0; // idle + iowait, USER_HZ=100
-      synchronized (samples) {
-        samples.addLast(new double[] {now, idleSeconds});
-        while (samples.size() > WINDOW + 1) {
-          samples.removeFirst();
-        }
-      }
+      return (Long.parseLong(f[4]) + Long.parseLong(f[5])) / 100.0; // idle + iowait, USER_HZ=100
     } catch (IOException | RuntimeException e) {
-      // No /proc (not Linux): report no foreign load rather than fail heartbeats.
+      return Double.NaN;
     }
   }
 
@@ -66,6 +97,32 @@ public final class MachineLoad {
     }
     double idle = (b[1] - a[1]) / elapsed;
     return Math.max(0, Math.min(cpus, cpus - idle));
+  }
+
+  /**
+   * Busy CPUs over the window less our own tasks over the same window (each counted as one CPU), 0..cpus:
+   * what the scheduler must leave to others. Our tasks that wait on I/O count as fully busy, which errs
+   * towards granting.
+   */
+  public double foreignCpus() {
+    double own;
+    synchronized (samples) {
+      if (samples.size() < 2) {
+        return 0;
+      }
+      double sum = 0;
+      int n = 0;
+      boolean first = true;
+      for (double[] s : samples) {
+        if (!first) {
+          sum += s[2];
+          n++;
+        }
+        first = false;
+      }
+      own = sum / n;
+    }
+    return Math.max(0, busyCpus() - own);
   }
 
   /** [total, available] bytes at the last sample; zeros when unknown or not sampled yet. */

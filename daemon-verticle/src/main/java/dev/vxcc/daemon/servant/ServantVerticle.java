@@ -151,11 +151,13 @@ public final class ServantVerticle extends VerticleBase {
           vertx.sharedData().getLocalMap(NodeKeys.MAP).put(NodeKeys.SERVING, location);
           vertx.sharedData().getLocalMap(NodeKeys.MAP).put(NodeKeys.SERVANT_ID, servantId);
           vertx.eventBus().consumer(DaemonConstants.SERVANT_STATS_ADDRESS_PREFIX + servantId, m -> m.reply(stats()));
-          periodic.add(PeriodicTask.start(vertx, "servant load sample", DaemonConstants.SERVANT_LOAD_SAMPLE_MS,
-              () -> vertx.executeBlocking(() -> {
-                load.sample();
-                return null;
-              }, false)));
+          periodic.add(PeriodicTask.start(vertx, "servant load sample", DaemonConstants.SERVANT_LOAD_SAMPLE_MS, () -> {
+            int granted = engine.running(false);
+            return vertx.executeBlocking(() -> {
+              load.sample(granted);
+              return null;
+            }, false);
+          }));
           periodic.add(PeriodicTask.start(vertx, "servant cleanup", DaemonConstants.SERVANT_CLEANUP_MS, engine::cleanup));
           meters = new ServantMeters(Meters.of(vertx), engine);
           periodic.add(PeriodicTask.start(vertx, "servant meters", DaemonConstants.METRICS_SAMPLE_MS, meters::sample));
@@ -241,7 +243,9 @@ public final class ServantVerticle extends VerticleBase {
         mem[0], mem[1], compilers.digests(), cfg.dedicated(), engine.maxTasks() == 0 ? "user-instructed" : "",
         engine.runningTasks(location), leaseMs, nodeId(),
         // Only a servant whose probe could build a namespace gets source-tree tasks from the scheduler.
-        engine.sourceTree() ? List.of(ServantHeartbeat.SOURCE_TREE) : List.of());
+        engine.sourceTree() ? List.of(ServantHeartbeat.SOURCE_TREE) : List.of(),
+        // Not reporting the machine's load, only our own delegate's compiles in place are someone else's.
+        cfg.reportLoad() ? load.foreignCpus() : engine.running(true));
   }
 
   /** Our cluster node, by which the scheduler drops this servant the moment the node leaves; "" if not clustered. */

@@ -177,6 +177,12 @@ final class FakeScheduler extends VerticleBase {
     return hb == null ? List.of() : hb.capabilities();
   }
 
+  /** The foreign load a servant judged in its last heartbeat (negative: it left that to us). */
+  synchronized double foreignLoad(String location) {
+    ServantHeartbeat hb = lastBeat.get(location);
+    return hb == null ? -1 : hb.foreignLoad();
+  }
+
   /** How many grant requests asked for source-tree servants. */
   synchronized int sourceTreeRequests() {
     return sourceTreeRequests;

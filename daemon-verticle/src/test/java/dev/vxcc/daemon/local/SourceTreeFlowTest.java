@@ -71,6 +71,8 @@ class SourceTreeFlowTest {
     scheduler.until(() -> scheduler.beats(servant.location()) >= 2).await(60, TimeUnit.SECONDS);
     // bwrap works here, so the servant says so: the scheduler hands it source-tree tasks.
     assertEquals(List.of(ServantHeartbeat.SOURCE_TREE), scheduler.capabilities(servant.location()));
+    // It also judges which of the machine's load is not the scheduler's tasks, over its own window.
+    assertTrue(scheduler.foreignLoad(servant.location()) >= 0, "foreign load " + scheduler.foreignLoad(servant.location()));
     Path socket = dir.resolve("d.sock");
     JsonObject delegateCfg = new JsonObject().put("token", "t").put("host", "submitter").put("localSocket", socket.toString())
         .put("maxLocalTasks", 2).put("maxRemoteTasks", 0).put("localMaxRequestBytes", 1 << 20).put("sourceTree", true);

@@ -37,6 +37,35 @@ class MachineLoadTest {
   }
 
   @Test
+  void aBurstOfOurOwnTasksThatJustEndedIsNotAStrangersLoad() {
+    double[] idle = {0};
+    MachineLoad eight = new MachineLoad(() -> Instant.ofEpochMilli(nowMs.get()), () -> idle[0], 8);
+    // 15 s with 6 of 8 CPUs busy while 5 of our tasks ran, then our tasks are gone.
+    for (int s = 0; s <= 15; s++) {
+      eight.sample(s < 15 ? 5 : 0);
+      nowMs.addAndGet(1_000);
+      idle[0] += 2;
+    }
+
+    assertEquals(6, eight.busyCpus(), 1e-9);
+    // The window's average of our tasks is 14 x 5 / 15; counting only the tasks running now (none)
+    // would call all 6 busy CPUs someone else's for the next 15 s.
+    assertEquals(6 - 14 * 5 / 15.0, eight.foreignCpus(), 1e-9);
+  }
+
+  @Test
+  void foreignLoadIsNeverNegativeNorKnownBeforeAWindow() {
+    double[] idle = {0};
+    MachineLoad two = new MachineLoad(() -> Instant.ofEpochMilli(nowMs.get()), () -> idle[0], 2);
+    two.sample(2);
+    assertEquals(0, two.foreignCpus());
+    nowMs.addAndGet(1_000);
+    idle[0] += 1.5;  // our 2 tasks waited on I/O: only half a CPU busy
+    two.sample(2);
+    assertEquals(0, two.foreignCpus());
+  }
+
+  @Test
   void theClockIsTheInjectedOne() {
     // Two samples at the same instant make no window, whatever the real time does.
     MachineLoad frozen = new MachineLoad(InstantSource.fixed(Instant.EPOCH));

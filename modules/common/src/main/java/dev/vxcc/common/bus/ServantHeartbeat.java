@@ -16,6 +16,9 @@ import java.util.List;
  *     leaves the cluster; "" when not clustered or from daemons older than this field
  * @param capabilities kinds of task beyond the ordinary ones this servant runs, e.g. {@link
  *     #SOURCE_TREE}; empty from daemons older than this field, which then get none of those tasks
+ * @param foreignLoad busy CPUs that are not the scheduler's tasks, judged by the servant over the
+ *     window of currentLoad; negative (unknown) from daemons older than this field, for which the
+ *     scheduler judges it from currentLoad and the tasks it counts
  */
 public record ServantHeartbeat(
     String token,
@@ -34,13 +37,23 @@ public record ServantHeartbeat(
     List<RunningTask> runningTasks,
     long leaseMs,
     String nodeId,
-    List<String> capabilities) {
+    List<String> capabilities,
+    double foreignLoad) {
 
   /** The servant compiles source-tree tasks (it could build their namespaces). */
   public static final String SOURCE_TREE = "source-tree";
 
   public ServantHeartbeat {
     capabilities = List.copyOf(capabilities);
+  }
+
+  /** Without its own judgement of foreign load: the scheduler judges it. */
+  public ServantHeartbeat(String token, String servantId, String location, String host, int version,
+      int numProcessors, int maxTasks, double currentLoad, long totalMemoryBytes, long availableMemoryBytes,
+      List<String> compilerDigests, boolean dedicated, String notAcceptingReason, List<RunningTask> runningTasks,
+      long leaseMs, String nodeId, List<String> capabilities) {
+    this(token, servantId, location, host, version, numProcessors, maxTasks, currentLoad, totalMemoryBytes,
+        availableMemoryBytes, compilerDigests, dedicated, notAcceptingReason, runningTasks, leaseMs, nodeId, capabilities, -1);
   }
 
   /** Without capabilities: ordinary tasks only. */
@@ -79,7 +92,8 @@ public record ServantHeartbeat(
         .put("runningTasks", Json.array(runningTasks, RunningTask::toJson))
         .put("leaseMs", leaseMs)
         .put("nodeId", nodeId)
-        .put("capabilities", Json.array(capabilities, c -> c));
+        .put("capabilities", Json.array(capabilities, c -> c))
+        .put("foreignLoad", foreignLoad);
   }
 
   public static ServantHeartbeat fromJson(JsonObject j) {
@@ -100,6 +114,7 @@ public record ServantHeartbeat(
         Json.list(j.getJsonArray("runningTasks"), o -> RunningTask.fromJson(Json.obj(o))),
         j.getLong("leaseMs", 0L),
         j.getString("nodeId", ""),
-        Json.strings(j, "capabilities"));
+        Json.strings(j, "capabilities"),
+        j.getDouble("foreignLoad", -1.0));
   }
 }
