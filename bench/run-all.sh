@@ -66,7 +66,7 @@ commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 python3 "$root/bench/lib/report.py" "$BENCH_TSV" "$base.md" "$base.svg" "vxcc benchmark suite ($mode), $stamp" \
   "command: \`bench/run-all.sh --$mode${cache_flag:+ --with-cache}\` at commit $commit (results file written before it was committed)" \
   "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(g++ --version | head -1)" \
-  "SHARED machine: other engineers' builds ran at the same time; load average at start $load0, at end $load1. Trust ratios of interleaved runs, not absolute times." \
+  "load average at start $load0, at end $load1 (the scale and build sections load the machine themselves; benchmark only when nothing else runs). Trust ratios of interleaved runs, not absolute times." \
   "total suite time: $(( $(date +%s) - t0 )) s" \
   "raw rows: ${base#$root/}.tsv; chart: ${base#$root/}.svg"
 # Issue 12's targets side by side with the peers and the floors measured above.

@@ -36,8 +36,8 @@ def fmt(v, unit=""):
 out = ["| target (issue 12) | goal | vxcc | side by side, same run | met |", "| --- | --- | ---: | --- | --- |"]
 
 
-def row(name, goal, value, ok, side, unit=""):
-    verdict = "not measured" if value is None or ok is None else ("met" if ok else "NOT met")
+def row(name, goal, value, ok, side, unit="", reported=False):
+    verdict = "not measured" if value is None or ok is None else ("reported" if reported else "met" if ok else "NOT met")
     out.append(f"| {name} | {goal} | {fmt(value, unit)} | {side} | {verdict} |")
 
 
@@ -66,7 +66,8 @@ for section, goal, pattern in (("scale", ">= 0.85", r"^vxcc: make -j"), ("scale-
     ok = (eff >= 0.85 if section == "scale" else True) if eff is not None else None
     cfg = rows.get((section, "ideal: tasks x duration / slots"), {}).get("what", "").split(";")[0]
     row(f"scale efficiency ({section}: {cfg or 'not run'})", goal, eff, ok,
-        f"floor (make running the stand-in directly, no vxcc) {fmt(feff)}; vxcc / floor {fmt(eff / feff) if eff and feff else 'n/a'}")
+        f"floor (make running the stand-in directly, no vxcc) {fmt(feff)}; vxcc / floor {fmt(eff / feff) if eff and feff else 'n/a'}",
+        reported=section == "scale-big")
 
 b = num("build", "same through vxcc (3-JVM loopback cluster)", "ratio")
 bd = num("build", "same through distcc (distccd on 127.0.0.1)", "ratio")
