@@ -36,6 +36,10 @@ final class RequestChecks {
     if (hb.numProcessors() < 0) {
       throw invalid("heartbeat numProcessors must be >= 0, got " + hb.numProcessors());
     }
+    // Negative means "judge it yourself"; anything not a number would make every capacity comparison false.
+    if (!Double.isFinite(hb.foreignLoad())) {
+      throw invalid("heartbeat foreignLoad must be a finite number, got " + hb.foreignLoad());
+    }
   }
 
   static void grant(GrantRequest req) {

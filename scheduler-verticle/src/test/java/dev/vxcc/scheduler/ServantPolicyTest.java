@@ -168,6 +168,15 @@ class ServantPolicyTest {
     assertEquals(0, capacity("b"), "from an older servant the same load, with none of our tasks counted, is all foreign");
   }
 
+  @Test
+  void aForeignLoadThatIsNotANumberIsRefused() {
+    SchedulerException e = org.junit.jupiter.api.Assertions.assertThrows(SchedulerException.class,
+        () -> dispatcher.heartbeat(servant("a").foreign(Double.POSITIVE_INFINITY).build()));
+
+    assertEquals(FailureCodes.INVALID_ARGUMENT, e.code());
+    assertTrue(e.getMessage().contains("foreignLoad"), e.getMessage());
+  }
+
   private int capacity(String id) {
     return dispatcher.view().servants().stream().map(JsonObject.class::cast)
         .filter(j -> j.getString("servantId").equals(id)).findFirst().orElseThrow().getInteger("capacity");
