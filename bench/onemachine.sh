@@ -4,6 +4,8 @@
 # (scheduler + cache + daemon in one JVM, the shipped daemon defaults: maxLocalTasks and
 # maxRemoteTasks automatic), the cache filled but not read (VXCC_CACHE_CONTROL=2); then one more
 # vxcc build that reads the cache, which must be all hits. Target: vxcc wall <= 1.05x plain.
+# Beside the walls: the machine's busy CPU per build and the node JVM's own CPU per object, so a
+# ratio above 1 says whether the machine worked more (CPU) or waited (wall without CPU).
 # Usage: bench/onemachine.sh [--rounds N] [--jobs J]   (rows appended to $BENCH_TSV if set)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,14 +38,22 @@ for name in plain vxcc; do
   cmake -S "$src" -B "$work/$name" "${flags[@]}" "${launcher[@]}" > "$work/$name.cmake.log" 2>&1 || { cat "$work/$name.cmake.log" >&2; exit 1; }
 done
 quiet() { local log=$1; shift; "$@" > /dev/null 2>> "$log"; }
-build() {  # DIR [env...]: clean build, prints its wall ms (make's own output goes to DIR.make.log)
-  local dir=$1; shift
+tck=$(getconf CLK_TCK)
+# busy CPU of the whole machine (every process and the kernel, not idle nor iowait), ms
+machine_cpu_ms() { awk -v t="$tck" '$1 == "cpu" {print int(($2 + $3 + $4 + $7 + $8 + $9) * 1000 / t)}' /proc/stat; }
+# the node JVM's own CPU, without the compilers it runs as children, ms
+node_cpu_ms() { awk -v t="$tck" '{print int(($14 + $15) * 1000 / t)}' "/proc/${BENCH_PIDS[0]}/stat"; }
+build() {  # DIR [env...]: clean build, prints its wall ms; appends "machine-ms node-ms" of the build to DIR.cpu
+  local dir=$1 m0 n0 wall; shift
   make -s -C "$work/$dir" clean > /dev/null
-  bench_time_ms quiet "$work/$dir.make.log" env "$@" make -s -C "$work/$dir" -j"$jobs"
+  m0=$(machine_cpu_ms); n0=$(node_cpu_ms)
+  wall=$(bench_time_ms quiet "$work/$dir.make.log" env "$@" make -s -C "$work/$dir" -j"$jobs")
+  echo "$(($(machine_cpu_ms) - m0)) $(($(node_cpu_ms) - n0))" >> "$work/$dir.cpu"
+  echo "$wall"
 }
 echo "onemachine: warm-up build through vxcc (JIT, compiler identity)" >&2
 build vxcc VXCC_CACHE_CONTROL=0 > /dev/null
-: > "$work/r.plain"; : > "$work/r.vxcc"
+: > "$work/r.plain"; : > "$work/r.vxcc"; : > "$work/plain.cpu"; : > "$work/vxcc.cpu"
 s0=$(stats)
 for ((i = 0; i < rounds; i++)); do
   build plain >> "$work/r.plain"
@@ -60,6 +70,18 @@ bench_row one-machine "plain make -j$jobs, ninja-build" "$(bench_median < "$work
 bench_row one-machine "vxcc, all-in-one node, cache filled" "$(bench_median < "$work/r.vxcc")" ms "$rounds" \
   "$(bench_paired_ratio "$work/r.vxcc" "$work/r.plain")" "$(bench_minmax < "$work/r.vxcc")" \
   "target <= 1.05x plain; in place $(d inPlace "$s0" "$s1"), remote $(d remote "$s0" "$s1"), local $(d local "$s0" "$s1")"
+# Where the extra wall goes: the machine's busy CPU per build, and the node JVM's own CPU per object
+# beyond its idle rate (measured over the plain build of the same round, when the node sits idle).
+head -n "$rounds" "$work/plain.cpu" | cut -d' ' -f1 > "$work/m.plain"
+head -n "$rounds" "$work/vxcc.cpu" | cut -d' ' -f1 > "$work/m.vxcc"
+paste "$work/r.plain" "$work/r.vxcc" <(head -n "$rounds" "$work/plain.cpu") <(head -n "$rounds" "$work/vxcc.cpu") \
+  | awk -v n="$tus" '{idle = $4 / $1; printf "%.1f\n", ($6 - idle * $2) / n}' > "$work/node.per-object"
+bench_row one-machine "machine busy CPU per build, plain" "$(bench_median < "$work/m.plain")" ms "$rounds" "" "$(bench_minmax < "$work/m.plain")" \
+  "all processes and the kernel (/proc/stat), idle and iowait excluded"
+bench_row one-machine "machine busy CPU per build, vxcc" "$(bench_median < "$work/m.vxcc")" ms "$rounds" \
+  "$(bench_paired_ratio "$work/m.vxcc" "$work/m.plain")" "$(bench_minmax < "$work/m.vxcc")" "the same, through vxcc (compilers, preprocessor, shims, node)"
+bench_row one-machine "node JVM CPU per object beyond idle" "$(bench_median < "$work/node.per-object")" ms "$rounds" "" \
+  "$(bench_minmax < "$work/node.per-object")" "the node's own threads (JIT and GC included, its compilers not), less its idle rate during the plain build"
 bench_row one-machine "vxcc second build, cache read" "$hit_wall" ms 1 "" "-" \
   "cache hits $(d cacheHits "$s1" "$s2") of $(d invocations "$s1" "$s2") invocations (all hits expected)"
 echo "onemachine: time per phase on the node:" >&2
