@@ -4,7 +4,7 @@
 # (scheduler + cache + daemon in one JVM, the shipped daemon defaults: maxLocalTasks and
 # maxRemoteTasks automatic), the cache filled but not read (VXCC_CACHE_CONTROL=2); then one more
 # vxcc build that reads the cache, which must be all hits. Target: vxcc wall <= 1.05x plain.
-# Beside the walls: the machine's busy CPU per build and the node JVM's own CPU per object, so a
+# Beside the walls: the machine's busy CPU per build and the node JVM's own CPU per compile, so a
 # ratio above 1 says whether the machine worked more (CPU) or waited (wall without CPU).
 # Usage: bench/onemachine.sh [--rounds N] [--jobs J]   (rows appended to $BENCH_TSV if set)
 set -euo pipefail
@@ -70,18 +70,19 @@ bench_row one-machine "plain make -j$jobs, ninja-build" "$(bench_median < "$work
 bench_row one-machine "vxcc, all-in-one node, cache filled" "$(bench_median < "$work/r.vxcc")" ms "$rounds" \
   "$(bench_paired_ratio "$work/r.vxcc" "$work/r.plain")" "$(bench_minmax < "$work/r.vxcc")" \
   "target <= 1.05x plain; in place $(d inPlace "$s0" "$s1"), remote $(d remote "$s0" "$s1"), local $(d local "$s0" "$s1")"
-# Where the extra wall goes: the machine's busy CPU per build, and the node JVM's own CPU per object
+# Where the extra wall goes: the machine's busy CPU per build, and the node JVM's own CPU per compile
 # beyond its idle rate (measured over the plain build of the same round, when the node sits idle).
+compiles=$(( $(d invocations "$s0" "$s1") / rounds ))
 head -n "$rounds" "$work/plain.cpu" | cut -d' ' -f1 > "$work/m.plain"
 head -n "$rounds" "$work/vxcc.cpu" | cut -d' ' -f1 > "$work/m.vxcc"
 paste "$work/r.plain" "$work/r.vxcc" <(head -n "$rounds" "$work/plain.cpu") <(head -n "$rounds" "$work/vxcc.cpu") \
-  | awk -v n="$tus" '{idle = $4 / $1; printf "%.1f\n", ($6 - idle * $2) / n}' > "$work/node.per-object"
+  | awk -v n="$compiles" '{idle = $4 / $1; if (n > 0) printf "%.1f\n", ($6 - idle * $2) / n; else print "nan"}' > "$work/node.per-compile"
 bench_row one-machine "machine busy CPU per build, plain" "$(bench_median < "$work/m.plain")" ms "$rounds" "" "$(bench_minmax < "$work/m.plain")" \
   "all processes and the kernel (/proc/stat), idle and iowait excluded"
 bench_row one-machine "machine busy CPU per build, vxcc" "$(bench_median < "$work/m.vxcc")" ms "$rounds" \
   "$(bench_paired_ratio "$work/m.vxcc" "$work/m.plain")" "$(bench_minmax < "$work/m.vxcc")" "the same, through vxcc (compilers, preprocessor, shims, node)"
-bench_row one-machine "node JVM CPU per object beyond idle" "$(bench_median < "$work/node.per-object")" ms "$rounds" "" \
-  "$(bench_minmax < "$work/node.per-object")" "the node's own threads (JIT and GC included, its compilers not), less its idle rate during the plain build"
+bench_row one-machine "node JVM CPU per compile beyond idle" "$(bench_median < "$work/node.per-compile")" ms "$rounds" "" \
+  "$(bench_minmax < "$work/node.per-compile")" "$compiles compiles per build; the node's own threads (JIT and GC included, its compilers not), less its idle rate during the plain build"
 bench_row one-machine "vxcc second build, cache read" "$hit_wall" ms 1 "" "-" \
   "cache hits $(d cacheHits "$s1" "$s2") of $(d invocations "$s1" "$s2") invocations (all hits expected)"
 echo "onemachine: time per phase on the node:" >&2
