@@ -38,17 +38,12 @@ for name in plain vxcc; do
   cmake -S "$src" -B "$work/$name" "${flags[@]}" "${launcher[@]}" > "$work/$name.cmake.log" 2>&1 || { cat "$work/$name.cmake.log" >&2; exit 1; }
 done
 quiet() { local log=$1; shift; "$@" > /dev/null 2>> "$log"; }
-tck=$(getconf CLK_TCK)
-# busy CPU of the whole machine (every process and the kernel, not idle nor iowait), ms
-machine_cpu_ms() { awk -v t="$tck" '$1 == "cpu" {print int(($2 + $3 + $4 + $7 + $8 + $9) * 1000 / t)}' /proc/stat; }
-# the node JVM's own CPU, without the compilers it runs as children, ms
-node_cpu_ms() { awk -v t="$tck" '{print int(($14 + $15) * 1000 / t)}' "/proc/${BENCH_PIDS[0]}/stat"; }
 build() {  # DIR [env...]: clean build, prints its wall ms; appends "machine-ms node-ms" of the build to DIR.cpu
   local dir=$1 m0 n0 wall; shift
   make -s -C "$work/$dir" clean > /dev/null
-  m0=$(machine_cpu_ms); n0=$(node_cpu_ms)
+  m0=$(bench_machine_cpu_ms); n0=$(bench_node_own_cpu_ms 0)
   wall=$(bench_time_ms quiet "$work/$dir.make.log" env "$@" make -s -C "$work/$dir" -j"$jobs")
-  echo "$(($(machine_cpu_ms) - m0)) $(($(node_cpu_ms) - n0))" >> "$work/$dir.cpu"
+  echo "$(($(bench_machine_cpu_ms) - m0)) $(($(bench_node_own_cpu_ms 0) - n0))" >> "$work/$dir.cpu"
   echo "$wall"
 }
 echo "onemachine: warm-up build through vxcc (JIT, compiler identity)" >&2

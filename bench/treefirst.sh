@@ -48,17 +48,13 @@ for c in plain text tree; do
   : > "$work/r.$c"
 done
 
-machine_cpu_ms() {  # busy time of the whole machine (user+nice+system+irq+softirq+steal), ms
-  awk -v tck="$(getconf CLK_TCK)" '$1=="cpu"{printf "%d\n", ($2+$3+$4+$7+$8+$9)*1000/tck}' /proc/stat
-}
-
 build() {  # CASE [env...]: clean build; appends "wall clientcpu clustercpu machinecpu" to r.CASE
   local c=$1 d0 d1 m0 m1 wc; shift
   make -s -C "$work/$c" clean > /dev/null
-  d0=$(bench_cluster_cpu_ms); m0=$(machine_cpu_ms)
+  d0=$(bench_cluster_cpu_ms); m0=$(bench_machine_cpu_ms)
   wc=$(env "$@" python3 "$root/bench/lib/runcpu.py" make -s -C "$work/$c" -j"$jobs" 2> "$work/$c.make.log") \
     || { tail -20 "$work/$c.make.log" >&2; echo "treefirst: $c failed" >&2; exit 1; }
-  d1=$(bench_cluster_cpu_ms); m1=$(machine_cpu_ms)
+  d1=$(bench_cluster_cpu_ms); m1=$(bench_machine_cpu_ms)
   echo "$wc $((d1 - d0)) $((m1 - m0))" >> "$work/r.$c"
 }
 same_objects() {  # CASE: every object equals the plain build's

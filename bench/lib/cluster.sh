@@ -106,6 +106,16 @@ bench_cluster_cpu_ms() {
   echo $((sum * 1000 / tck))
 }
 
+# busy time of the whole machine (user+nice+system+irq+softirq+steal; not idle nor iowait), ms
+bench_machine_cpu_ms() {
+  awk -v tck="$(getconf CLK_TCK)" '$1=="cpu"{printf "%d\n", ($2+$3+$4+$7+$8+$9)*1000/tck}' /proc/stat
+}
+
+# utime+stime of this run's Nth cluster JVM alone (its threads, not the compilers it reaped), ms
+bench_node_own_cpu_ms() {
+  awk -v tck="$(getconf CLK_TCK)" '{printf "%d\n", ($14+$15)*1000/tck}' "/proc/${BENCH_PIDS[$1]}/stat"
+}
+
 bench_stop_cluster() {
   local i
   for ((i = ${#BENCH_PIDS[@]} - 1; i >= 0; i--)); do
