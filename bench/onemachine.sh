@@ -72,6 +72,11 @@ head -n "$rounds" "$work/plain.cpu" | cut -d' ' -f1 > "$work/m.plain"
 head -n "$rounds" "$work/vxcc.cpu" | cut -d' ' -f1 > "$work/m.vxcc"
 paste "$work/r.plain" "$work/r.vxcc" <(head -n "$rounds" "$work/plain.cpu") <(head -n "$rounds" "$work/vxcc.cpu") \
   | awk -v n="$compiles" '{idle = $4 / $1; if (n > 0) printf "%.1f\n", ($6 - idle * $2) / n; else print "nan"}' > "$work/node.per-compile"
+# The idle rate alone: what the node's periodic chores cost a machine that builds nothing (and,
+# during a build, a share of the machine that the per-compile row leaves out).
+paste "$work/r.plain" <(head -n "$rounds" "$work/plain.cpu") | awk '{printf "%.2f\n", 100 * $3 / $1}' > "$work/node.idle"
+bench_row one-machine "node JVM CPU while idle" "$(bench_median < "$work/node.idle")" "%" "$rounds" "" \
+  "$(bench_minmax < "$work/node.idle")" "of one core: the node's own threads during each plain build (nothing to compile): timers, Hazelcast, JIT, GC"
 bench_row one-machine "machine busy CPU per build, plain" "$(bench_median < "$work/m.plain")" ms "$rounds" "" "$(bench_minmax < "$work/m.plain")" \
   "all processes and the kernel (/proc/stat), idle and iowait excluded"
 bench_row one-machine "machine busy CPU per build, vxcc" "$(bench_median < "$work/m.vxcc")" ms "$rounds" \

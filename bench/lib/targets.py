@@ -53,9 +53,10 @@ om = num("one-machine", "vxcc, all-in-one node, cache filled", "ratio")
 plain = find("one-machine", r"^plain make")
 mc = num("one-machine", "machine busy CPU per build, vxcc", "ratio")
 node = num("one-machine", "node JVM CPU per compile beyond idle")
+idle = num("one-machine", "node JVM CPU while idle")
 row("one machine, all-in-one node, vs plain make (wall)", "<= 1.05x", om, None if om is None else om <= 1.05,
     f"plain {fmt(num('one-machine', plain) if plain else None, ' ms')}; machine busy CPU {fmt(mc, 'x')} plain's; "
-    f"node JVM {fmt(node, ' ms')} per compile beyond idle", "x")
+    f"node JVM {fmt(node, ' ms')} per compile beyond idle, {fmt(idle, ' %')} of a core idle", "x")
 hit = rows.get(("one-machine", "vxcc second build, cache read"))
 m = re.search(r"cache hits (\d+) of (\d+)", hit["what"]) if hit else None
 out.append(f"| one machine, second build | all hits | {m.group(1) + ' of ' + m.group(2) if m else 'not measured'} | - | "
