@@ -4,8 +4,8 @@
 # (scheduler + cache + daemon in one JVM, the shipped daemon defaults: maxLocalTasks and
 # maxRemoteTasks automatic), the cache filled but not read (VXCC_CACHE_CONTROL=2); then one more
 # vxcc build that reads the cache, which must be all hits. Target: vxcc wall <= 1.05x plain.
-# Beside the walls: the machine's busy CPU per build and the node JVM's own CPU per compile, so a
-# ratio above 1 says whether the machine worked more (CPU) or waited (wall without CPU).
+# Beside the walls: the machine's busy CPU per build, and the node JVM's own CPU per compile and while
+# idle, so a ratio above 1 says whether the machine worked more (CPU) or waited (wall without CPU).
 # Usage: bench/onemachine.sh [--rounds N] [--jobs J]   (rows appended to $BENCH_TSV if set)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
